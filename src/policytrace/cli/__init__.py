@@ -1,0 +1,56 @@
+"""The `policytrace` command. The core never imports this package."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .. import __version__
+from ..errors import PolicytraceError
+
+app = typer.Typer(
+    name="policytrace",
+    help="Explain changes in a region's carbon emissions with the policies and events behind them.\n\n"
+         "用政策与重大事件解释地区碳排放的变化。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"policytrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    pass
+
+
+from . import detect as _detect  # noqa: E402,F401  (registers commands)
+from . import kb as _kb  # noqa: E402,F401
+from . import report as _report  # noqa: E402,F401
+
+
+def main() -> None:
+    """Entry point: a user mistake prints one line and exits 2, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except PolicytraceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise

@@ -1,0 +1,41 @@
+"""`policytrace detect SERIES`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..detect import Detector
+from ..series import read_series
+from . import app
+
+
+@app.command()
+def detect(
+    series: Path = typer.Argument(..., help="CSV or XLSX with a date and a value column (date,value or 日期,排放量)."),
+    region: str = typer.Option(None, "--region", "-r", help="Region name or code, e.g. 新疆 or 650000."),
+    sector: str = typer.Option(None, "--sector", "-s", help="Sector, e.g. 工业 or Industry."),
+    nodes: int = typer.Option(None, "--nodes", "-n", help="Keep at most this many nodes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the nodes as JSON."),
+) -> None:
+    """Find the key nodes (关键节点) of a series.
+
+    Example: policytrace detect emissions.csv --region 新疆 --sector 工业 --json
+    """
+    data = read_series(series, region=region, sector=sector)
+    found = Detector(max_nodes=nodes).fit(data).nodes_
+    if as_json:
+        typer.echo(json.dumps({"frequency": data.frequency.value, "n": len(data),
+                               "nodes": [n.to_dict() for n in found]}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points)")
+    for col in ("index", "date", "kind", "confidence", "direction", "change %", "interval"):
+        table.add_column(col)
+    for n in found:
+        table.add_row(str(n.index), n.date, f"{n.kind.value} {n.label_zh}", f"{n.confidence:.2f}", n.direction,
+                      f"{n.change_pct:+.1f}", f"{n.interval[0]} … {n.interval[1]}")
+    Console().print(table)

@@ -1,0 +1,38 @@
+"""One family of errors whose messages the CLI prints as a single line."""
+
+from __future__ import annotations
+
+
+class PolicytraceError(Exception):
+    """Base of every error policytrace raises on purpose."""
+
+
+class InputError(PolicytraceError):
+    """A user's file or argument is wrong; the message says where."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.file, self.row, self.column, self.reason = file, row, column, message
+        where = [f"{file}" if file else None,
+                 f"row {row}" if row is not None else None,
+                 f"column {column!r}" if column else None]
+        prefix = ", ".join(w for w in where if w)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class UnknownRegionError(InputError):
+    """A region name or code the gazetteer does not know."""
+
+
+class TooShortError(InputError):
+    """Too few points to say anything about change."""
+
+
+class KnowledgeBaseError(PolicytraceError):
+    """The knowledge base cannot be opened, read or written."""

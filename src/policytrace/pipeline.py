@@ -1,0 +1,30 @@
+"""The whole path in one call: series → detect → attribute → report."""
+
+from __future__ import annotations
+
+from .attribute import Attributor
+from .detect import Detector
+from .kb import KnowledgeBase
+from .report import Report, build_report
+from .series import Series
+
+
+def run(series: Series, kb: KnowledgeBase, *, max_nodes: int | None = None, as_of: str | None = None,
+        detector: Detector | None = None, attributor: Attributor | None = None) -> Report:
+    """Detect the key nodes of `series`, explain them from `kb` and return the report."""
+    if as_of:
+        series = _until(series, as_of)
+    nodes = (detector or Detector(max_nodes=max_nodes)).fit(series).nodes_
+    attributions = (attributor or Attributor()).attribute(nodes, series, kb)
+    return build_report(series, attributions, as_of=as_of, kb_records=len(kb))
+
+
+def _until(series: Series, as_of: str) -> Series:
+    """The series cut at `as_of`: a report as it could have been written that day."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    if not series.dated:
+        return series
+    return replace(series, values=series.values[series.values.index <= pd.Timestamp(as_of)])

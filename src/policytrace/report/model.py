@@ -1,0 +1,95 @@
+"""The report model: one object that every renderer reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .. import __version__, regions, sectors
+from ..attribute.model import Attribution
+from ..series import Series
+
+SCHEMA_VERSION = "1.0"
+EMPTY_ZH = "经核查，本时段未收录相关政策性文件或重大事件。"
+EMPTY_EN = "Checked: the knowledge base holds no policy document or major event for this period."
+
+
+@dataclass(frozen=True)
+class Report:
+    region: str | None
+    sector: str | None
+    period: tuple[str, str]
+    frequency: str
+    attributions: tuple[Attribution, ...]
+    series_dates: tuple[str, ...] = ()
+    series_values: tuple[float | None, ...] = ()
+    as_of: str | None = None
+    kb_records: int | None = None
+    generated: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    @property
+    def region_zh(self) -> str:
+        return regions.lookup(self.region).name_zh if self.region else "（未指定地区）"
+
+    @property
+    def region_en(self) -> str:
+        if not self.region:
+            return "(no region)"
+        found = regions.lookup(self.region)
+        return found.name_en or found.name_zh
+
+    @property
+    def sector_zh(self) -> str:
+        return sectors.label_zh(self.sector) or "（未指定行业）"
+
+    @property
+    def sector_en(self) -> str:
+        return sectors.label_en(self.sector) or "(no sector)"
+
+    @property
+    def title_zh(self) -> str:
+        return f"{self.region_zh}{self.sector_zh}领域碳排放关键政策与重大事件汇编"
+
+    @property
+    def title_en(self) -> str:
+        return f"{self.region_en} {self.sector_en}: key policies and major events behind carbon-emission changes"
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "policytrace_version": __version__,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "region": self.region,
+            "region_zh": self.region_zh,
+            "sector": self.sector,
+            "sector_zh": self.sector_zh,
+            "period": list(self.period),
+            "frequency": self.frequency,
+            "as_of": self.as_of,
+            "generated": self.generated,
+            "kb_records": self.kb_records,
+            "nodes": [a.to_dict() for a in self.attributions],
+            "series": {"dates": list(self.series_dates), "values": list(self.series_values)},
+        }
+
+    def render(self, fmt: str) -> str | bytes:
+        from .render import render
+
+        return render(self, fmt)
+
+
+def build_report(series: Series, attributions: list[Attribution], *, as_of: str | None = None,
+                 kb_records: int | None = None) -> Report:
+    values = series.values
+    return Report(
+        region=series.region,
+        sector=series.sector,
+        period=series.period,
+        frequency=series.frequency.value,
+        attributions=tuple(attributions),
+        series_dates=tuple(series.label(i) for i in range(len(values))),
+        series_values=tuple(None if v != v else float(v) for v in values.to_numpy(dtype=float)),
+        as_of=as_of,
+        kb_records=kb_records,
+    )

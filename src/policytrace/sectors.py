@@ -1,0 +1,36 @@
+"""Sector names in English and Chinese, and the coarse sector a record or series belongs to."""
+
+from __future__ import annotations
+
+import re
+
+# canonical key -> (English label, Chinese label, aliases)
+SECTORS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "industry": ("Industry", "工业", ("industrial", "manufacturing", "制造业", "工业领域", "industry")),
+    "power": ("Power", "电力", ("electricity", "electricity and heat", "power and heat", "电力行业", "发电", "电力热力")),
+    "energy": ("Energy", "能源", ("coal", "oil", "gas", "mining", "能源行业", "煤炭")),
+    "transport": ("Ground Transport", "交通", ("ground transport", "ground_transport", "road", "transport", "地面交通", "交通运输")),
+    "residential": ("Residential", "居民生活", ("buildings", "residential", "households", "居民", "建筑")),
+    "aviation": ("Aviation", "航空", ("domestic aviation", "民航")),
+    "all": ("All sectors", "全部门", ("total", "all", "economy-wide", "全社会", "合计", "总计", "全行业")),
+}
+
+_ALIAS = {}
+for _key, (_en, _zh, _aliases) in SECTORS.items():
+    for _name in (_key, _en, _zh, *_aliases):
+        _ALIAS[re.sub(r"\s+", " ", _name.strip().lower())] = _key
+
+
+def normalise(name: str | None) -> str | None:
+    """Map an English or Chinese sector name to its key ('industry', 'power', ...); None if unknown."""
+    if name is None:
+        return None
+    return _ALIAS.get(re.sub(r"\s+", " ", str(name).strip().lower()))
+
+
+def label_zh(key: str | None) -> str:
+    return SECTORS[key][1] if key in SECTORS else (key or "")
+
+
+def label_en(key: str | None) -> str:
+    return SECTORS[key][0] if key in SECTORS else (key or "")

@@ -1,0 +1,241 @@
+"""Read a user's CSV or XLSX into a validated `Series`; every problem names file, row and column."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import regions, sectors
+from ..errors import InputError, TooShortError
+from .model import Frequency, Series
+
+DATE_NAMES = ("date", "time", "period", "month", "year", "日期", "时间", "月份", "年份", "年", "期间")
+VALUE_NAMES = ("value", "co2", "co2_mt_per_day", "co2_tonnes", "emission", "emissions", "排放量", "碳排放",
+               "碳排放量", "二氧化碳排放量", "数值", "值")
+REGION_NAMES = ("province", "region", "state", "地区", "省份", "区域", "省")
+SECTOR_NAMES = ("sector", "行业", "部门", "领域")
+MIN_POINTS = 8
+
+# Header row is file line 1, so data row i (0-based) is line i + 2.
+_LINE_OFFSET = 2
+
+
+def read_series(
+    path: str | Path,
+    *,
+    region: str | None = None,
+    sector: str | None = None,
+    date_column: str | None = None,
+    value_column: str | None = None,
+) -> Series:
+    """Read `path` (CSV, CSV.GZ or XLSX) into a `Series`.
+
+    A long file with a province and a sector column (as Carbon Monitor publishes) is filtered
+    to `region` and `sector`. Raises `InputError` naming the file, row and column of a mistake.
+    """
+    path = Path(path)
+    frame = _load(path)
+    name = str(path)
+    if frame.empty:
+        raise InputError("the file has no data rows", file=name)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    region_obj = regions.lookup(region) if region else None
+    frame = _filter_long(frame, name, region_obj, sector)
+    dcol = date_column or _pick(frame, DATE_NAMES)
+    vcol = value_column or _pick(frame, VALUE_NAMES, exclude={dcol} if dcol else set())
+    if vcol is None:
+        numeric = [c for c in frame.columns if c != dcol and pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.5]
+        vcol = numeric[-1] if numeric else None
+    for col, what in ((dcol, "date"), (vcol, "value")):
+        if col is None or col not in frame.columns:
+            raise InputError(
+                f"no {what} column found (columns are {', '.join(map(str, frame.columns))}); "
+                f"name it {'date/日期' if what == 'date' else 'value/排放量'}", file=name, column=col)
+    values = _parse_values(frame[vcol], name, vcol)
+    index, frequency = _parse_dates(frame[dcol], name, dcol)
+    data = pd.Series(values, index=index, name=vcol)
+    _check_duplicates(data, frame, name, dcol)
+    data = data.sort_index()
+    if frequency is not Frequency.UNDATED:
+        step = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}.get(
+            frequency, frequency.pandas_alias)
+        full = pd.date_range(data.index[0], data.index[-1], freq=step)
+        if not data.index.isin(full).all():
+            bad = int(np.flatnonzero(~data.index.isin(full))[0])
+            raise InputError(f"date {data.index[bad].date()} does not fit a regular {frequency.value} calendar",
+                             file=name, row=int(frame.index[bad]) + _LINE_OFFSET, column=dcol)
+        data = data.reindex(full)
+    n_valid = int(data.notna().sum())
+    if n_valid < MIN_POINTS:
+        raise TooShortError(f"only {n_valid} values; at least {MIN_POINTS} are needed to find change", file=name)
+    return Series(
+        values=data,
+        frequency=frequency,
+        region=region_obj.code if region_obj else None,
+        sector=sectors.normalise(sector) or sector,
+        unit=vcol,
+        source=name,
+        meta={"gaps": int(data.isna().sum())},
+    )
+
+
+def _load(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=str(path))
+    suffixes = "".join(path.suffixes).lower()
+    try:
+        if suffixes.endswith((".xlsx", ".xlsm", ".xls")):
+            return pd.read_excel(path, dtype=str)
+        raw = path.read_bytes()
+        if suffixes.endswith(".gz"):
+            import gzip
+            raw = gzip.decompress(raw)
+        if not raw.strip():
+            raise InputError("the file is empty", file=str(path))
+        text = _decode(raw, str(path))
+        return pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
+    except InputError:
+        raise
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
+
+
+def _decode(raw: bytes, name: str) -> str:
+    # Chinese spreadsheets are often saved as GBK; accept it rather than fail.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("not a UTF-8 or GBK text file", file=name)
+
+
+def _pick(frame: pd.DataFrame, names: tuple[str, ...], exclude: set[str] = frozenset()) -> str | None:
+    lower = {c.lower(): c for c in frame.columns if c not in exclude}
+    for want in names:
+        if want in lower:
+            return lower[want]
+    for want in names:
+        for low, col in lower.items():
+            if want in low:
+                return col
+    return None
+
+
+def _filter_long(frame: pd.DataFrame, name: str, region: regions.Region | None, sector: str | None) -> pd.DataFrame:
+    rcol, scol = _pick(frame, REGION_NAMES), _pick(frame, SECTOR_NAMES)
+    if rcol and frame[rcol].nunique() > 1:
+        if region is None:
+            raise InputError("the file holds several regions: choose one with --region", file=name, column=rcol)
+        codes = frame[rcol].map(lambda v: getattr(regions.find(str(v)), "code", None))
+        frame = frame[codes == region.code]
+        if frame.empty:
+            raise InputError(f"no rows for region {region.name_zh}", file=name, column=rcol)
+    if scol and frame[scol].nunique() > 1:
+        if sector is None:
+            raise InputError("the file holds several sectors: choose one with --sector", file=name, column=scol)
+        key = sectors.normalise(sector)
+        keys = frame[scol].map(lambda v: sectors.normalise(v) or str(v).strip().lower())
+        frame = frame[keys == (key or sector.strip().lower())]
+        if frame.empty:
+            raise InputError(f"no rows for sector {sector!r}", file=name, column=scol)
+    return frame
+
+
+def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
+    text = column.astype("string").str.strip().str.replace(",", "", regex=False)
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna() & text.notna() & (text != "")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"value {column.iloc[i]!r} is not a number", file=name,
+                         row=int(column.index[i]) + _LINE_OFFSET, column=col)
+    negative = values < 0
+    if negative.any():
+        i = int(np.flatnonzero(negative.to_numpy())[0])
+        raise InputError(f"value {column.iloc[i]} is negative; emissions cannot be", file=name,
+                         row=int(column.index[i]) + _LINE_OFFSET, column=col)
+    return values.to_numpy(dtype=float)
+
+
+_YEAR = re.compile(r"^\d{4}(\.0)?$")
+_MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
+_QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.I)
+_INT = re.compile(r"^\d+$")
+
+
+def _parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequency]:
+    text = column.astype("string").str.strip()
+    missing = text.isna() | (text == "")
+    if missing.any():
+        i = int(np.flatnonzero(missing.to_numpy())[0])
+        raise InputError("date is empty", file=name, row=int(column.index[i]) + _LINE_OFFSET, column=col)
+    sample = text.iloc[0]
+    if all(_YEAR.match(t) for t in text) and all(1000 < int(float(t)) < 3000 for t in text):
+        return pd.DatetimeIndex([pd.Timestamp(int(float(t)), 1, 1) for t in text]), Frequency.ANNUAL
+    if _INT.match(sample) and all(_INT.match(t) for t in text):
+        ints = np.array([int(t) for t in text])
+        return pd.Index(ints - ints.min(), dtype=int), Frequency.UNDATED
+    if _QUARTER.match(sample):
+        return _convert(text, name, col, column, lambda t: _quarter(t)), Frequency.QUARTERLY
+    if _MONTH.match(sample):
+        return _convert(text, name, col, column, lambda t: _month(t)), Frequency.MONTHLY
+    index = _convert(text, name, col, column, lambda t: pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日")))
+    return index, _infer_frequency(index)
+
+
+def _month(text: str) -> pd.Timestamp:
+    m = _MONTH.match(text)
+    if not m:
+        raise ValueError(text)
+    return pd.Timestamp(int(m[1]), int(m[2]), 1)
+
+
+def _quarter(text: str) -> pd.Timestamp:
+    m = _QUARTER.match(text)
+    if not m:
+        raise ValueError(text)
+    return pd.Timestamp(int(m[1]), 3 * int(m[2]) - 2, 1)
+
+
+def _convert(text: pd.Series, name: str, col: str, column: pd.Series, parse) -> pd.DatetimeIndex:
+    out = []
+    for i, t in enumerate(text):
+        try:
+            out.append(parse(t).normalize())
+        except (ValueError, TypeError):
+            raise InputError(f"cannot read {t!r} as a date", file=name,
+                             row=int(column.index[i]) + _LINE_OFFSET, column=col) from None
+    return pd.DatetimeIndex(out)
+
+
+def _infer_frequency(index: pd.DatetimeIndex) -> Frequency:
+    unique = index.unique().sort_values()
+    if len(unique) < 2:
+        return Frequency.DAILY
+    step = float(np.median(np.diff(unique.asi8)) / 86_400e9)
+    if step <= 1.5:
+        return Frequency.DAILY
+    if step <= 8:
+        return Frequency.WEEKLY
+    if step <= 32 and all(ts.day == 1 for ts in unique):
+        return Frequency.MONTHLY
+    if step <= 32:
+        raise InputError("dates about a month apart must be the first of each month or written as 2020-03")
+    if step <= 93:
+        return Frequency.QUARTERLY
+    return Frequency.ANNUAL
+
+
+def _check_duplicates(data: pd.Series, frame: pd.DataFrame, name: str, col: str) -> None:
+    dup = data.index.duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise InputError(f"date {frame[col].iloc[i]} appears twice", file=name,
+                         row=int(frame.index[i]) + _LINE_OFFSET, column=col)

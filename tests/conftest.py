@@ -1,0 +1,53 @@
+"""Shared fixtures. Tests that need ../shared skip when it is absent, and fail instead under CI
+(`.ci/run` sets POLICYTRACE_REQUIRE_SHARED=1)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("POLICYTRACE_SHARED", ROOT.parent / "shared"))
+CM_DAILY = "data/emissions/carbon_monitor_china_provincial_daily_2019_2022.csv.gz"
+CHINA_RECORDS = "data/policies/china_policy_events_merged.csv"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "data").is_dir():
+        message = f"shared data not found at {SHARED} (set POLICYTRACE_SHARED)"
+        if os.environ.get("POLICYTRACE_REQUIRE_SHARED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def xinjiang_industry_csv(shared: Path, tmp_path_factory) -> Path:
+    """Carbon Monitor's Xinjiang industry daily series as a user's two-column CSV."""
+    daily = pd.read_csv(shared / CM_DAILY)
+    xj = daily[(daily.province == "Xinjiang") & (daily.sector == "Industry")]
+    path = tmp_path_factory.mktemp("series") / "xinjiang_industry.csv"
+    xj[["date", "co2_mt_per_day"]].rename(columns={"co2_mt_per_day": "value"}).to_csv(path, index=False)
+    return path
+
+
+def monthly_step_csv(path: Path, *, n: int = 140, at: int = 70, jump: float = 0.25, seed: int = 0) -> Path:
+    rng = np.random.default_rng(seed)
+    values = 100 * (1 + rng.normal(0, 0.03, n))
+    values[at:] *= 1 + jump
+    dates = [f"{2010 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+    pd.DataFrame({"date": dates, "value": values.round(3)}).to_csv(path, index=False)
+    return path
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed command as a user would."""
+    return subprocess.run([sys.executable, "-m", "policytrace", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=600)

@@ -1,0 +1,92 @@
+"""The CLI contract of the foundation: demo, detect, kb, report, and one-line user errors."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import CHINA_RECORDS, cli, monthly_step_csv
+
+NODE_FIELDS = {"index", "date", "kind", "label_zh", "confidence", "direction", "change_pct"}
+
+
+def test_detect_finds_monthly_step(tmp_path):
+    path = monthly_step_csv(tmp_path / "step.csv")
+    run = cli("detect", str(path), "--json")
+    assert run.returncode == 0, run.stderr
+    nodes = json.loads(run.stdout)["nodes"]
+    near = [n for n in nodes if abs(n["index"] - 70) <= 2]
+    assert near, nodes
+    assert near[0]["direction"] == "up"
+    assert NODE_FIELDS <= set(near[0])
+    assert near[0]["kind"] in {"event", "seasonal", "trend", "outlier"}
+    assert 0 <= near[0]["confidence"] <= 1
+
+
+def test_detect_table_reads_chinese_headers(tmp_path):
+    path = monthly_step_csv(tmp_path / "step.csv")
+    text = path.read_text().replace("date,value", "日期,排放量")
+    (tmp_path / "zh.csv").write_text(text, encoding="utf-8")
+    run = cli("detect", str(tmp_path / "zh.csv"))
+    assert run.returncode == 0, run.stderr
+    assert "key nodes" in run.stdout
+
+
+def test_non_numeric_value_is_one_line_error(tmp_path):
+    path = monthly_step_csv(tmp_path / "bad.csv")
+    lines = path.read_text().splitlines()
+    lines[5] = lines[5].split(",")[0] + ",abc"
+    path.write_text("\n".join(lines) + "\n")
+    run = cli("detect", str(path), "--json")
+    assert run.returncode == 2
+    err = run.stderr.strip().splitlines()
+    assert len(err) == 1, run.stderr
+    assert "row 6" in err[0] and "'value'" in err[0] and "abc" in err[0]
+    assert "Traceback" not in run.stderr and run.stdout == ""
+
+
+def test_missing_file_and_unknown_region_exit_2(tmp_path):
+    run = cli("detect", str(tmp_path / "nope.csv"))
+    assert run.returncode == 2 and "not found" in run.stderr
+    path = monthly_step_csv(tmp_path / "ok.csv")
+    run = cli("report", "--series", str(path), "--region", "Atlantis", "--sector", "工业", "--out", str(tmp_path / "o"))
+    assert run.returncode == 2 and "Atlantis" in run.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_demo_writes_report_with_sources(tmp_path):
+    run = cli("demo", "--out", str(tmp_path / "r"))
+    assert run.returncode == 0, run.stderr
+    md = (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
+    data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert md.startswith("新疆维吾尔自治区工业领域碳排放关键政策与重大事件汇编")
+    assert "分析周期" in md and f"收录重大政策节点：{len(data['nodes'])}项" in md
+    assert md.count("### 关键节点：") == len(data["nodes"]) > 0
+    items = [i for n in data["nodes"] for i in n["items"]]
+    assert items, "the demo must explain at least one node"
+    assert all(i["record"]["sources"][0]["url"].startswith("http") for i in items)
+    ids = [i["record"]["id"] for i in items]
+    assert len(ids) == len(set(ids)), "a record is listed under two nodes"
+    assert str(tmp_path / "r" / "report.zh.md") in run.stdout
+
+
+def test_kb_import_search_and_report_on_xinjiang(shared, xinjiang_industry_csv, tmp_path):
+    kb = tmp_path / "kb.sqlite"
+    run = cli("kb", "import", str(shared / CHINA_RECORDS), "--kb", str(kb))
+    assert run.returncode == 0, run.stderr
+    run = cli("kb", "search", "COVID-19 emergency response", "--kb", str(kb), "--region", "新疆",
+              "--from", "2020-01-01", "--to", "2020-04-30", "--json")
+    assert run.returncode == 0, run.stderr
+    hits = json.loads(run.stdout)
+    assert any("Xinjiang" in h["title"] and h["date"].startswith("2020-01-25") for h in hits[:5])
+    run = cli("report", "--series", str(xinjiang_industry_csv), "--region", "新疆维吾尔自治区", "--sector", "工业",
+              "--kb", str(kb), "--out", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    data = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert data["region"] == "650000" and data["nodes"]
+    covid = [n for n in data["nodes"] if n["node"]["date"].startswith("2020-0")]
+    assert any("Xinjiang" in i["record"]["title"] for n in covid for i in n["items"])
+
+
+def test_version():
+    run = cli("--version")
+    assert run.returncode == 0 and run.stdout.startswith("policytrace ")
