@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 from .. import __version__, regions, sectors
 from ..attribute.model import Attribution
 from ..series import Series
+from .dates import DATE_TEXT
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: items carry `display` (typed fields per language); see docs/report-schema.md
 EMPTY_ZH = "经核查，本时段未收录相关政策性文件或重大事件。"
 EMPTY_EN = "Checked: the knowledge base holds no policy document or major event for this period."
 
@@ -54,7 +55,29 @@ class Report:
     def title_en(self) -> str:
         return f"{self.region_en} {self.sector_en}: key policies and major events behind carbon-emission changes"
 
+    def period_text(self, lang: str) -> str:
+        fmt = DATE_TEXT[lang]
+        return f"{fmt(self.period[0])}{'至' if lang == 'zh' else ' to '}{fmt(self.period[1])}"
+
+    def view(self, lang: str) -> tuple:
+        """The nodes as a reader of `lang` ('zh' or 'en') sees them (see `view.py`)."""
+        from .view import node_view
+
+        empty = EMPTY_ZH if lang == "zh" else EMPTY_EN
+        return tuple(node_view(a, lang, DATE_TEXT[lang], empty) for a in self.attributions)
+
     def to_dict(self) -> dict:
+        from .view import KIND_LABEL_EN
+
+        views = {lang: self.view(lang) for lang in ("zh", "en")}
+        nodes = []
+        for i, a in enumerate(self.attributions):
+            data = a.to_dict()
+            kind = data["node"].get("kind")
+            data["node"].setdefault("label_en", KIND_LABEL_EN.get(kind, kind))
+            for j, item in enumerate(data.get("items", [])):
+                item["display"] = {lang: views[lang][i].items[j].to_dict() for lang in views}
+            nodes.append(data)
         return {
             "schema_version": SCHEMA_VERSION,
             "policytrace_version": __version__,
@@ -62,18 +85,21 @@ class Report:
             "title_en": self.title_en,
             "region": self.region,
             "region_zh": self.region_zh,
+            "region_en": self.region_en,
             "sector": self.sector,
             "sector_zh": self.sector_zh,
+            "sector_en": self.sector_en,
             "period": list(self.period),
             "frequency": self.frequency,
             "as_of": self.as_of,
             "generated": self.generated,
             "kb_records": self.kb_records,
-            "nodes": [a.to_dict() for a in self.attributions],
+            "nodes": nodes,
             "series": {"dates": list(self.series_dates), "values": list(self.series_values)},
         }
 
     def render(self, fmt: str) -> str | bytes:
+        """The report as one of `report.FORMATS`: 'zh', 'en', 'json', 'html' (text) or 'docx' (bytes)."""
         from .render import render
 
         return render(self, fmt)

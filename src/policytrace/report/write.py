@@ -10,7 +10,8 @@ from .model import Report
 from .render import FORMATS, render
 
 
-def write_report(report: Report, out: str | Path, formats: tuple[str, ...] = ("zh", "json")) -> list[Path]:
+def write_report(report: Report, out: str | Path, formats: tuple[str, ...] = tuple(FORMATS)) -> list[Path]:
+    """Write `formats` (keys of FORMATS; default all five) into `out`; on any failure no file is written."""
     out = Path(out)
     rendered = {FORMATS[f]: render(report, f) for f in formats}  # fails before touching the disk
     out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,169 @@
+"""What a reader sees of a report, in one language: the typed fields of each item, labelled.
+
+Every renderer (Markdown, HTML, DOCX, the web page through `report.json`) reads these views, so a
+field is named and ordered in one place. Records come from other modules that grow; the view reads
+their public fields and tolerates what it does not know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ..attribute.model import Attribution, Item
+from ..kb.record import Record
+
+LANGS = ("zh", "en")
+POLICY_KINDS = ("policy", "plan", "standard")
+
+# Typed record fields may arrive under an English key or the report's Chinese label.
+_ALIASES = {
+    "key_points": ("key_points", "points", "政策要点", "要点"),
+    "expected": ("expected_effect", "expected", "预期成效"),
+    "place": ("place", "location", "实施地点"),
+    "scale": ("scale", "size", "项目规模"),
+    "effect": ("effect", "policy_effect", "政策效应"),
+    "project": ("project", "project_name", "项目名称"),
+}
+
+LABELS = {
+    "zh": {
+        "policy": "政策文件", "project": "项目名称", "event": "重大事件", "market": "市场动态", "statistic": "统计数据",
+        "other": "事项", "issued": "颁布时间", "issuer": "主管部门", "doc_number": "文号", "key_points": "政策要点",
+        "expected": "预期成效", "policy_link": "政策链接", "when": "实施时间", "place": "实施地点", "scale": "项目规模",
+        "effect": "政策效应", "official_source": "官方信息来源", "source": "来源", "relation": "时间关系",
+        "score": "匹配评分", "after_node": "晚于节点，按滞后规则收录", "up": "上升", "down": "下降",
+        "change": "变化", "interval": "可能起始区间", "period": "分析周期", "nodes": "收录重大政策节点",
+        "parts": {"time": "时间", "region": "地区", "sector": "行业", "direction": "方向", "authority": "来源"},
+    },
+    "en": {
+        "policy": "Policy document", "project": "Project", "event": "Major event", "market": "Market development",
+        "statistic": "Statistic", "other": "Item", "issued": "Issued", "issuer": "Issuing body",
+        "doc_number": "Document number", "key_points": "Key points", "expected": "Expected effect",
+        "policy_link": "Policy link", "when": "Dates", "place": "Location", "scale": "Scale", "effect": "Effect",
+        "official_source": "Official source", "source": "source", "relation": "Date relation", "score": "Match score",
+        "after_node": "after the node, kept by the kind's lag rule", "up": "up", "down": "down", "change": "Change",
+        "interval": "change may have started", "period": "Period", "nodes": "Key nodes",
+        "parts": {"time": "time", "region": "region", "sector": "sector", "direction": "direction",
+                  "authority": "source"},
+    },
+}
+
+KIND_LABEL_EN = {"event": "event", "seasonal": "seasonal change", "trend": "trend turn", "outlier": "outlier"}
+
+
+@dataclass(frozen=True)
+class FieldView:
+    label: str
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemView:
+    kind: str
+    heading: FieldView            # 政策文件《…》 or 项目名称：…
+    fields: tuple[FieldView, ...]  # typed fields in the reference report's order, the source link last
+    relation: str
+    after_node: str | None
+    score: float
+    parts: tuple[tuple[str, float], ...]
+    sources: tuple[FieldView, ...]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class NodeView:
+    date: str
+    kind: str
+    kind_label: str
+    confidence: float
+    direction: str
+    change: str
+    interval: str
+    items: tuple[ItemView, ...]
+    empty: str | None
+
+
+def _typed(record: Record, key: str) -> str | None:
+    fields = record.fields or {}
+    for alias in _ALIASES[key]:
+        value = fields.get(alias)
+        if value:
+            return "；".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    return None
+
+
+def _title(record: Record, lang: str) -> str:
+    if lang == "en":
+        return record.title or record.display_title
+    return record.display_title
+
+
+def _sources(record: Record, lang: str) -> tuple[FieldView, ...]:
+    word = LABELS[lang]["source"]
+    return tuple(FieldView(label=s.publisher or word, text=s.publisher or s.url, url=s.url)
+                 for s in record.sources if s.url)
+
+
+def item_view(item: Item, lang: str, date_text) -> ItemView:
+    """The typed fields of one item: policies as 颁布时间/主管部门/政策要点/预期成效/政策链接,
+    projects and events as 项目名称/实施时间/实施地点/项目规模/政策效应/官方信息来源."""
+    words = LABELS[lang]
+    r = item.record
+    rows: list[FieldView] = []
+    sources = _sources(r, lang)
+    link = sources[0] if sources else None
+    if r.kind in POLICY_KINDS:
+        title = _title(r, lang)
+        heading = FieldView(words["policy"], f"《{title}》" if lang == "zh" else title)
+        rows.append(FieldView(words["issued"], date_text(r.date)))
+        if r.issuer:
+            rows.append(FieldView(words["issuer"], r.issuer))
+        if r.doc_number:
+            rows.append(FieldView(words["doc_number"], r.doc_number))
+        points = _typed(r, "key_points") or r.summary
+        if points:
+            rows.append(FieldView(words["key_points"], points))
+        if expected := _typed(r, "expected"):
+            rows.append(FieldView(words["expected"], expected))
+        if link:
+            rows.append(FieldView(words["policy_link"], link.text, link.url))
+    else:
+        label = words.get(r.kind, words["other"])
+        heading = FieldView(label, _typed(r, "project") or _title(r, lang))
+        when = date_text(r.date) + (("至" if lang == "zh" else " to ") + date_text(r.end_date) if r.end_date else "")
+        rows.append(FieldView(words["when"], when))
+        if place := _typed(r, "place"):
+            rows.append(FieldView(words["place"], place))
+        if scale := _typed(r, "scale"):
+            rows.append(FieldView(words["scale"], scale))
+        effect = _typed(r, "effect") or r.summary
+        if effect:
+            rows.append(FieldView(words["effect"], effect))
+        if link:
+            rows.append(FieldView(words["official_source"], link.text, link.url))
+    parts = tuple((words["parts"].get(k, k), float(v)) for k, v in (item.parts or {}).items())
+    return ItemView(
+        kind=r.kind, heading=heading, fields=tuple(rows),
+        relation=item.relation_zh if lang == "zh" else item.relation_en,
+        after_node=words["after_node"] if item.after_node else None,
+        score=float(item.score), parts=parts, sources=sources,
+    )
+
+
+def node_view(attribution: Attribution, lang: str, date_text, empty_text: str) -> NodeView:
+    node = attribution.node
+    words = LABELS[lang]
+    kind = getattr(node.kind, "value", str(node.kind))
+    kind_label = node.label_zh if lang == "zh" else KIND_LABEL_EN.get(kind, kind)
+    direction = words.get(node.direction, node.direction)
+    pct = abs(float(node.change_pct))
+    change = f"{direction} {pct:.1f}%"
+    sep = "至" if lang == "zh" else " to "
+    interval = f"{words['interval']} {date_text(node.interval[0])}{sep}{date_text(node.interval[1])}"
+    items = tuple(item_view(i, lang, date_text) for i in attribution.items)
+    return NodeView(date=date_text(node.date), kind=kind, kind_label=kind_label, confidence=float(node.confidence),
+                    direction=node.direction, change=change, interval=interval, items=items,
+                    empty=None if items else empty_text)
