@@ -1,10 +1,10 @@
-"""Find the key nodes of a series."""
+"""Find the key nodes of a series: calendar-aware, typed, with calibrated confidence."""
 
 from __future__ import annotations
 
 from ..series import Series
+from .detector import Detector
 from .node import Node, NodeKind
-from .simple import Detector
 
 
 def detect(series: Series, *, max_nodes: int | None = None) -> list[Node]:

@@ -1,0 +1,86 @@
+"""Segment costs from cumulative sums: the cost of any segment in O(1), of all candidate starts at once.
+
+ruptures' `CostL2`/`CostLinear` recompute each segment from its slice (O(length) per call, one Python
+call per candidate); here one numpy expression prices every candidate start of a segment end. On a
+1,461-point series this PELT runs in milliseconds where ruptures' PELT (l2, jump 1) takes seconds
+(measured in `bench/detect_speed.py`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class PiecewiseCost:
+    """Squared error of the best model of a segment: a constant level, or a line.
+
+    A line costs `slope_penalty` more than a level (it has one more parameter), so a segment is
+    given a slope only where the data pay for it; this lets one search find level shifts (events)
+    and turns of the trend together. The signal must be scaled to unit noise.
+    """
+
+    model = "piecewise"
+
+    def __init__(self, slope_penalty: float = 0.0, min_line: int = 4) -> None:
+        self.slope_penalty = slope_penalty
+        self.min_line = min_line
+
+    def fit(self, signal: np.ndarray) -> "PiecewiseCost":
+        y = np.asarray(signal, dtype=float)
+        n = len(y)
+        t = np.arange(n, dtype=float) - n / 2  # centred: keeps the sums well conditioned
+        zero = np.zeros(1)
+        self._y = np.concatenate([zero, np.cumsum(y)])
+        self._yy = np.concatenate([zero, np.cumsum(y * y)])
+        self._t = np.concatenate([zero, np.cumsum(t)])
+        self._tt = np.concatenate([zero, np.cumsum(t * t)])
+        self._ty = np.concatenate([zero, np.cumsum(t * y)])
+        self.n = n
+        return self
+
+    def _sums(self, start, end):
+        start = np.asarray(start)
+        m = (end - start).astype(float)
+        sy = self._y[end] - self._y[start]
+        syy = self._yy[end] - self._yy[start]
+        st = self._t[end] - self._t[start]
+        stt = self._tt[end] - self._tt[start]
+        sty = self._ty[end] - self._ty[start]
+        return m, sy, syy, st, stt, sty
+
+    def level_error(self, start, end) -> np.ndarray:
+        m, sy, syy, *_ = self._sums(start, end)
+        return np.maximum(syy - sy * sy / m, 0.0)
+
+    def line_error(self, start, end) -> np.ndarray:
+        m, sy, syy, st, stt, sty = self._sums(start, end)
+        level = syy - sy * sy / m
+        sxx = stt - st * st / m
+        sxy = sty - st * sy / m
+        with np.errstate(invalid="ignore", divide="ignore"):
+            line = level - np.where(sxx > 0, sxy * sxy / np.where(sxx > 0, sxx, 1), 0.0)
+        line = np.where(m >= self.min_line, np.maximum(line, 0.0), np.inf)
+        return line
+
+    def error(self, start, end) -> np.ndarray:
+        """Cost of segments [start, end) for an array of starts and one end."""
+        return np.minimum(self.level_error(start, end), self.line_error(start, end) + self.slope_penalty)
+
+    def is_line(self, start: int, end: int) -> bool:
+        return bool(self.line_error(start, end) + self.slope_penalty < self.level_error(start, end))
+
+    def fitted(self, start: int, end: int) -> np.ndarray:
+        """The fitted values of segment [start, end) under its chosen model."""
+        m, sy, syy, st, stt, sty = (float(v) for v in self._sums(start, end))
+        mean = sy / m
+        t = np.arange(start, end, dtype=float) - self.n / 2
+        if self.is_line(start, end):
+            slope = (sty - st * sy / m) / (stt - st * st / m)
+            return mean + slope * (t - st / m)
+        return np.full(end - start, mean)
+
+    def slope(self, start: int, end: int) -> float:
+        if not self.is_line(start, end):
+            return 0.0
+        m, sy, syy, st, stt, sty = (float(v) for v in self._sums(start, end))
+        return (sty - st * sy / m) / (stt - st * st / m)

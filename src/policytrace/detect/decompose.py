@@ -1,0 +1,125 @@
+"""Seasonal pattern, Spring Festival effect and isolated outliers of a working series.
+
+The seasonal pattern is first taken from a robust STL (statsmodels), then re-estimated as phase
+means around the fitted segments, so that level shifts do not leak into the season and a change of
+the pattern itself (a `seasonal` node) can be estimated on each side of it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from ..series.calendar import Working
+
+
+def phases(work: Working) -> np.ndarray | None:
+    """Position of each working period within the year (0..period-1), or None."""
+    if work.period is None:
+        return None
+    if work.begins is None:
+        return np.arange(len(work)) % work.period
+    b = work.begins
+    match work.resolution:
+        case "monthly":
+            return (b.month - 1).to_numpy()
+        case "quarterly":
+            return ((b.month - 1) // 3).to_numpy()
+        case "weekly":
+            return np.minimum((b.dayofyear.to_numpy() - 1) // 7, work.period - 1)
+        case "daily":
+            return b.dayofweek.to_numpy()
+    return np.arange(len(work)) % work.period
+
+
+def seasonal_strength(values: np.ndarray, period: int) -> tuple[np.ndarray, float]:
+    """Robust STL seasonal component and its strength (Wang, Smith & Hyndman 2006)."""
+    from statsmodels.tsa.seasonal import STL
+
+    fit = STL(pd.Series(values), period=period, robust=True).fit()
+    seasonal, resid = np.asarray(fit.seasonal), np.asarray(fit.resid)
+    denominator = np.var(seasonal + resid)
+    strength = 1 - np.var(resid) / denominator if denominator > 0 else 0.0
+    return seasonal, float(strength)
+
+
+def phase_profile(residual: np.ndarray, phase: np.ndarray, period: int, regimes: list[int]) -> np.ndarray:
+    """Centred phase medians of `residual`, estimated separately in each seasonal regime."""
+    out = np.zeros_like(residual)
+    bounds = [0, *regimes, len(residual)]
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        r, p = residual[a:b], phase[a:b]
+        # medians: with few years one shocked year (2020's February) must not set the season
+        means = np.zeros(period)
+        present = np.zeros(period, dtype=bool)
+        for q in np.unique(p):
+            means[q] = np.median(r[p == q])
+            present[q] = True
+        means[present] -= means[present].mean()
+        out[a:b] = means[p]
+    return out
+
+
+def festival_effect(residual: np.ndarray, regressors: np.ndarray | None) -> np.ndarray:
+    """Robust (Huber) fit of the residual on the festival regressors; its fitted part."""
+    if regressors is None:
+        return np.zeros_like(residual)
+    usable = regressors[:, regressors.std(axis=0) > 1e-9]
+    if usable.shape[1] == 0:
+        return np.zeros_like(residual)
+    import statsmodels.api as sm
+
+    X = sm.add_constant(usable, has_constant="add")
+    try:
+        fit = sm.RLM(residual, X, M=sm.robust.norms.HuberT()).fit()
+    except (ValueError, np.linalg.LinAlgError):  # degenerate design: no festival effect
+        return np.zeros_like(residual)
+    return usable @ np.asarray(fit.params)[1:]
+
+
+def robust_sigma(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return 0.0
+    return float(1.4826 * np.median(np.abs(x - np.median(x))))
+
+
+def diff_sigma(x: np.ndarray) -> float:
+    """Noise scale from first differences: unmoved by level shifts and slow trends."""
+    return robust_sigma(np.diff(x)) / np.sqrt(2)
+
+
+def noise_model(x: np.ndarray) -> tuple[float, float]:
+    """Marginal noise scale σ and lag-1 autocorrelation ρ of an AR(1)-like noise, from differences.
+
+    Var(x_t − x_{t−2}) / Var(x_t − x_{t−1}) = 1 + ρ for AR(1) noise; robust (MAD) variances of the
+    differences are hardly moved by a few level shifts, unlike the autocorrelation of residuals,
+    which every missed change inflates.
+    """
+    d1 = robust_sigma(np.diff(x))
+    if len(x) < 6 or d1 == 0:
+        return d1 / np.sqrt(2), 0.0
+    d2 = robust_sigma(x[2:] - x[:-2])
+    rho = float(np.clip((d2 / d1) ** 2 - 1, 0.0, 0.8))
+    return d1 / np.sqrt(2 * (1 - rho)), rho
+
+
+def find_outliers(signal: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """Isolated points far from a running median (family-wise level `alpha`, Bonferroni).
+
+    Returns the outlier positions, the running-median values there, and the residual scale.
+    """
+    n = len(signal)
+    smooth = pd.Series(signal).rolling(5, center=True, min_periods=1).median().to_numpy()
+    resid = signal - smooth
+    # floor: on smooth (autocorrelated) series the running median follows the noise too closely
+    scale = max(robust_sigma(resid), diff_sigma(signal))
+    if n < 8 or scale == 0:
+        return np.array([], dtype=int), np.array([]), scale
+    limit = norm.isf(alpha / (2 * n)) * scale
+    big = np.abs(resid) > limit
+    half = np.abs(resid) > limit / 2
+    isolated = big & ~np.r_[False, half[:-1]] & ~np.r_[half[1:], False]
+    where = np.flatnonzero(isolated)
+    return where, smooth[where], scale

@@ -1,0 +1,232 @@
+"""The calendar-aware detector: typed key nodes with calibrated confidence.
+
+Steps: the series at the resolution its values really carry (`series.calendar`); a robust seasonal
+pattern and the moving Spring Festival removed; isolated outliers set aside; one penalised search
+(PELT over cumulative-sum costs) for level shifts and trend turns, with the penalty chosen by
+false-detection-rate control; the season re-estimated around the segments and tested for a change;
+each change typed (`kinds`) and given a confidence (`calibrate`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import TooShortError
+from ..series import Series
+from ..series.calendar import Working, spring_festival_regressors, working_resolution
+from .calibrate import Calibration, default_calibration
+from .costs import PiecewiseCost
+from .decompose import (festival_effect, find_outliers, noise_model, phase_profile, phases, robust_sigma,
+                        seasonal_strength)
+from .kinds import JUMP_Z, Change, date_interval, jump_z, merge_shocks, seasonal_change
+from .node import Node, NodeKind
+from .search import pelt, split_gain
+
+MIN_POINTS = 8
+# Below this seasonal strength STL on noise invents a pattern that then looks like steps.
+MIN_SEASONAL_STRENGTH = 0.3
+
+
+class Detector:
+    """Find the key nodes of a series.
+
+    Parameters
+    ----------
+    penalty : float | None
+        Penalty per change point as a multiple of ln n (unit-noise scale). None: the value chosen
+        by false-detection-rate control and shipped in `calibration.json`.
+    calendar : str | None
+        "china" removes the moving Spring Festival from dated series; None does not.
+    min_size : int
+        Shortest regime, in working periods.
+    max_nodes : int | None
+        Keep at most this many nodes (the most confident).
+    iterations : int
+        Rounds of re-estimating the season around the found segments.
+    """
+
+    def __init__(self, penalty: float | None = None, calendar: str | None = "china", min_size: int = 2,
+                 max_nodes: int | None = None, iterations: int = 2,
+                 calibration: Calibration | None = None) -> None:
+        self.penalty = penalty
+        self.calendar = calendar
+        self.min_size = min_size
+        self.max_nodes = max_nodes
+        self.iterations = iterations
+        self.calibration = calibration
+
+    def __repr__(self) -> str:
+        return (f"Detector(penalty={self.penalty}, calendar={self.calendar!r}, min_size={self.min_size}, "
+                f"max_nodes={self.max_nodes}, iterations={self.iterations})")
+
+    # -- public -------------------------------------------------------------------------------
+    def fit(self, series: Series) -> "Detector":
+        cal = self.calibration or default_calibration()
+        work = working_resolution(series)
+        y = np.asarray(work.values, dtype=float)
+        valid = np.isfinite(y)
+        if valid.sum() < MIN_POINTS:
+            where = f" at {work.resolution} resolution" if work.resolution != series.frequency.value else ""
+            raise TooShortError(f"only {int(valid.sum())} values{where}; at least {MIN_POINTS} are needed "
+                                "to find change", file=series.source)
+        n = len(y)
+        positions = np.arange(n)
+        y = np.interp(positions, positions[valid], y[valid])
+        self.working_ = work
+        self.changes_: list[Change] = []
+        if np.ptp(y) == 0:
+            self.nodes_ = []
+            return self
+
+        phase = phases(work)
+        period = work.period
+        seasonal = np.zeros(n)
+        has_season = bool(period and phase is not None and n >= 2 * period + 1)
+        if has_season:
+            stl_seasonal, strength = seasonal_strength(y, period)
+            has_season = strength >= MIN_SEASONAL_STRENGTH
+            if has_season:
+                seasonal = stl_seasonal
+        regressors = None
+        if self.calendar == "china" and work.begins is not None and work.resolution in ("monthly", "weekly", "daily"):
+            regressors = spring_festival_regressors(work.begins, work.ends)
+            if regressors is not None and has_season:
+                # the season already holds the festival's average month; keep only its movement
+                for p in np.unique(phase):
+                    regressors[phase == p] -= regressors[phase == p].mean(axis=0)
+        festival = np.zeros(n)
+
+        if work.disaggregated or work.resolution != series.frequency.value:
+            # one working period is many input points: a period far off is a short shock, not a bad point
+            outliers, expected, out_scale = np.array([], dtype=int), np.array([]), 1.0
+            min_size = 1
+        else:
+            outliers, expected, out_scale = find_outliers(y - seasonal, cal.outlier_alpha)
+            min_size = self.min_size
+        clean = y.copy()
+        clean[outliers] = expected + seasonal[outliers]
+
+        log_n = np.log(n)
+        beta = cal.change_penalty if self.penalty is None else float(self.penalty)
+        sigma, rho = noise_model(clean - seasonal)
+        lrv = (1 + rho) / (1 - rho)  # long-run variance factor: the penalty grows with autocorrelation
+        seasonal_cps: list[int] = []
+        seasonal_gain = None
+        for round_ in range(self.iterations + 1):
+            deseason = clean - seasonal - festival
+            sigma = max(sigma, 1e-9 * max(np.abs(deseason).max(), 1.0), 1e-6 * np.std(deseason))
+            centre = float(np.median(deseason))
+            z = (deseason - centre) / sigma
+            cost = PiecewiseCost(slope_penalty=cal.slope_penalty * log_n * lrv).fit(z)
+            penalty = beta * log_n * lrv
+            cps = pelt(cost, penalty, min_size)
+            bounds = [0, *cps, n]
+            path = np.concatenate([cost.fitted(a, b) for a, b in zip(bounds[:-1], bounds[1:])]) * sigma + centre
+            if round_ == self.iterations:
+                break
+            if has_season:
+                seasonal = phase_profile(clean - path - festival, phase, period, seasonal_cps)
+            if regressors is not None:
+                festival = festival_effect(clean - path - seasonal, regressors)
+            resid = clean - path - seasonal - festival
+            sigma_new, rho = noise_model(clean - seasonal - festival)
+            if sigma_new > 0:
+                sigma, lrv = sigma_new, (1 + rho) / (1 - rho)
+            if has_season and not seasonal_cps:
+                found = seasonal_change(resid / sigma, phase, period)
+                threshold = cal.seasonal_threshold(period, n) * lrv
+                if found is not None and found[1] > threshold:
+                    seasonal_cps = [found[0]]
+                    seasonal_gain = (found[1], threshold)
+                    seasonal = phase_profile(clean - path - festival, phase, period, seasonal_cps)
+
+        changes: list[Change] = []
+        for k, b in enumerate(cps, start=1):
+            a, c = bounds[k - 1], bounds[k + 1]
+            before, after, jz = jump_z(cost, a, b, c, lrv)
+            both_level = not cost.is_line(a, b) and not cost.is_line(b, c)
+            kind = "event" if both_level or jz >= JUMP_Z else "trend"
+            ch = Change(at=b, kind=kind, gain=split_gain(cost, bounds, k), penalty=penalty,
+                        before=before * sigma + centre, after=after * sigma + centre,
+                        interval=date_interval(cost, a, b, c, min_size, lrv),
+                        extra={"jump_z": round(jz, 2)})
+            if kind == "trend":
+                horizon = min(c - b, period or 12)
+                old = cost.fitted(a, b)[-1] + cost.slope(a, b) * (horizon + 1)
+                new = cost.fitted(b, c)[min(horizon, c - b - 1)]
+                ch.after = new * sigma + centre
+                ch.before = old * sigma + centre
+                ch.extra.update(horizon=horizon, level_at_turn=float(after * sigma + centre),
+                                slope_before=float(cost.slope(a, b) * sigma),
+                                slope_after=float(cost.slope(b, c) * sigma))
+            changes.append(ch)
+        changes = merge_shocks(changes, max_duration=max(n // 3, 2))
+        if seasonal_cps and seasonal_gain is not None:
+            tau = seasonal_cps[0]
+            amp_before = float(np.std(seasonal[:tau]))
+            amp_after = float(np.std(seasonal[tau:]))
+            half = max(period // 2, 1)
+            changes.append(Change(at=tau, kind="seasonal", gain=seasonal_gain[0], penalty=seasonal_gain[1],
+                                  before=amp_before, after=amp_after,
+                                  interval=(max(tau - half, 0), min(tau + half, n - 1)),
+                                  extra={"measure": "seasonal amplitude (std of the seasonal pattern)"}))
+        limit = None
+        if len(outliers):
+            from scipy.stats import norm
+            limit = norm.isf(cal.outlier_alpha / (2 * n)) * out_scale
+        for t, e in zip(outliers, expected):
+            gain = ((y[t] - seasonal[t] - e) / out_scale) ** 2
+            changes.append(Change(at=int(t), kind="outlier", gain=gain, penalty=(limit / out_scale) ** 2,
+                                  before=float(e), after=float(y[t] - seasonal[t]),
+                                  interval=(int(t), int(t)), end=int(t) + 1))
+        changes.sort(key=lambda ch: ch.at)
+        self.changes_ = changes
+        self.noise_ = float(sigma)
+        self.penalty_ = float(beta * log_n * lrv)
+        self.long_run_factor_ = float(lrv)
+        self.autocorrelation_ = float(rho)
+        self.seasonal_ = seasonal
+        self.festival_ = festival
+        self.path_ = path
+        nodes = [self._node(series, work, ch, cal) for ch in changes]
+        if self.max_nodes is not None:
+            nodes = sorted(nodes, key=lambda nd: -nd.confidence)[: self.max_nodes]
+        self.nodes_ = sorted(nodes, key=lambda nd: nd.index)
+        return self
+
+    def predict(self, series: Series) -> list[Node]:
+        return self.fit(series).nodes_
+
+    fit_predict = predict
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _node(self, series: Series, work: Working, ch: Change, cal: Calibration) -> Node:
+        index = int(work.starts[ch.at])
+        lo, hi = (int(work.starts[i]) for i in ch.interval)
+        reference = ch.before if ch.before != 0 else float(np.nanmean(np.abs(work.values))) or 1.0
+        change_pct = 100 * (ch.after - ch.before) / abs(reference)
+        duration = end_date = None
+        if ch.end is not None:
+            last = int(work.stops[ch.end - 1]) - 1
+            duration = last - index + 1
+            end_date = series.label(last)
+        details = {"working_resolution": work.resolution, "working_index": ch.at,
+                   "strength": round(ch.strength, 3), **ch.extra}
+        if work.disaggregated:
+            details["note"] = "daily values spread from monthly totals: analysed as monthly means"
+        kind = NodeKind(ch.kind)
+        return Node(
+            index=index,
+            date=series.label(index),
+            kind=kind,
+            confidence=round(cal.confidence_of(ch.kind, ch.strength), 2),
+            direction="up" if ch.after > ch.before else "down",
+            change_pct=round(float(change_pct), 1),
+            level_before=float(ch.before),
+            level_after=float(ch.after),
+            interval=(series.label(lo), series.label(hi)),
+            interval_index=(lo, hi),
+            duration=duration,
+            end_date=end_date,
+            details=details,
+        )

@@ -1,0 +1,111 @@
+"""Typing of change points: event (level shift or temporary shock), trend turn, seasonal change, outlier.
+
+A change point of the piecewise search is an `event` when the level jumps there (the jump, measured
+against both sides' fits, is large against its standard error) and a `trend` turn when the series
+stays continuous and only the slope changes. Two opposite events close together whose second brings
+the level back are one temporary shock: one event node with a duration and an end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .costs import PiecewiseCost
+
+# A jump this many standard errors from zero is a level shift, not a kink.
+JUMP_Z = 3.0
+# A shock is undone when the second step brings the level back within this share of the first.
+RETURN_SHARE = 0.5
+
+
+@dataclass
+class Change:
+    """A change in working-resolution coordinates, before it becomes a `Node`."""
+
+    at: int                      # working index of the first period of the new regime
+    kind: str                    # "event", "trend", "seasonal", "outlier"
+    gain: float                  # cost saved (unit-noise scale), compared with the penalty
+    penalty: float
+    before: float                # level just before (original units, deseasonalised)
+    after: float                 # level just after
+    interval: tuple[int, int]    # working indices the change may have started at
+    end: int | None = None       # first working index after a shock
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def strength(self) -> float:
+        """log(gain / penalty): > 0 for every accepted change; the confidence is calibrated on it."""
+        return float(np.log(max(self.gain, 1e-12) / max(self.penalty, 1e-12)))
+
+
+def jump_z(cost: PiecewiseCost, a: int, b: int, c: int, lrv: float) -> tuple[float, float, float]:
+    """Level just before `b` (left fit extrapolated one step), just after, and the jump's z-score."""
+    left, right = cost.fitted(a, b), cost.fitted(b, c)
+    slope_left = cost.slope(a, b)
+    before = left[-1] + slope_left
+    after = right[0]
+    var_left = (4.0 if cost.is_line(a, b) else 1.0) / (b - a)
+    var_right = (4.0 if cost.is_line(b, c) else 1.0) / (c - b)
+    z = abs(after - before) / np.sqrt((var_left + var_right) * lrv)
+    return float(before), float(after), float(z)
+
+
+def date_interval(cost: PiecewiseCost, a: int, b: int, c: int, min_size: int, lrv: float) -> tuple[int, int]:
+    """Change-point positions whose split cost is within a 95% likelihood-ratio band of the best."""
+    taus = np.arange(a + min_size, c - min_size + 1)
+    if taus.size == 0:
+        return b, b
+    split = np.array([cost.error(np.array([a]), t)[0] + cost.error(np.array([t]), c)[0] for t in taus])
+    ok = taus[split - split.min() <= 3.84 * lrv]
+    lo, hi = int(ok.min()), int(ok.max())
+    return min(lo, b), max(hi, b)
+
+
+def merge_shocks(changes: list[Change], max_duration: int) -> list[Change]:
+    """Join an event and the opposite event that undoes it into one shock with a duration."""
+    out: list[Change] = []
+    i = 0
+    while i < len(changes):
+        ch = changes[i]
+        nxt = changes[i + 1] if i + 1 < len(changes) else None
+        if (nxt is not None and ch.kind == "event" and nxt.kind == "event"
+                and np.sign(ch.after - ch.before) == -np.sign(nxt.after - nxt.before)
+                and nxt.at - ch.at <= max_duration
+                and abs(nxt.after - ch.before) <= RETURN_SHARE * abs(ch.after - ch.before)):
+            ch.end = nxt.at
+            ch.gain = ch.gain + nxt.gain
+            ch.penalty = 2 * ch.penalty
+            ch.extra["recovery_level"] = nxt.after
+            out.append(ch)
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return out
+
+
+def seasonal_change(residual: np.ndarray, phase: np.ndarray, period: int, min_cycles: float = 2.0
+                    ) -> tuple[int, float] | None:
+    """Best single split of the seasonal pattern and the cost it saves (unit-noise residual).
+
+    Per-phase cumulative sums price every split at once: gain(τ) = Σ_p [L²/nL + R²/nR − (L+R)²/(nL+nR)].
+    """
+    n = len(residual)
+    lo, hi = int(min_cycles * period), n - int(min_cycles * period)
+    if hi <= lo:
+        return None
+    onehot = np.zeros((period, n))
+    onehot[phase, np.arange(n)] = 1.0
+    csum = np.concatenate([np.zeros((period, 1)), np.cumsum(onehot * residual, axis=1)], axis=1)
+    ccount = np.concatenate([np.zeros((period, 1)), np.cumsum(onehot, axis=1)], axis=1)
+    taus = np.arange(lo, hi + 1)
+    L, nL = csum[:, taus], ccount[:, taus]
+    T, nT = csum[:, -1:], ccount[:, -1:]
+    R, nR = T - L, nT - nL
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gain = (np.where(nL > 0, L**2 / nL, 0) + np.where(nR > 0, R**2 / nR, 0)
+                - np.where(nT > 0, T**2 / nT, 0)).sum(axis=0)
+    k = int(np.argmax(gain))
+    return int(taus[k]), float(gain[k])

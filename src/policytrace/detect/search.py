@@ -1,0 +1,50 @@
+"""Optimal partitioning with pruning (PELT, Killick et al. 2012) over a vectorised cost."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .costs import PiecewiseCost
+
+
+def pelt(cost: PiecewiseCost, penalty: float, min_size: int = 2) -> list[int]:
+    """Change points (first index of each new segment) minimising total cost + penalty per change."""
+    n = cost.n
+    if n < 2 * min_size:
+        return []
+    best = np.full(n + 1, np.inf)
+    best[0] = -penalty
+    last = np.zeros(n + 1, dtype=int)
+    candidates = np.array([0])
+    for end in range(min_size, n + 1):
+        # starts that leave a first segment of at least min_size become admissible
+        newest = end - min_size
+        if newest >= min_size and np.isfinite(best[newest]):
+            candidates = np.append(candidates, newest)
+        valid = candidates[end - candidates >= min_size]
+        if valid.size == 0:
+            continue
+        total = best[valid] + cost.error(valid, end)
+        k = int(np.argmin(total))
+        best[end] = total[k] + penalty
+        last[end] = valid[k]
+        # prune starts that can never be optimal again
+        keep = best[candidates] + cost.error(candidates, end) <= best[end]
+        keep |= end - candidates < min_size
+        candidates = candidates[keep]
+    cps = []
+    end = n
+    while end > 0:
+        start = int(last[end])
+        if start > 0:
+            cps.append(start)
+        end = start
+    return sorted(cps)
+
+
+def split_gain(cost: PiecewiseCost, bounds: list[int], k: int) -> float:
+    """How much cost change point `bounds[k]` saves against merging its two neighbouring segments."""
+    a, b, c = bounds[k - 1], bounds[k], bounds[k + 1]
+    merged = float(cost.error(np.array([a]), c)[0])
+    split = float(cost.error(np.array([a]), b)[0] + cost.error(np.array([b]), c)[0])
+    return merged - split

@@ -1,0 +1,151 @@
+"""Calendar of a series: the resolution its values really have, and the moving Spring Festival.
+
+China's daily emission series (Carbon Monitor) are monthly totals spread over days with daily
+proxies, so every month start is an artificial step. `working_resolution` finds such series and
+aggregates them to the months they really resolve; genuinely daily series are read as weekly
+means (day-of-week noise averaged out). `spring_festival_regressors` describes, per working
+period, how much of the festival and of the recovery after it falls inside that period; the
+dates come from `chinese_calendar` (official holiday calendar), never from a typed table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .model import Frequency, Series
+
+# A month start is "artificial" when the day-to-day change there is this many times the usual one.
+_MONTH_STEP_RATIO = 3.0
+# Festival window (days after the first official holiday day): the holiday itself, then the
+# weeks in which factories and transport come back. Both measured as shares of a period.
+_HOLIDAY_DAYS = (0, 10)
+_RECOVERY_DAYS = (10, 35)
+
+
+@dataclass(frozen=True)
+class Working:
+    """A series at the resolution its values really carry.
+
+    `values[k]` is the mean of the original points in working period `k` (NaN if all are
+    missing); `starts[k]` / `stops[k]` the first / one-past-last original position of period k;
+    `period` the number of working periods in a year (None without a seasonal calendar).
+    """
+
+    values: np.ndarray
+    starts: np.ndarray
+    stops: np.ndarray
+    period: int | None
+    resolution: str             # "daily", "weekly", "monthly", "quarterly", "annual", "undated"
+    disaggregated: bool         # daily values spread from monthly totals
+    begins: pd.DatetimeIndex | None   # first calendar day of each working period
+    ends: pd.DatetimeIndex | None     # last calendar day of each working period
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def is_month_disaggregated(series: Series) -> bool:
+    """True when a daily series steps at month starts far more than on other days."""
+    if series.frequency is not Frequency.DAILY or len(series) < 62:
+        return False
+    values = series.values
+    change = (values / values.shift(1) - 1).abs().replace([np.inf, -np.inf], np.nan)
+    first = change[values.index.day == 1].dropna()
+    other = change[values.index.day != 1].dropna()
+    if len(first) < 2 or len(other) < 10:
+        return False
+    usual = float(other.median())
+    if usual == 0:
+        return float(first.median()) > 0
+    return float(first.median()) > _MONTH_STEP_RATIO * usual
+
+
+def working_resolution(series: Series) -> Working:
+    """Aggregate `series` to the resolution its values really have."""
+    values = series.values
+    freq = series.frequency
+    if freq is Frequency.DAILY:
+        disaggregated = is_month_disaggregated(series)
+        if disaggregated and values.index.to_period("M").nunique() >= 8:
+            return _aggregate(values, values.index.to_period("M"), 12, "monthly", True)
+        if not disaggregated and len(values) >= 120:
+            weeks = ((values.index - values.index[0]).days // 7).to_numpy()
+            return _aggregate(values, weeks, 52, "weekly", False)
+        return _identity(series, 7 if len(values) >= 28 else None, "daily")
+    period = {Frequency.WEEKLY: 52, Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4}.get(freq)
+    return _identity(series, period, freq.value)
+
+
+def _identity(series: Series, period: int | None, resolution: str) -> Working:
+    n = len(series)
+    starts = np.arange(n)
+    begins = ends = None
+    if series.dated:
+        begins = pd.DatetimeIndex(series.values.index)
+        step = {"weekly": pd.DateOffset(days=6), "monthly": pd.offsets.MonthEnd(0),
+                "quarterly": pd.offsets.QuarterEnd(0), "annual": pd.offsets.YearEnd(0)}.get(resolution)
+        ends = begins + step if step is not None else begins
+    return Working(series.array, starts, starts + 1, period, resolution, False, begins, ends)
+
+
+def _aggregate(values: pd.Series, keys, period: int, resolution: str, disaggregated: bool) -> Working:
+    keys = np.asarray(keys)
+    change = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    starts = change
+    stops = np.r_[change[1:], len(values)]
+    arr = values.to_numpy(dtype=float)
+    sums = np.add.reduceat(np.nan_to_num(arr), starts)
+    counts = np.add.reduceat(np.isfinite(arr).astype(float), starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    index = values.index
+    begins = pd.DatetimeIndex(index[starts])
+    ends = pd.DatetimeIndex(index[stops - 1])
+    return Working(means, starts, stops, period, resolution, disaggregated, begins, ends)
+
+
+@lru_cache(maxsize=64)
+def spring_festival_start(year: int) -> dt.date | None:
+    """First official Spring Festival holiday day of `year` (chinese_calendar), None if unknown."""
+    try:
+        import chinese_calendar
+        from chinese_calendar.constants import Holiday
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    day = dt.date(year, 1, 15)
+    last = dt.date(year, 2, 28)
+    while day <= last:
+        try:
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:  # year outside the package's calendar
+            return None
+        if on_holiday and name == Holiday.spring_festival.value:
+            return day
+        day += dt.timedelta(days=1)
+    return None
+
+
+def spring_festival_regressors(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> np.ndarray | None:
+    """Shares of each period covered by the festival holiday and by the recovery after it.
+
+    Returns an (n, 2) array, or None when no festival of the covered years is known.
+    """
+    years = range(begins[0].year - 1, ends[-1].year + 1)
+    anchors = [a for a in (spring_festival_start(y) for y in years) if a is not None]
+    if not anchors:
+        return None
+    b = begins.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    e = ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1
+    length = np.maximum(e - b, 1)
+    out = np.zeros((len(b), 2))
+    for anchor in anchors:
+        a = np.datetime64(anchor, "D").astype(np.int64)
+        for col, (lo, hi) in enumerate((_HOLIDAY_DAYS, _RECOVERY_DAYS)):
+            overlap = np.clip(np.minimum(e, a + hi) - np.maximum(b, a + lo), 0, None)
+            out[:, col] += overlap / length
+    return out if out.any() else None
