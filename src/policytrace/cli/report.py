@@ -6,44 +6,89 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..kb import KnowledgeBase
 from ..pipeline import run
-from ..report import Report, write_report
+from ..report import FORMATS, Report, parse_formats, render
+from ..report.write import write_rendered
 from ..series import read_series
 from . import app
+
+FORMAT_OPTION = typer.Option(
+    "zh,en,html,docx,json", "--format", "-f",
+    help="Comma-separated formats to write (zh, en, html, docx, json; default all five). 要输出的格式，逗号分隔。")
+
+
+def _progress() -> Progress:
+    # On stderr and transient: stdout keeps only the summary, so scripts can read it.
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True)
 
 
 @app.command()
 def report(
-    series: Path = typer.Option(..., "--series", help="CSV or XLSX of the series."),
+    series: Path = typer.Option(..., "--series", help="CSV or XLSX of the series. 排放序列文件。"),
     region: str = typer.Option(..., "--region", "-r", help="Region, e.g. 新疆维吾尔自治区 or Xinjiang."),
     sector: str = typer.Option(..., "--sector", "-s", help="Sector, e.g. 工业 or Industry."),
     kb: Path = typer.Option(None, "--kb", help="Knowledge base file; without it the bundled demo KB is used."),
     as_of: str = typer.Option(None, "--as-of", help="Cut the series at this date."),
     nodes: int = typer.Option(None, "--nodes", "-n", help="Report at most this many nodes."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for report.zh.md and report.json."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the report files. 输出文件夹。"),
+    formats: str = FORMAT_OPTION,
 ) -> None:
-    """Detect, explain and write the report for your own series.
+    """Detect, explain and write the report for your own series. 检测关键节点、解释并写出报告。
 
-    Example: policytrace report --series xj.csv --region 新疆 --sector 工业 --kb kb.sqlite --out report
+    \b
+    Examples / 示例:
+      policytrace report --series xj.csv --region 新疆 --sector 工业 --kb kb.sqlite --out report
+      policytrace report --series xj.xlsx -r Xinjiang -s Industry --format zh,docx -o 报告
     """
-    data = read_series(series, region=region, sector=sector)
-    store = _open_kb(kb)
-    with store:
-        result = run(data, store, max_nodes=nodes, as_of=as_of)
-    _finish(result, out)
+    chosen = parse_formats(formats)
+    with _progress() as progress:
+        step = progress.add_task("reading the series / 读取序列", total=2 + len(chosen))
+        data = read_series(series, region=region, sector=sector)
+        store = _open_kb(kb)
+        progress.update(step, advance=1, description="detecting and explaining / 检测与归因")
+        with store:
+            result = run(data, store, max_nodes=nodes, as_of=as_of)
+        progress.advance(step)
+        rendered = _render(result, chosen, progress, step)
+    _finish(result, rendered, out)
 
 
 @app.command()
-def demo(out: Path = typer.Option(Path("report"), "--out", "-o", help="Folder for the report files.")) -> None:
-    """Run the whole job on the bundled demo (Xinjiang industry, Carbon Monitor daily 2019–2022)."""
+def demo(out: Path = typer.Option(Path("report"), "--out", "-o", help="Folder for the report files. 输出文件夹。"),
+         formats: str = FORMAT_OPTION) -> None:
+    """Run the whole job on the bundled demo (Xinjiang industry, Carbon Monitor daily 2019–2022).
+    用内置示例（新疆工业，Carbon Monitor 2019–2022 日数据）跑完整流程。
+
+    \b
+    Example / 示例:
+      policytrace demo --out report
+    """
     from ..demo import demo_kb, demo_series
 
-    with demo_kb() as store:
-        result = run(demo_series(), store)
-    _finish(result, out)
+    chosen = parse_formats(formats)
+    with _progress() as progress:
+        step = progress.add_task("detecting and explaining / 检测与归因", total=1 + len(chosen))
+        with demo_kb() as store:
+            result = run(demo_series(), store)
+        progress.advance(step)
+        rendered = _render(result, chosen, progress, step)
+    _finish(result, rendered, out)
+
+
+def _render(result: Report, chosen: tuple[str, ...], progress: Progress, step) -> dict[str, str | bytes]:
+    """Every format is rendered before any file is written (all or nothing)."""
+    rendered = {}
+    for fmt in chosen:
+        progress.update(step, description=f"rendering {FORMATS[fmt]} / 生成 {FORMATS[fmt]}")
+        rendered[FORMATS[fmt]] = render(result, fmt)
+        progress.advance(step)
+    return rendered
 
 
 def _open_kb(path: Path | None) -> KnowledgeBase:
@@ -58,14 +103,16 @@ def _open_kb(path: Path | None) -> KnowledgeBase:
     return KnowledgeBase.open(path)
 
 
-def _finish(result: Report, out: Path) -> None:
-    written = write_report(result, out)
+def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None:
+    written = write_rendered(rendered, out)
     console = Console()
     table = Table(title=result.title_zh)
-    for col in ("node", "kind", "confidence", "items"):
-        table.add_column(col)
+    for col in ("node", "kind", "confidence", "change", "items", "top item"):
+        table.add_column(col, overflow="fold")
     for a in result.attributions:
-        table.add_row(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", str(len(a.items)) if a.items else "—")
+        top = a.items[0].record.display_title if a.items else "—"
+        table.add_row(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", f"{a.node.change_pct:+.1f}%",
+                      str(len(a.items)) if a.items else "—", Text(top[:60]))  # Text: KB text is never markup
     console.print(table)
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)

@@ -12,15 +12,26 @@ from .render import FORMATS, render
 
 def write_report(report: Report, out: str | Path, formats: tuple[str, ...] = tuple(FORMATS)) -> list[Path]:
     """Write `formats` (keys of FORMATS; default all five) into `out`; on any failure no file is written."""
-    out = Path(out)
     rendered = {FORMATS[f]: render(report, f) for f in formats}  # fails before touching the disk
+    return write_rendered(rendered, out)
+
+
+def write_rendered(rendered: dict[str, str | bytes], out: str | Path) -> list[Path]:
+    """Write already rendered files ({file name: content}): all go to temporary files first and are renamed
+    only when every one is on disk, so a full disk or a bad folder leaves no half report behind."""
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in rendered.items():
-        target = out / name
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, content in rendered.items():
+            fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.")
+            staged.append((tmp, out / name))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
         os.replace(tmp, target)
-        written.append(target)
-    return written
+    return [target for _, target in staged]
