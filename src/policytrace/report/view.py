@@ -86,7 +86,15 @@ class NodeView:
     empty: str | None
 
 
+_ATTRIBUTES = {"key_points": "key_points", "expected": "expected_effect", "place": "place", "scale": "scale"}
+
+
 def _typed(record: Record, key: str) -> str | None:
+    """A typed field from the record's own attribute (newer records) or its free `fields` (older ones)."""
+    attribute = _ATTRIBUTES.get(key)
+    value = getattr(record, attribute, None) if attribute else None
+    if value:
+        return "；".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
     fields = record.fields or {}
     for alias in _ALIASES[key]:
         value = fields.get(alias)
@@ -103,8 +111,10 @@ def _title(record: Record, lang: str) -> str:
 
 def _sources(record: Record, lang: str) -> tuple[FieldView, ...]:
     word = LABELS[lang]["source"]
+    best = getattr(record, "best_source", None)  # the KB ranks sources (official first) where it can
+    ordered = ([best] if best else []) + [s for s in record.sources if s is not best]
     return tuple(FieldView(label=s.publisher or word, text=s.publisher or s.url, url=s.url)
-                 for s in record.sources if s.url)
+                 for s in ordered if s.url)
 
 
 def item_view(item: Item, lang: str, date_text) -> ItemView:
@@ -118,7 +128,7 @@ def item_view(item: Item, lang: str, date_text) -> ItemView:
     if r.kind in POLICY_KINDS:
         title = _title(r, lang)
         heading = FieldView(words["policy"], f"《{title}》" if lang == "zh" else title)
-        rows.append(FieldView(words["issued"], date_text(r.date)))
+        rows.append(FieldView(words["issued"], date_text(getattr(r, "issued", None) or r.date)))
         if r.issuer:
             rows.append(FieldView(words["issuer"], r.issuer))
         if r.doc_number:
@@ -133,7 +143,7 @@ def item_view(item: Item, lang: str, date_text) -> ItemView:
     else:
         label = words.get(r.kind, words["other"])
         heading = FieldView(label, _typed(r, "project") or _title(r, lang))
-        when = date_text(r.date) + (("至" if lang == "zh" else " to ") + date_text(r.end_date) if r.end_date else "")
+        when = date_text(getattr(r, "effective", None) or r.date) + (("至" if lang == "zh" else " to ") + date_text(r.end_date) if r.end_date else "")
         rows.append(FieldView(words["when"], when))
         if place := _typed(r, "place"):
             rows.append(FieldView(words["place"], place))
@@ -148,7 +158,7 @@ def item_view(item: Item, lang: str, date_text) -> ItemView:
     return ItemView(
         kind=r.kind, heading=heading, fields=tuple(rows),
         relation=item.relation_zh if lang == "zh" else item.relation_en,
-        after_node=words["after_node"] if item.after_node else None,
+        after_node=(getattr(item, f"note_{lang}", None) or words["after_node"]) if item.after_node else None,
         score=float(item.score), parts=parts, sources=sources,
     )
 
