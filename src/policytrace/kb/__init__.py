@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .. import regions as gazetteer
-from .importers import read_records
-from .record import Record, Source
-from .store import ImportResult, SQLiteStore
+from .glossary import parse_query
+from .importers import Batch, ColumnMapping, read_records
+from .record import Record, Source, parse_partial
+from .search import Hit, match_expression, rank
+from .store import Filters, ImportResult, SQLiteStore, Store
 
-
-@dataclass(frozen=True)
-class Hit:
-    record: Record
-    score: float
-    why: str
+# The index returns this many candidates per requested hit for the concept re-ranking to choose from.
+_CANDIDATES_PER_HIT, _MIN_CANDIDATES = 5, 100
 
 
 class KnowledgeBase:
-    """Records of policies and events with their sources, stored in one SQLite file."""
+    """Records of policies and events with their sources, kept by a `Store` (SQLite by default)."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     @classmethod
     def open(cls, path: str | Path = ":memory:") -> "KnowledgeBase":
         return cls(SQLiteStore(path))
+
+    @classmethod
+    def create(cls, path: str | Path = ":memory:", *, seed: bool = True) -> "KnowledgeBase":
+        """Open `path`; if it holds nothing yet and `seed` is true, start it with the starter records."""
+        kb = cls.open(path)
+        if seed and getattr(kb.store, "is_new", len(kb) == 0):
+            from .starter import starter_records
+
+            kb.add(starter_records(), source_file="policytrace:starter", importer="starter")
+        return kb
 
     def close(self) -> None:
         self.store.close()
@@ -42,17 +48,33 @@ class KnowledgeBase:
     def __len__(self) -> int:
         return len(self.store)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Record]:
         return iter(self.store)
 
+    def get(self, record_id: str) -> Record | None:
+        return self.store.get(record_id)
+
+    def provenance(self, record_id: str) -> list[dict]:
+        """Every import that inserted or changed the record, oldest first, with the fields it changed."""
+        return self.store.provenance(record_id)
+
     def add(self, records: Iterable[Record], *, source_file: str | None = None, importer: str = "api") -> ImportResult:
+        """Insert or update records in one transaction (all or nothing)."""
         return self.store.upsert(records, source_file=source_file, importer=importer)
 
-    def import_file(self, path: str | Path) -> ImportResult:
-        """Import one file atomically; re-importing the same file changes nothing."""
-        records, skipped, importer = read_records(path)
-        result = self.add(records, source_file=str(path), importer=importer)
-        return replace(result, skipped=tuple(str(e) for e in skipped))
+    def import_file(self, path: str | Path, *, mapping: ColumnMapping | dict | None = None) -> ImportResult:
+        """Import one file atomically; re-importing the same file changes nothing.
+
+        Tables (CSV/XLSX), JSON/JSONL and documents (HTML, PDF, DOCX, Markdown) are read by their
+        importers; `mapping` names the columns of a table whose layout is not known
+        (e.g. `{"title": "政策名称", "date": "发布日期", "url": "链接"}`).
+        """
+        return self.write(read_records(path, mapping=mapping), source_file=str(path))
+
+    def write(self, batch: Batch, *, source_file: str) -> ImportResult:
+        """Write what an importer read (`read_records`), in one transaction, with its per-row report."""
+        return self.store.upsert(batch.records, source_file=source_file, importer=batch.importer, rows=batch.rows,
+                                 skipped=tuple(str(e) for e in batch.skipped), left_out=batch.left_out)
 
     def search(
         self,
@@ -60,30 +82,44 @@ class KnowledgeBase:
         *,
         region: str | None = None,
         include_parents: bool = True,
+        include_children: bool = False,
         start: str | None = None,
         end: str | None = None,
         kinds: Iterable[str] | None = None,
         sectors: Iterable[str] | None = None,
         limit: int | None = 20,
     ) -> list[Hit]:
-        """Records matching `query` (words separated by spaces) and the filters, best first."""
-        codes = None
+        """Records matching `query` and the filters, best first, each saying why it matched.
+
+        `region` keeps that region's records, with the regions above it (`include_parents`: the nation's
+        rules apply to Xinjiang) and below it (`include_children`: Urumqi is in Xinjiang) on request.
+        Dates overlap at the record's own precision: a record dated "2021" overlaps any range in 2021.
+        """
+        filters = Filters(start=parse_partial(start)[0].isoformat() if start else None,
+                          end=parse_partial(end)[1].isoformat() if end else None,
+                          kinds=list(kinds) if kinds is not None else None,
+                          sectors=list(sectors) if sectors is not None else None)
         if region:
             found = gazetteer.lookup(region)
             codes = [found.code, *(found.ancestors if include_parents else ())]
-        terms = [t for t in re.split(r"\s+", query.strip()) if t]
-        rows = self.store.query(terms=terms or None, regions=codes, start=start, end=end,
-                                kinds=kinds, sectors=sectors, limit=limit)
-        return [Hit(record, score, _why(record, terms)) for record, score in rows]
+            prefixes = [_child_prefix(found)] if include_children and found.code != gazetteer.NATION else []
+            if include_children and found.code == gazetteer.NATION:
+                codes = None  # every region is below the nation
+            filters = Filters(**{**filters.__dict__, "regions": codes, "region_prefixes": prefixes})
+        groups = parse_query(query)
+        match = match_expression(groups)
+        if match is None:
+            return rank(self.store.query(match=None, filters=filters, limit=limit), [])
+        wanted = max(_MIN_CANDIDATES, (limit or _MIN_CANDIDATES) * _CANDIDATES_PER_HIT)
+        hits = rank(self.store.query(match=match, filters=filters, limit=wanted), groups)
+        return hits[:limit] if limit else hits
 
     def stats(self) -> dict:
         return self.store.stats()
 
 
-def _why(record: Record, terms: list[str]) -> str:
-    text = " ".join(filter(None, (record.title, record.title_zh, record.summary))).lower()
-    matched = [t for t in terms if t.lower() in text]
-    return "matched: " + ", ".join(matched) if matched else "filters only"
+def _child_prefix(region: gazetteer.Region) -> str:
+    return {"province": region.code[:2], "prefecture": region.code[:4]}.get(region.level, region.code)
 
 
-__all__ = ["Hit", "ImportResult", "KnowledgeBase", "Record", "Source"]
+__all__ = ["Batch", "ColumnMapping", "Hit", "ImportResult", "KnowledgeBase", "Record", "Source", "Store"]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-from dataclasses import asdict, dataclass, field
+import re
+import dataclasses
+from dataclasses import dataclass, field
 from datetime import date
 
 KINDS = ("policy", "plan", "standard", "market", "project", "event", "statistic")
 DIRECTIONS = ("raise", "cut", "unclear")
+TYPED_FIELDS = {"issued": "颁布时间", "effective": "实施时间", "authority": "主管部门", "key_points": "政策要点",
+                "expected_effect": "预期成效", "scale": "项目规模", "place": "实施地点"}
+PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 SOURCE_RANK = {"official": 0, "state_media": 1, "industry_media": 2, "database": 2, "republisher": 3}
 
 
@@ -43,8 +48,35 @@ class Record:
     direction: str = "unclear"
     issuer: str | None = None
     doc_number: str | None = None
-    fields: dict = field(default_factory=dict)  # typed report fields: 政策要点, 项目规模 ...
+    fields: dict = field(default_factory=dict)  # further fields a source gives (instrument, status, place ...)
     provenance: dict = field(default_factory=dict, compare=False)
+    # The seed report's typed fields (see TYPED_FIELDS); `issuer` is its 主管部门.
+    issued: str | None = None  # 颁布时间, ISO as precise as known
+    effective: str | None = None  # 实施时间
+    key_points: str | None = None  # 政策要点
+    expected_effect: str | None = None  # 预期成效
+    scale: str | None = None  # 项目规模
+    place: str | None = None  # 实施地点
+    text: str | None = None  # full text of an imported document, for search
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}: one of {', '.join(KINDS)}")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"unknown direction {self.direction!r}: one of {', '.join(DIRECTIONS)}")
+        if not PARTIAL_DATE.fullmatch(str(self.date)):
+            raise ValueError(f"date {self.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        if self.end_date is not None and not PARTIAL_DATE.fullmatch(str(self.end_date)):
+            raise ValueError(f"end date {self.end_date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+
+    def typed_fields(self) -> dict[str, str]:
+        """The report's typed fields that this record has, keyed by their Chinese labels (颁布时间 …)."""
+        values = {"issued": self.issued or (self.date if self.date_kind == "issued" else None),
+                  "effective": self.effective or (self.date if self.date_kind == "effective" else None),
+                  "authority": self.issuer, "key_points": self.key_points or self.summary,
+                  "expected_effect": self.expected_effect, "scale": self.scale,
+                  "place": self.place or self.fields.get("place")}
+        return {TYPED_FIELDS[k]: v for k, v in values.items() if v}
 
     @property
     def date_precision(self) -> str:
@@ -66,23 +98,43 @@ class Record:
 
     @property
     def url(self) -> str:
-        return self.sources[0].url if self.sources else ""
+        """The best source's URL: official before state media before republishers."""
+        best = self.best_source
+        return best.url if best else ""
+
+    @property
+    def best_source(self) -> Source | None:
+        if not self.sources:
+            return None
+        return min(self.sources, key=lambda s: SOURCE_RANK.get(s.source_type or "", 4))
 
     def to_dict(self) -> dict:
-        out = asdict(self)
+        # Written out rather than dataclasses.asdict, whose deep copy was half of the import time.
+        out = {name: getattr(self, name) for name in _FIELD_ORDER}
         out["regions"] = list(self.regions)
         out["sectors"] = list(self.sectors)
+        out["sources"] = [dict(vars(s)) for s in self.sources]
+        out["fields"] = dict(self.fields)
+        out["provenance"] = dict(self.provenance)
         out["date_precision"] = self.date_precision
         return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "Record":
+        """The inverse of `to_dict`; keys this version does not know go into `fields`."""
         data = dict(data)
         data.pop("date_precision", None)
+        unknown = set(data) - _FIELD_NAMES
+        if unknown:
+            data["fields"] = {**(data.get("fields") or {}), **{k: data.pop(k) for k in sorted(unknown)}}
         data["regions"] = tuple(data.get("regions") or ())
         data["sectors"] = tuple(data.get("sectors") or ())
         data["sources"] = tuple(Source(**s) for s in data.get("sources") or ())
         return cls(**data)
+
+
+_FIELD_ORDER = tuple(f.name for f in dataclasses.fields(Record))
+_FIELD_NAMES = set(_FIELD_ORDER)
 
 
 def parse_partial(text: str) -> tuple[date, date]:

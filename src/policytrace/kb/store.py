@@ -1,24 +1,30 @@
-"""SQLite storage of records: one file, WAL, FTS5 (trigram) over titles and summaries.
+"""Storage of records behind a small interface; SQLite (one file, WAL, FTS5) is the default.
 
-The store is small on purpose: attribution talks to `KnowledgeBase`, which talks to a store, so
-another backend can stand in without touching attribution.
+Attribution talks to `KnowledgeBase`, which talks to a `Store`: another backend (PostgreSQL) only has
+to implement `Store` to stand in, without touching attribution.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from ..errors import KnowledgeBaseError
 from .record import Record
+from .tokens import index_text
+
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
-    id TEXT PRIMARY KEY,
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     date TEXT NOT NULL,
     start TEXT NOT NULL,
@@ -28,15 +34,25 @@ CREATE TABLE IF NOT EXISTS records (
     body TEXT NOT NULL,
     content_hash TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS records_time ON records(start, end);
-CREATE TABLE IF NOT EXISTS record_regions (id TEXT NOT NULL, code TEXT NOT NULL, PRIMARY KEY (code, id));
-CREATE TABLE IF NOT EXISTS record_sectors (id TEXT NOT NULL, sector TEXT NOT NULL, PRIMARY KEY (sector, id));
-CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(id UNINDEXED, title, title_zh, summary, tokenize='trigram');
+CREATE INDEX IF NOT EXISTS records_start ON records(start, end);
+CREATE INDEX IF NOT EXISTS records_kind ON records(kind, start);
+CREATE TABLE IF NOT EXISTS record_regions (code TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (code, rid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS record_sectors (sector TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (sector, rid)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(title, body, tokenize='porter unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS provenance (
-    id TEXT NOT NULL, action TEXT NOT NULL, source_file TEXT, importer TEXT, at TEXT NOT NULL, previous_hash TEXT
+    id TEXT NOT NULL, action TEXT NOT NULL, source_file TEXT, importer TEXT, at TEXT NOT NULL,
+    previous_hash TEXT, changed TEXT
+);
+CREATE INDEX IF NOT EXISTS provenance_id ON provenance(id);
+CREATE TABLE IF NOT EXISTS imports (
+    at TEXT NOT NULL, source_file TEXT, importer TEXT, rows INTEGER, inserted INTEGER, updated INTEGER,
+    unchanged INTEGER, skipped INTEGER, duplicates INTEGER, left_out INTEGER
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
+_TITLE_WEIGHT, _BODY_WEIGHT = 4.0, 1.0
+# A document's opening states its aim; indexing whole texts tripled import time for little recall.
+_TEXT_INDEXED = 3000
 
 
 @dataclass(frozen=True)
@@ -45,58 +61,166 @@ class ImportResult:
     updated: int
     unchanged: int
     skipped: tuple[str, ...] = ()  # one message per row that could not become a record
+    duplicates: int = 0  # rows that repeat a record already in the same file
+    left_out: int = 0  # rows deliberately not imported (e.g. another country's), counted, not listed
+    rows: int | None = None  # data rows the file had, where it is a table
 
     @property
     def total(self) -> int:
         return self.inserted + self.updated + self.unchanged
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a query keeps, before any ranking. `None` means no filter."""
+
+    regions: Sequence[str] | None = None  # exact region codes
+    region_prefixes: Sequence[str] = ()  # code prefixes whose units are kept too (children of a region)
+    start: str | None = None
+    end: str | None = None
+    kinds: Sequence[str] | None = None
+    sectors: Sequence[str] | None = None
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What `KnowledgeBase` needs from a backend."""
+
+    def upsert(self, records: Iterable[Record], *, source_file: str | None, importer: str,
+               rows: int | None = None, skipped: Sequence[str] = (), left_out: int = 0) -> ImportResult: ...
+    def get(self, record_id: str) -> Record | None: ...
+    def query(self, *, match: str | None, filters: Filters, limit: int | None) -> list[tuple[Record, float]]: ...
+    def provenance(self, record_id: str) -> list[dict]: ...
+    def stats(self) -> dict: ...
+    def close(self) -> None: ...
+    def __iter__(self) -> Iterator[Record]: ...
+    def __len__(self) -> int: ...
+
+
+@dataclass
+class _Prepared:
+    record: Record
+    body: str
+    digest: str
+    data: dict = field(repr=False)
+
+
 class SQLiteStore:
+    """Records in one SQLite file: WAL so readers never wait for an import, FTS5 for words."""
+
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
-            self.conn = sqlite3.connect(self.path)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a crash loses at most the last commit
+            self._migrate()
             self.conn.executescript(_SCHEMA)
+            self.conn.execute("PRAGMA user_version=%d" % SCHEMA_VERSION)
         except sqlite3.DatabaseError as exc:
             raise KnowledgeBaseError(f"{self.path}: not a policytrace knowledge base ({exc})") from None
+
+    @property
+    def is_new(self) -> bool:
+        return len(self) == 0 and self.conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+
+    def _migrate(self) -> None:
+        """Rebuild a KB written by an older schema from the record bodies it kept."""
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        has_records = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'records'").fetchone() is not None
+        if not has_records or version >= SCHEMA_VERSION:
+            return
+        bodies = [json.loads(b) for (b,) in self.conn.execute("SELECT body FROM records")]
+        with self.conn:
+            for table in ("records", "record_regions", "record_sectors", "records_fts", "provenance", "meta"):
+                self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+        self.conn.executescript(_SCHEMA)
+        self.upsert((Record.from_dict(b) for b in bodies), source_file=self.path, importer="migrate")
 
     def close(self) -> None:
         self.conn.close()
 
-    def upsert(self, records: Iterable[Record], *, source_file: str | None, importer: str) -> ImportResult:
-        """Write all records in one transaction: all or nothing; unchanged records are left alone."""
+    # -- writing ---------------------------------------------------------------------------------
+
+    def upsert(self, records: Iterable[Record], *, source_file: str | None, importer: str,
+               rows: int | None = None, skipped: Sequence[str] = (), left_out: int = 0) -> ImportResult:
+        """Write all records in one transaction: all or nothing; unchanged records are left alone.
+
+        A record whose content changed is replaced, and its provenance row names the fields that changed.
+        """
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         counts = {"inserted": 0, "updated": 0, "unchanged": 0}
-        with self.conn:  # commits on success, rolls back on any exception
-            for record in records:
-                body = json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True)
-                digest = _content_hash(record)
-                row = self.conn.execute("SELECT content_hash FROM records WHERE id = ?", (record.id,)).fetchone()
-                if row and row[0] == digest:
-                    counts["unchanged"] += 1
-                    continue
-                action = "updated" if row else "inserted"
-                counts[action] += 1
-                self._delete(record.id)
-                self.conn.execute(
-                    "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?)",
-                    (record.id, record.kind, record.date, record.start.isoformat(), record.end.isoformat(),
-                     record.direction, record.provenance.get("source_name"), body, digest),
-                )
-                self.conn.executemany("INSERT OR IGNORE INTO record_regions VALUES (?,?)",
-                                      [(record.id, c) for c in record.regions])
-                self.conn.executemany("INSERT OR IGNORE INTO record_sectors VALUES (?,?)",
-                                      [(record.id, s) for s in record.sectors])
-                self.conn.execute("INSERT INTO records_fts VALUES (?,?,?,?)",
-                                  (record.id, record.title, record.title_zh or "", record.summary or ""))
-                self.conn.execute("INSERT INTO provenance VALUES (?,?,?,?,?,?)",
-                                  (record.id, action, source_file, importer, now, row[0] if row else None))
-        return ImportResult(**counts)
+        duplicates = 0
+        prepared: dict[str, _Prepared] = {}
+        for record in records:
+            item = _prepare(record)
+            if record.id in prepared:
+                duplicates += 1
+                continue
+            prepared[record.id] = item
+        try:
+            with self.conn:  # commits on success, rolls back on any exception
+                existing = self._existing(list(prepared))
+                for item in prepared.values():
+                    record = item.record
+                    old = existing.get(record.id)
+                    if old and old[1] == item.digest:
+                        counts["unchanged"] += 1
+                        continue
+                    changed = None
+                    if old:
+                        counts["updated"] += 1
+                        before = json.loads(self.conn.execute("SELECT body FROM records WHERE rowid = ?",
+                                                              (old[0],)).fetchone()[0])
+                        changed = json.dumps(sorted(k for k in item.data if k != "provenance"
+                                                    and before.get(k) != item.data[k]), ensure_ascii=False)
+                        self._delete(old[0])
+                    else:
+                        counts["inserted"] += 1
+                    self._insert(item)
+                    self.conn.execute("INSERT INTO provenance VALUES (?,?,?,?,?,?,?)",
+                                      (record.id, "updated" if old else "inserted", source_file, importer, now,
+                                       old[1] if old else None, changed))
+                self.conn.execute("INSERT INTO imports VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                  (now, source_file, importer, rows, counts["inserted"], counts["updated"],
+                                   counts["unchanged"], len(skipped), duplicates, left_out))
+        except sqlite3.DatabaseError as exc:
+            raise KnowledgeBaseError(f"{self.path}: cannot write ({exc}); nothing was imported") from None
+        return ImportResult(**counts, skipped=tuple(skipped), duplicates=duplicates, left_out=left_out, rows=rows)
 
-    def _delete(self, record_id: str) -> None:
-        for table in ("records", "record_regions", "record_sectors", "records_fts"):
-            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
+    def _existing(self, ids: list[str]) -> dict[str, tuple[int, str]]:
+        out: dict[str, tuple[int, str]] = {}
+        for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+            chunk = ids[i:i + 900]
+            sql = f"SELECT id, rowid, content_hash FROM records WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update({rid: (rowid, digest) for rid, rowid, digest in self.conn.execute(sql, chunk)})
+        return out
+
+    def _insert(self, item: _Prepared) -> None:
+        record = item.record
+        cur = self.conn.execute(
+            "INSERT INTO records (id, kind, date, start, end, direction, source_name, body, content_hash) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            (record.id, record.kind, record.date, record.start.isoformat(), record.end.isoformat(),
+             record.direction, record.provenance.get("source_name"), item.body, item.digest))
+        rid = cur.lastrowid
+        self.conn.executemany("INSERT OR IGNORE INTO record_regions VALUES (?,?)", [(c, rid) for c in record.regions])
+        self.conn.executemany("INSERT OR IGNORE INTO record_sectors VALUES (?,?)", [(s, rid) for s in record.sectors])
+        title = " ".join(filter(None, (record.title, record.title_zh)))
+        body = " ".join(filter(None, (record.summary, record.key_points, record.expected_effect, record.scale,
+                                      record.place, record.issuer, record.doc_number,
+                                      (record.text or "")[:_TEXT_INDEXED])))
+        self.conn.execute("INSERT INTO records_fts (rowid, title, body) VALUES (?,?,?)",
+                          (rid, index_text(title), index_text(body)))
+
+    def _delete(self, rid: int) -> None:
+        self.conn.execute("DELETE FROM records WHERE rowid = ?", (rid,))
+        self.conn.execute("DELETE FROM record_regions WHERE rid = ?", (rid,))
+        self.conn.execute("DELETE FROM record_sectors WHERE rid = ?", (rid,))
+        self.conn.execute("DELETE FROM records_fts WHERE rowid = ?", (rid,))
+
+    # -- reading ---------------------------------------------------------------------------------
 
     def get(self, record_id: str) -> Record | None:
         row = self.conn.execute("SELECT body FROM records WHERE id = ?", (record_id,)).fetchone()
@@ -109,78 +233,82 @@ class SQLiteStore:
     def __len__(self) -> int:
         return self.conn.execute("SELECT count(*) FROM records").fetchone()[0]
 
-    def query(
-        self,
-        *,
-        terms: list[str] | None = None,
-        regions: Iterable[str] | None = None,
-        start: str | None = None,
-        end: str | None = None,
-        kinds: Iterable[str] | None = None,
-        sectors: Iterable[str] | None = None,
-        limit: int | None = None,
-    ) -> list[tuple[Record, float]]:
-        """Records matching every filter, with a lexical score (higher is better; 0 without terms)."""
-        where, args = [], []
-        if regions is not None:
-            codes = list(regions)
-            where.append(f"r.id IN (SELECT id FROM record_regions WHERE code IN ({','.join('?' * len(codes))}))")
-            args += codes
-        if sectors is not None:
-            keys = list(sectors)
-            where.append(f"r.id IN (SELECT id FROM record_sectors WHERE sector IN ({','.join('?' * len(keys))}))")
-            args += keys
-        if kinds is not None:
-            ks = list(kinds)
-            where.append(f"r.kind IN ({','.join('?' * len(ks))})")
-            args += ks
-        if start:
-            where.append("r.end >= ?")
-            args.append(start)
-        if end:
-            where.append("r.start <= ?")
-            args.append(end)
-        score_sql, join = "0.0", ""
-        if terms:
-            long_terms = [t for t in terms if len(t) >= 3]
-            short_terms = [t for t in terms if len(t) < 3]
-            if long_terms:
-                match = " OR ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-                join = "JOIN (SELECT id, -bm25(records_fts) AS s FROM records_fts WHERE records_fts MATCH ?) f ON f.id = r.id"
-                args.insert(0, match)
-                score_sql = "f.s"
-            for t in short_terms:  # trigram needs 3 characters; shorter words fall back to LIKE
-                where.append("r.id IN (SELECT id FROM records_fts WHERE title LIKE ? OR title_zh LIKE ? OR summary LIKE ?)")
-                args += [f"%{t}%"] * 3
-        sql = f"SELECT r.body, {score_sql} FROM records r {join}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {score_sql} DESC, r.start"
+    def query(self, *, match: str | None, filters: Filters, limit: int | None) -> list[tuple[Record, float]]:
+        """Records that pass every filter (and `match`, an FTS5 expression), best lexical score first."""
+        where, args = _where(filters)
+        if match:
+            sql = (f"SELECT r.body, -bm25(records_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) AS s "
+                   "FROM records_fts JOIN records r ON r.rowid = records_fts.rowid "
+                   "WHERE records_fts MATCH ?" + "".join(f" AND {w}" for w in where) + " ORDER BY s DESC, r.start")
+            args = [match, *args]
+        else:
+            sql = "SELECT r.body, 0.0 FROM records r" + (" WHERE " + " AND ".join(where) if where else "")
+            sql += " ORDER BY r.start, r.id"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return [(Record.from_dict(json.loads(body)), float(score)) for body, score in self.conn.execute(sql, args)]
+        try:
+            rows = self.conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:  # a malformed FTS expression
+            raise KnowledgeBaseError(f"cannot search for {match!r}: {exc}") from None
+        return [(Record.from_dict(json.loads(body)), float(score)) for body, score in rows]
 
     def provenance(self, record_id: str) -> list[dict]:
-        rows = self.conn.execute(
-            "SELECT action, source_file, importer, at, previous_hash FROM provenance WHERE id = ? ORDER BY rowid",
-            (record_id,))
-        return [dict(zip(("action", "source_file", "importer", "at", "previous_hash"), r)) for r in rows]
+        keys = ("action", "source_file", "importer", "at", "previous_hash", "changed")
+        rows = self.conn.execute(f"SELECT {', '.join(keys)} FROM provenance WHERE id = ? ORDER BY rowid", (record_id,))
+        out = [dict(zip(keys, r)) for r in rows]
+        for item in out:
+            item["changed"] = json.loads(item["changed"]) if item["changed"] else []
+        return out
 
     def stats(self) -> dict:
         def group(sql: str) -> dict:
             return {str(k): v for k, v in self.conn.execute(sql)}
+        keys = ("source_file", "importer", "rows", "inserted", "updated", "unchanged", "skipped", "duplicates",
+                "left_out", "at")
+        imports = [dict(zip(keys, r)) for r in self.conn.execute(f"SELECT {', '.join(keys)} FROM imports ORDER BY rowid")]
         return {
             "records": len(self),
-            "by_source": group("SELECT coalesce(source_name, '?'), count(*) FROM records GROUP BY 1 ORDER BY 2 DESC"),
-            "by_kind": group("SELECT kind, count(*) FROM records GROUP BY 1 ORDER BY 2 DESC"),
-            "by_region": group("SELECT code, count(*) FROM record_regions GROUP BY 1 ORDER BY 2 DESC"),
+            "by_source": group("SELECT coalesce(source_name, '?'), count(*) FROM records GROUP BY 1 ORDER BY 2 DESC, 1"),
+            "by_kind": group("SELECT kind, count(*) FROM records GROUP BY 1 ORDER BY 2 DESC, 1"),
+            "by_region": group("SELECT code, count(*) FROM record_regions GROUP BY 1 ORDER BY 2 DESC, 1"),
             "by_year": group("SELECT substr(date, 1, 4), count(*) FROM records GROUP BY 1 ORDER BY 1"),
+            "imports": imports,
         }
 
 
-def _content_hash(record: Record) -> str:
-    import hashlib
+def _where(f: Filters) -> tuple[list[str], list]:
+    where: list[str] = []
+    args: list = []
+    if f.regions is not None or f.region_prefixes:
+        parts = []
+        codes = list(f.regions or ())
+        if codes:
+            parts.append(f"code IN ({','.join('?' * len(codes))})")
+            args += codes
+        for prefix in f.region_prefixes:  # codes share their parent's leading digits
+            parts.append("(code >= ? AND code < ?)")
+            args += [prefix, prefix + "\uffff"]
+        where.append(f"r.rowid IN (SELECT rid FROM record_regions WHERE {' OR '.join(parts) or '0'})")
+    if f.sectors is not None:
+        keys = list(f.sectors)
+        where.append(f"r.rowid IN (SELECT rid FROM record_sectors WHERE sector IN ({','.join('?' * len(keys))}))")
+        args += keys
+    if f.kinds is not None:
+        kinds = list(f.kinds)
+        where.append(f"r.kind IN ({','.join('?' * len(kinds))})")
+        args += kinds
+    if f.start:  # overlap of [record.start, record.end] with [start, end], each at its own precision
+        where.append("r.end >= ?")
+        args.append(f.start)
+    if f.end:
+        where.append("r.start <= ?")
+        args.append(f.end)
+    return where, args
 
+
+def _prepare(record: Record) -> _Prepared:
     data = record.to_dict()
-    data.pop("provenance", None)
-    return hashlib.sha1(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    content = {k: v for k, v in data.items() if k != "provenance"}
+    digest = hashlib.sha1(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return _Prepared(record, body, digest, data)

@@ -1,27 +1,57 @@
-"""Importers turn a user's file into `Record`s; `import_file` picks one by the file's shape."""
+"""Importers turn a user's file into `Record`s; `read_records` picks one by the file's type."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import InputError
 from ..record import Record
-from .tables import read_table_records
 
 
-def read_records(path: str | Path) -> tuple[list[Record], list[InputError], str]:
-    """Records of `path`, the rows it skipped (each with its reason) and the importer's name.
+@dataclass
+class Batch:
+    """What one file gave: its records, the rows it could not take (with reasons), and counts."""
 
-    Raises `InputError` for a file it cannot take at all.
-    """
+    records: list[Record]
+    skipped: list[InputError] = field(default_factory=list)
+    importer: str = "unknown"
+    rows: int | None = None  # data rows of a table
+    left_out: int = 0  # rows deliberately not taken (another country's)
+
+
+TABLES = (".csv", ".csv.gz", ".tsv", ".xlsx")
+JSON = (".json", ".jsonl", ".ndjson")
+DOCUMENTS = (".html", ".htm", ".shtml", ".pdf", ".docx", ".md", ".markdown")
+
+
+def read_records(path: str | Path, *, mapping=None) -> Batch:
+    """Records of `path`. Raises `InputError` for a file it cannot take at all (nothing is imported then)."""
+    from .documents import read_document
+    from .jsonl import read_json
+    from .tables import ColumnMapping, read_table
+
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=str(path))
-    suffix = "".join(path.suffixes).lower()
-    if suffix.endswith((".csv", ".csv.gz", ".xlsx", ".tsv")):
-        records, skipped = read_table_records(path)
-        return records, skipped, "table"
-    raise InputError(f"cannot import {suffix or 'this'} files yet (CSV or XLSX)", file=str(path))
+    if path.is_dir():
+        raise InputError("is a folder; give the files in it", file=str(path))
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", file=str(path))
+    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix.lower() == ".gz" else path.suffix.lower()
+    if isinstance(mapping, dict):
+        mapping = ColumnMapping(**mapping)
+    if suffix in TABLES:
+        return read_table(path, mapping=mapping)
+    if suffix in JSON:
+        return read_json(path)
+    if suffix in DOCUMENTS:
+        return read_document(path)
+    raise InputError(f"cannot import {suffix or 'files without an extension'}: give a table "
+                     f"({', '.join(TABLES)}), JSON ({', '.join(JSON)}) or a document ({', '.join(DOCUMENTS)})",
+                     file=str(path))
 
 
-__all__ = ["read_records"]
+from .tables import ColumnMapping  # noqa: E402  (re-exported for KnowledgeBase.import_file)
+
+__all__ = ["Batch", "ColumnMapping", "read_records"]
