@@ -1,0 +1,173 @@
+"""The web page in real headless Chromium (Debian's `chromium`, driven by Playwright; no browser download):
+pick or upload a series, see the nodes, read a node's explanation, switch language, download the DOCX."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+from conftest import monthly_step_csv
+from test_api_server import TOKEN, start_server, stop_server
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+HOSTILE_TITLE = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+                 "\u202eevil-rtl\u202c " + "很长的标题" * 400)
+
+
+def chromium_path() -> str:
+    found = os.environ.get("POLICYTRACE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("chromium not found (.ci/run installs Debian's chromium)")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chrome = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
+        yield chrome
+        chrome.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = start_server(tmp_path_factory.mktemp("web"))
+    yield srv
+    stop_server(srv)
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    tab.requests = []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.errors = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    yield tab
+    context.close()
+
+
+def only_local(urls: list[str], allowed: str) -> list[str]:
+    return [u for u in urls if urlparse(u).netloc != allowed and not u.startswith(("data:", "blob:"))]
+
+
+def hover_node(page, i: int) -> None:
+    pos = page.evaluate(f"window.ptChart.nodePosition({i})")
+    box = page.locator("#chart .u-over").bounding_box()
+    page.mouse.move(box["x"] + pos["left"], box["y"] + max(pos["top"], 5))
+
+
+def test_demo_series_nodes_explanation_language_and_docx(page, server):
+    from docx import Document
+
+    expected = httpx.post(f"{server.base}/api/reports", data={"demo": "xinjiang-industry"}, timeout=60).json()
+    page.goto(server.base)
+    page.click("#demo")
+    page.wait_for_selector(".node-chip")
+    assert page.locator(".node-chip").count() == len(expected["nodes"]) > 0
+
+    i = next(k for k, n in enumerate(expected["nodes"]) if n["items"])
+    hover_node(page, i)
+    page.wait_for_selector("#tip:not([hidden])")
+    assert expected["nodes"][i]["node"]["date"] in page.inner_text("#tip")
+    page.mouse.down()
+    page.mouse.up()  # a click on the marker opens its explanation
+    page.wait_for_selector("#explain-node")
+    assert page.inner_text("#explain-node h3").startswith(f"关键节点：{expected['nodes'][i]['node']['date']}")
+    links = page.locator("#explain-node a[href^='http']")
+    assert links.count() >= 1 and links.first.get_attribute("rel") == "noopener noreferrer"
+
+    page.click("#lang")
+    assert page.inner_text("#explain-node h3").startswith("Key node:")
+    assert page.inner_text("h1") == "Policies and events behind carbon-emission changes"
+    assert page.inner_text("#report-title") == expected["title_en"]
+
+    with page.expect_download() as download:
+        page.click("#dl-docx")
+    path = download.value.path()
+    doc = Document(path)
+    assert doc.paragraphs[0].text == expected["title_zh"]
+    assert len(doc.tables[0].rows) == len(expected["nodes"]) + 1
+    assert not only_local(page.requests, urlparse(server.base).netloc), "the page loaded an outside URL"
+    assert not page.errors
+
+
+def test_upload_a_series_and_see_its_step(page, server, tmp_path):
+    path = monthly_step_csv(tmp_path / "step.csv")
+    page.goto(server.base)
+    page.set_input_files("#file", str(path))
+    page.fill("#region", "新疆")
+    page.fill("#sector", "工业")
+    page.click("#run")
+    page.wait_for_selector(".node-chip")
+    dates = page.locator(".node-chip b").all_inner_texts()
+    assert set(dates) & {"2015-09", "2015-10", "2015-11", "2015-12", "2016-01"}, dates  # the step is at index 70
+    assert "新疆" in page.inner_text("#report-title")
+
+
+def test_bad_upload_shows_one_line_error(page, server, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("date,value\n2020-01,1\n2020-02,abc\n", encoding="utf-8")
+    page.goto(server.base)
+    page.set_input_files("#file", str(path))
+    page.click("#run")
+    page.wait_for_selector("#status.error")
+    status = page.inner_text("#status")
+    assert status.startswith("bad.csv") and "abc" in status
+
+
+def _hostile_records(path: Path, node: dict) -> Path:
+    """One record with hostile text, dated just before a demo node, in the node's region and direction."""
+    from datetime import date, timedelta
+
+    day = date.fromisoformat(node["date"][:10]) - timedelta(days=5)
+    columns = ["date", "date_kind", "end_date", "kind", "title_zh", "title_en", "issuer", "doc_number", "region",
+               "sectors", "direction", "summary_zh", "url", "source_type", "found_with"]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, columns)
+        writer.writeheader()
+        writer.writerow({"date": day.isoformat(), "date_kind": "issued", "end_date": "", "kind": "event",
+                         "title_zh": HOSTILE_TITLE, "title_en": "hostile test record", "issuer": "<b>issuer</b>",
+                         "doc_number": "", "region": "新疆维吾尔自治区", "sectors": "industry",
+                         "direction": "cut" if node["direction"] == "down" else "raise",
+                         "summary_zh": "</dd><script>window.__pwned=3</script>\u200f摘要", "url": "https://example.com/hostile",
+                         "source_type": "official", "found_with": ""})
+    return path
+
+
+def test_hostile_kb_text_stays_text_in_the_page(page, server, tmp_path):
+    demo = httpx.post(f"{server.base}/api/reports", data={"demo": "xinjiang-industry"}, timeout=60).json()
+    records = _hostile_records(tmp_path / "hostile.csv", demo["nodes"][0]["node"])
+    r = httpx.post(f"{server.base}/api/kbs/hostile/import", files={"file": ("hostile.csv", records.read_bytes())},
+                   headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
+    assert r.status_code == 200 and r.json()["inserted"] == 1, r.text
+    report = httpx.post(f"{server.base}/api/reports", data={"demo": "xinjiang-industry", "kb": "hostile"}, timeout=60)
+    hit = [k for k, n in enumerate(report.json()["nodes"]) if n["items"]]
+    assert hit, "the hostile record explains no node"
+
+    page.goto(server.base)
+    page.wait_for_selector("#kb option[value='hostile']", state="attached")
+    page.select_option("#kb", "hostile")
+    page.click("#demo")
+    page.wait_for_selector(".node-chip")
+    page.locator(".node-chip").nth(hit[0]).click()
+    page.wait_for_selector("#explain-node")
+    hover_node(page, hit[0])
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#explain script, #explain img, #tip script, #tip img").count() == 0
+    heading = page.inner_text("#explain-node .heading bdi")
+    assert heading.startswith("<script>window.__pwned=1</script>")
+    assert "</dd><script>" in page.inner_text("#explain-node dl")
+    # the very long title wraps inside the page instead of widening it
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+    assert not only_local(page.requests, urlparse(server.base).netloc)
