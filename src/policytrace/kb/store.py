@@ -185,7 +185,7 @@ class SQLiteStore:
                 self.conn.execute("INSERT INTO imports VALUES (?,?,?,?,?,?,?,?,?,?)",
                                   (now, source_file, importer, rows, counts["inserted"], counts["updated"],
                                    counts["unchanged"], len(skipped), duplicates, left_out))
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:  # rolled back above: the KB is as it was
             raise KnowledgeBaseError(f"{self.path}: cannot write ({exc}); nothing was imported") from None
         return ImportResult(**counts, skipped=tuple(skipped), duplicates=duplicates, left_out=left_out, rows=rows)
 
