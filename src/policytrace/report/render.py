@@ -25,12 +25,14 @@ __all__ = ["FORMATS", "MEDIA_TYPES", "date_en", "date_zh", "parse_formats", "ren
 
 
 def _md(text: str | None) -> str:
-    """KB text on one Markdown line: newlines folded, so a record cannot start a heading or a list."""
-    return re.sub(r"\s*\n\s*", " ", str(text or "")).strip()
+    """KB text on one Markdown line: newlines folded (a record cannot start a heading or a list), and
+    brackets escaped (it cannot make a link or raw HTML)."""
+    text = re.sub(r"\s*\n\s*", " ", str(text or "")).strip()
+    return re.sub(r"([\[\]<>])", r"\\\1", text)
 
 
 def _md_link(text: str | None) -> str:
-    return _md(text).replace("[", "\\[").replace("]", "\\]")
+    return _md(text)
 
 
 def _md_url(url: str | None) -> str:

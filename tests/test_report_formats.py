@@ -1,0 +1,128 @@
+"""The five report files from one run: zh/en Markdown, versioned JSON, offline HTML, DOCX (reopened)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import cli, monthly_step_csv
+
+from policytrace.report import FORMATS
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "report"
+    run = cli("demo", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+class Loads(HTMLParser):
+    """Every URL the document would fetch by itself (scripts, styles, images, frames...), and its links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetches, self.links, self.csp = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and a.get("src"):
+            self.fetches.append(a["src"])
+        if tag == "link" and a.get("href"):
+            self.fetches.append(a["href"])
+        if tag == "object" and a.get("data"):
+            self.fetches.append(a["data"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag == "meta" and a.get("http-equiv", "").lower() == "content-security-policy":
+            self.csp = a.get("content")
+
+
+def test_demo_writes_all_five(demo_dir):
+    assert sorted(p.name for p in demo_dir.iterdir()) == sorted(FORMATS.values())
+
+
+def test_zh_and_en_markdown_match_the_json(demo_dir):
+    data = json.loads((demo_dir / "report.json").read_text(encoding="utf-8"))
+    zh = (demo_dir / "report.zh.md").read_text(encoding="utf-8")
+    en = (demo_dir / "report.en.md").read_text(encoding="utf-8")
+    assert data["schema_version"] == "1.1"
+    assert zh.startswith(data["title_zh"]) and en.startswith(f"# {data['title_en']}")
+    assert zh.count("### 关键节点：") == en.count("### Key node:") == len(data["nodes"])
+    items = [i for n in data["nodes"] for i in n["items"]]
+    for item in items:
+        for lang, text in (("zh", zh), ("en", en)):
+            shown = item["display"][lang]
+            assert shown["heading"]["text"] in text
+            link = next(f for f in shown["fields"] if f["url"])
+            assert f"]({link['url']})" in text
+    for n in data["nodes"]:
+        if not n["items"]:
+            assert "经核查，本时段未收录相关政策性文件或重大事件。" in zh
+
+
+def test_zh_typed_fields_by_kind(demo_dir):
+    data = json.loads((demo_dir / "report.json").read_text(encoding="utf-8"))
+    for item in (i for n in data["nodes"] for i in n["items"]):
+        labels = [f["label"] for f in item["display"]["zh"]["fields"]]
+        if item["record"]["kind"] in ("policy", "plan", "standard"):
+            assert labels[0] == "颁布时间" and labels[-1] == "政策链接"
+        else:
+            assert labels[0] == "实施时间" and labels[-1] == "官方信息来源"
+
+
+def test_html_is_self_contained(demo_dir):
+    text = (demo_dir / "report.html").read_text(encoding="utf-8")
+    parsed = Loads()
+    parsed.feed(text)
+    assert parsed.fetches == [], parsed.fetches
+    assert "default-src 'none'" in parsed.csp
+    data = json.loads((demo_dir / "report.json").read_text(encoding="utf-8"))
+    urls = {i["record"]["sources"][0]["url"] for n in data["nodes"] for i in n["items"]}
+    assert urls <= set(parsed.links)
+    assert "uPlot" in text and len(text) < 2_000_000
+
+
+def test_docx_reopens_with_its_parts(demo_dir):
+    from docx import Document
+
+    data = json.loads((demo_dir / "report.json").read_text(encoding="utf-8"))
+    doc = Document(str(demo_dir / "report.docx"))
+    assert doc.paragraphs[0].text == data["title_zh"]
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert sum(h.startswith("关键节点：") for h in headings) == len(data["nodes"])
+    assert len(doc.inline_shapes) == 1  # the chart
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells][:3] == ["关键节点", "类型", "置信度"]
+    assert [r.cells[0].text for r in table.rows[1:]] == [
+        p.text.split("：")[1].split("（")[0] for p in doc.paragraphs if p.text.startswith("关键节点：")]
+    links = {r.target_ref for r in doc.part.rels.values() if r.is_external}
+    urls = {i["record"]["sources"][0]["url"] for n in data["nodes"] for i in n["items"]}
+    assert urls <= links
+    with zipfile.ZipFile(demo_dir / "report.docx") as z:
+        footers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
+    assert any("PAGE" in f for f in footers)
+
+
+def test_format_option_picks_files(tmp_path):
+    path = monthly_step_csv(tmp_path / "s.csv")
+    run = cli("report", "--series", str(path), "-r", "新疆", "-s", "工业", "--format", "en,json", "--out", str(tmp_path / "o"))
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["report.en.md", "report.json"]
+
+
+def test_unknown_format_is_one_line_and_writes_nothing(tmp_path):
+    run = cli("demo", "--format", "zh,pdf", "--out", str(tmp_path / "o"))
+    assert run.returncode == 2 and "pdf" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_help_has_examples_in_both_languages():
+    run = cli("report", "--help")
+    assert run.returncode == 0 and "示例" in run.stdout and "--format" in run.stdout
+    top = cli("--help")
+    assert "policytrace serve" in top.stdout and "--install-completion" in top.stdout
