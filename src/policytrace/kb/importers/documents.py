@@ -26,9 +26,10 @@ _DATE = r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1
 _LABELLED_DATE = re.compile(r"(成文日期|发布日期|印发日期|发文日期|日期|发布时间)\s*[:：]?\s*" + _DATE)
 _LONE_DATE = re.compile(r"^\s*" + _DATE + r"\s*$")
 _LABELLED_ISSUER = re.compile(r"(发文机关|发布机构|发文单位|来源|发布单位)\s*[:：]\s*(\S{2,40})")
-_ORG = re.compile(r"(人民政府办公厅|人民政府|办公厅|办公室|委员会|国务院|厅|局|部|署|公司)$")
+_ORG = re.compile(r"(人民政府办公厅|人民政府|办公厅|办公室|委员会|委|国务院|厅|局|部|署|公司)$")
 _TITLE_END = re.compile(r"(通知|意见|方案|规划|计划|办法|决定|公告|通告|规定|细则|指南|批复|函|纲要|条例|措施|实施方案)$")
-_KINDS = (("标准", "standard"), ("规划", "plan"), ("计划", "plan"), ("纲要", "plan"), ("行动方案", "plan"))
+_KINDS = (("标准", "standard"), ("规划", "plan"), ("计划", "plan"), ("纲要", "plan"), ("实施方案", "plan"),
+          ("行动方案", "plan"))
 
 
 @dataclass
@@ -167,9 +168,9 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def _html(path: Path) -> tuple[str | None, list[str], dict]:
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(_decode(path.read_bytes(), path))
+    tree = LexborHTMLParser(_decode(path.read_bytes(), path))
     meta = {(node.attributes.get("name") or node.attributes.get("property") or "").lower():
             node.attributes.get("content") or "" for node in tree.css("meta")}
     hints = {"date": meta.get("pubdate") or meta.get("article:published_time") or meta.get("firstpublishedtime"),
@@ -199,10 +200,11 @@ def _docx(path: Path) -> tuple[str | None, list[str], dict]:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError(f"cannot read the DOCX ({exc}); is it a Word 2007+ file?", file=str(path)) from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:  # some offices put the header block in a table

@@ -1,0 +1,210 @@
+"""Importing tables into the KB: every shared China file, row accounting, encodings, atomicity, idempotence."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from conftest import CHINA_RECORDS, cli
+from policytrace.errors import InputError, KnowledgeBaseError
+from policytrace.kb import KnowledgeBase, Record, Source
+from policytrace.kb.importers import read_records
+
+CHINA_FILES = [
+    CHINA_RECORDS,
+    "data/policies/curated/xinjiang_policies.csv",
+    "data/policies/curated/xinjiang_projects_events.csv",
+    "data/policies/curated/national_and_regional_events.csv",
+    "data/policies/china_events/covid2020_provincial_emergency_response_levels.csv",
+    "data/policies/china_events/covid2020_china_city_policies_hsiang2020.csv",
+    "data/policies/china_events/china_policy_shocks_v0_1_energy_env_subset.csv",
+    "data/policies/gccmpd/china_mee_documents_2018-2023.csv",
+    "data/policies/gccmpd/china_state_council_energy_mineral_docs.csv",
+    "data/policies/gccmpd/iea_policies_2023-04.csv",
+    "data/policies/gccmpd/newclimate_cpdb_2021-12.csv",
+    "data/policies/gccmpd/cclw_laws_policies_2021-12.csv",
+    "data/policies/gccmpd/icap_ets.csv",
+    "data/policies/stechemesser2024_capmf/capmf_policy_events_preprocessed.csv",
+    "data/policies/stechemesser2024_capmf/add_on_policies.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def shared_kb(shared, tmp_path_factory):
+    """Every shared China file imported once into one KB; the results by file."""
+    kb = KnowledgeBase.open(tmp_path_factory.mktemp("kb") / "all.sqlite")
+    results = {name: kb.import_file(shared / name) for name in CHINA_FILES}
+    yield kb, results
+    kb.close()
+
+
+@pytest.mark.parametrize("name", CHINA_FILES)
+def test_every_shared_china_file_imports_and_every_row_is_accounted_for(shared, shared_kb, name):
+    _, results = shared_kb
+    result = results[name]
+    rows = len(pd.read_csv(shared / name, dtype=str, keep_default_na=False))
+    assert result.rows == rows
+    assert result.total + len(result.skipped) + result.duplicates + result.left_out == rows
+    assert result.total > 0
+    for message in result.skipped:  # each skipped row says where and why
+        assert "row " in message and name.split("/")[-1] in message
+
+
+def test_merged_file_skips_exactly_the_undated_rows_and_merges_exact_repeats(shared, shared_kb):
+    frame = pd.read_csv(shared / CHINA_RECORDS, dtype=str, keep_default_na=False)
+    undated = frame[(frame["date"] == "") & (frame["year"] == "")]
+    repeats = frame.drop(columns="record_id").duplicated().sum()
+    result = shared_kb[1][CHINA_RECORDS]
+    assert len(result.skipped) == len(undated) > 0
+    assert {int(m.split("row ")[1].split(",")[0]) for m in result.skipped} == {i + 2 for i in undated.index}
+    assert result.duplicates == repeats > 0
+
+
+def test_stats_reconcile_each_import_with_its_rows(shared_kb):
+    kb, results = shared_kb
+    stats = kb.stats()
+    assert stats["records"] == len(kb)
+    assert sum(stats["by_kind"].values()) == len(kb)
+    logged = {i["source_file"].split("shared/")[-1]: i for i in stats["imports"]}
+    for name, result in results.items():
+        item = logged[name]
+        assert item["rows"] == item["inserted"] + item["updated"] + item["unchanged"] + item["skipped"] \
+            + item["duplicates"] + item["left_out"] == result.rows
+
+
+def test_other_countries_rows_are_left_out_not_imported(shared_kb):
+    kb, results = shared_kb
+    assert results["data/policies/gccmpd/iea_policies_2023-04.csv"].left_out > 0
+    iea = [r for r in kb if r.provenance.get("importer") == "table:iea"]
+    assert iea and all(r.regions for r in iea)
+    assert "650000" in {c for r in kb.search("新疆", limit=50) for c in r.record.regions}
+
+
+def test_reimport_changes_nothing(shared, tmp_path):
+    kb = KnowledgeBase.open(tmp_path / "kb.sqlite")
+    path = shared / "data/policies/curated/xinjiang_policies.csv"
+    first = kb.import_file(path)
+    before = [r.to_dict() for r in kb]
+    history = {r.id: kb.provenance(r.id) for r in kb}
+    again = kb.import_file(path)
+    assert again.inserted == again.updated == 0 and again.unchanged == first.total
+    assert [r.to_dict() for r in kb] == before
+    assert {r.id: kb.provenance(r.id) for r in kb} == history
+
+
+def test_a_changed_row_is_updated_and_provenance_names_the_change(shared, tmp_path):
+    source = shared / "data/policies/curated/xinjiang_policies.csv"
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    kb = KnowledgeBase.open(tmp_path / "kb.sqlite")
+    kb.import_file(source)
+    frame.loc[3, "summary_zh"] = frame.loc[3, "summary_zh"] + "（修订）"
+    edited = tmp_path / "xinjiang_policies.csv"
+    frame.to_csv(edited, index=False)
+    result = kb.import_file(edited)
+    assert (result.inserted, result.updated) == (0, 1)
+    changed = [r for r in kb if (r.summary or "").endswith("（修订）")]
+    assert len(changed) == 1
+    history = kb.provenance(changed[0].id)
+    assert [h["action"] for h in history] == ["inserted", "updated"]
+    assert history[-1]["changed"] == ["summary"] and history[-1]["source_file"] == str(edited)
+
+
+def test_failure_half_way_leaves_the_kb_as_it_was(tmp_path):
+    kb = KnowledgeBase.open(tmp_path / "kb.sqlite")
+    good = [_record(f"r{i}", f"Good record {i}") for i in range(60)]
+    kb.add(good[:10])
+    before = [r.to_dict() for r in kb]
+    # The 51st record cannot be written (SQLite refuses a dict as a region code, after JSON took it):
+    # the 40 new ones before it were already inserted in the transaction and must be rolled back with it.
+    broken = _record("bad", "Broken record")
+    object.__setattr__(broken, "regions", ({"code": "650000"},))
+    with pytest.raises(KnowledgeBaseError):
+        kb.add([*good[10:50], broken, *good[50:]])
+    assert [r.to_dict() for r in kb] == before
+    assert kb.search("Good record", limit=100) and len(kb.search("Good record", limit=100)) == 10
+    reopened = sqlite3.connect(tmp_path / "kb.sqlite")
+    assert reopened.execute("SELECT count(*) FROM records").fetchone()[0] == 10
+
+
+def test_gbk_csv_imports_with_its_chinese_text(tmp_path):
+    path = tmp_path / "gbk.csv"
+    frame = pd.DataFrame({"标题": ["关于做好有序用电工作的通知", "新疆电解铝企业限产"],
+                          "发布日期": ["2021年9月26日", "2021-10"], "地区": ["全国", "新疆"],
+                          "链接": ["https://example.org/a", "https://example.org/b"]})
+    frame.to_csv(path, index=False, encoding="gbk")
+    batch = read_records(path)
+    titles = {r.title: r for r in batch.records}
+    assert set(titles) == set(frame["标题"])
+    assert titles["关于做好有序用电工作的通知"].date == "2021-09-26"
+    assert titles["新疆电解铝企业限产"].regions == ("650000",) and titles["新疆电解铝企业限产"].date == "2021-10"
+
+
+def test_a_column_mapping_reads_a_users_table(tmp_path):
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"政策": ["乌鲁木齐市停产整治"], "时间": ["2022-08-10"], "省份": ["乌鲁木齐"],
+                  "网址": ["https://example.org/c"]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match="column mapping"):
+        read_records(path)
+    kb = KnowledgeBase.open()
+    kb.import_file(path, mapping={"title": "政策", "date": "时间", "region": "省份", "url": "网址"})
+    (record,) = list(kb)
+    assert record.regions == ("650100",) and record.url == "https://example.org/c"
+
+
+def test_bad_files_give_one_clear_error(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("title,date,url\n")
+    unknown = tmp_path / "notes.txt"
+    unknown.write_text("hello")
+    for path, words in ((empty, "empty"), (header_only, "no data rows"), (unknown, "cannot import"),
+                        (tmp_path / "missing.csv", "not found")):
+        with pytest.raises(InputError, match=words) as info:
+            read_records(path)
+        assert str(path) in str(info.value)
+
+
+def test_rows_without_a_date_are_reported_and_the_rest_imported(tmp_path):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"title": ["A", "B", "C"], "date": ["2020-01-01", "", "2021"]}).to_csv(path, index=False)
+    batch = read_records(path)
+    assert [r.title for r in batch.records] == ["A", "C"]
+    (message,) = [str(e) for e in batch.skipped]
+    assert "row 3" in message and "'date'" in message and "no date" in message
+
+
+def test_json_lines_round_trip(tmp_path):
+    records = [_record("a", "First"), _record("b", "第二")]
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in records), encoding="utf-8")
+    kb = KnowledgeBase.open()
+    assert kb.import_file(path).inserted == 2
+    assert {r.id: r for r in kb} == {r.id: r for r in records}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "x", "date": "2020"}\n{not json\n')
+    with pytest.raises(InputError, match="row 2"):
+        read_records(bad)
+
+
+def test_cli_import_seeds_a_new_kb_unless_empty_and_leaves_no_file_on_error(shared, tmp_path):
+    seeded, empty = tmp_path / "seeded.sqlite", tmp_path / "empty.sqlite"
+    curated = str(shared / "data/policies/curated/xinjiang_policies.csv")
+    assert cli("kb", "import", curated, "--kb", str(seeded)).returncode == 0
+    assert cli("kb", "import", curated, "--kb", str(empty), "--empty").returncode == 0
+    sizes = {p: json.loads(cli("kb", "stats", "--kb", str(p), "--json").stdout)["records"] for p in (seeded, empty)}
+    rows = len(pd.read_csv(curated))
+    assert sizes[empty] == rows and sizes[seeded] > sizes[empty] + 100
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    run = cli("kb", "import", curated, str(bad), "--kb", str(tmp_path / "new.sqlite"))
+    assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1 and "bad.csv" in run.stderr
+    assert not (tmp_path / "new.sqlite").exists()
+
+
+def _record(rid: str, title: str) -> Record:
+    return Record(id=rid, kind="policy", title=title, date="2021-05", regions=("650000",),
+                  sources=(Source(url=f"https://example.org/{rid}"),))
