@@ -1,12 +1,19 @@
-"""Explain each key node from the knowledge base."""
+"""Explain each key node from the knowledge base, and verify the explanation."""
 
 from __future__ import annotations
 
 from ..detect.node import Node
 from ..kb import KnowledgeBase
 from ..series import Series
+from .attributor import Attributor
+from .effect import EffectEstimator
 from .model import Attribution, Item
-from .simple import DEFAULT_WINDOWS, Attributor
+from .panel import CommonBreak, PanelAttributor, PanelResult
+from .scope import RegionScope
+from .scoring import Scorer
+from .windows import DEFAULT_LAGS, LagWindows, Window
+
+DEFAULT_WINDOWS = DEFAULT_LAGS  # the first version's name
 
 
 def attribute(nodes: list[Node], series: Series, kb: KnowledgeBase) -> list[Attribution]:
@@ -14,4 +21,5 @@ def attribute(nodes: list[Node], series: Series, kb: KnowledgeBase) -> list[Attr
     return Attributor().attribute(nodes, series, kb)
 
 
-__all__ = ["Attribution", "Attributor", "DEFAULT_WINDOWS", "Item", "attribute"]
+__all__ = ["Attribution", "Attributor", "CommonBreak", "DEFAULT_LAGS", "DEFAULT_WINDOWS", "EffectEstimator", "Item",
+           "LagWindows", "PanelAttributor", "PanelResult", "RegionScope", "Scorer", "Window", "attribute"]

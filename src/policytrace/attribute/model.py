@@ -19,6 +19,11 @@ class Item:
     relation_zh: str         # e.g. "发布于节点前 3 个月"
     relation_en: str
     after_node: bool = False  # dated after the node: allowed only where the kind's lag allows
+    window: tuple[int, int] | None = None  # days [before, after] the record's kind was allowed
+    region_level: str | None = None      # own, parent, national, sub_region, neighbour
+    authority_level: str | None = None   # central, ministry, provincial, official, state_media, ...
+    note_zh: str | None = None           # the label of an item dated after its node
+    note_en: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -29,6 +34,11 @@ class Item:
             "relation_zh": self.relation_zh,
             "relation_en": self.relation_en,
             "after_node": self.after_node,
+            "window": list(self.window) if self.window else None,
+            "region_level": self.region_level,
+            "authority_level": self.authority_level,
+            "note_zh": self.note_zh,
+            "note_en": self.note_en,
         }
 
 
@@ -36,11 +46,17 @@ class Item:
 class Attribution:
     node: Node
     items: tuple[Item, ...]
-    searched: dict = field(default_factory=dict)  # windows, regions, candidates looked at
+    searched: dict = field(default_factory=dict)  # windows, regions, candidates looked at, rejections
+    effect: dict = field(default_factory=dict)    # level change with interval; shock loss vs counterfactual
+    common: dict | None = None                    # panel mode: the common break this node belongs to
 
     @property
     def empty(self) -> bool:
         return not self.items
 
     def to_dict(self) -> dict:
-        return {"node": self.node.to_dict(), "items": [i.to_dict() for i in self.items], "searched": self.searched}
+        out = {"node": self.node.to_dict(), "items": [i.to_dict() for i in self.items], "searched": self.searched,
+               "effect": self.effect}
+        if self.common is not None:
+            out["common"] = self.common
+        return out

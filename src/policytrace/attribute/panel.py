@@ -1,0 +1,271 @@
+"""Panel mode: several regions (or regions × sectors) at once, telling common national breaks from
+regional ones so that a national cause is credited once and a regional node gets a regional explanation.
+
+A break is common when series of most members (`share`) have a node in the same direction within
+`tolerance` periods (COVID-19 in early 2020 hit nearly every province). The common break is explained
+once, from national records, on the panel's total; each member's node at that date points to it and
+keeps only its own region's records. A regional node may still be explained by a national record, at a
+lower region fit, since a national cause would have shown in most members.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import regions as gazetteer
+from .. import sectors as sector_names
+from ..detect import Detector
+from ..detect.node import Node, NodeKind
+from ..errors import InputError
+from ..kb import KnowledgeBase
+from ..series import Frequency, Series, read_series
+from .attributor import Attributor
+from .model import Attribution
+
+
+@dataclass(frozen=True)
+class CommonBreak:
+    """A break that most panel members share, explained once."""
+
+    id: str
+    period: str
+    direction: str
+    members: tuple[str, ...]
+    share: float
+    attribution: Attribution | None = None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "period": self.period, "direction": self.direction, "members": list(self.members),
+                "share": round(self.share, 3),
+                "attribution": self.attribution.to_dict() if self.attribution else None}
+
+
+@dataclass(frozen=True)
+class PanelResult:
+    keys: tuple[str, ...]
+    common: tuple[CommonBreak, ...]
+    attributions: dict[str, list[Attribution]] = field(default_factory=dict)
+
+    def regional(self, key: str) -> list[Attribution]:
+        """The member's nodes that are not part of a common break."""
+        return [a for a in self.attributions[key] if a.common is None]
+
+    def to_dict(self) -> dict:
+        return {
+            "series": list(self.keys),
+            "common_breaks": [c.to_dict() for c in self.common],
+            "members": {k: [a.to_dict() for a in v] for k, v in self.attributions.items()},
+        }
+
+
+class PanelAttributor:
+    """Detect and explain the nodes of a panel of series.
+
+    Parameters
+    ----------
+    detector : Detector | None
+        Finds each member's nodes (`fit(series).nodes_`); the default detector when None.
+    attributor : Attributor | None
+        Explains the nodes; its settings are shared by the common and the regional attributions.
+    share : float
+        Least share of members with a node in the same direction and period for a common break.
+    tolerance : int
+        Periods (at the panel's working resolution: months for daily or monthly data) by which the
+        members' node dates may differ and still be one break.
+    regional_national_fit : float
+        Region fit of a national record for a regional node.
+    min_members : int
+        A panel smaller than this has no common breaks.
+    """
+
+    def __init__(self, detector: Detector | None = None, attributor: Attributor | None = None, share: float = 0.5,
+                 tolerance: int = 1, regional_national_fit: float = 0.5, min_members: int = 3) -> None:
+        self.detector = detector
+        self.attributor = attributor
+        self.share = share
+        self.tolerance = tolerance
+        self.regional_national_fit = regional_national_fit
+        self.min_members = min_members
+
+    def fit(self, panel: Mapping[str, Series] | Sequence[Series], kb: KnowledgeBase) -> "PanelAttributor":
+        members = dict(panel) if isinstance(panel, Mapping) else {series_key(s): s for s in panel}
+        if not members:
+            raise InputError("the panel has no series")
+        detector = self.detector or Detector()
+        base = self.attributor or Attributor()
+        nodes = {key: list(detector.fit(s).nodes_) for key, s in members.items()}
+        freq = _panel_frequency(members.values())
+        groups = self._common_groups(members, nodes, freq)
+
+        common: list[CommonBreak] = []
+        credited: set[str] = set()
+        membership: dict[tuple[str, int], dict] = {}
+        total = _total(members, freq)
+        for period, direction, picked in groups:
+            cid = f"common-{period}-{direction}"
+            attribution = None
+            if total is not None:
+                node = _common_node(total, [(members[k], nodes[k][i]) for k, i in picked], direction,
+                                    len(picked) / len(members))
+                national = replace(base, include_national=True, include_sub_regions=False, exclude=frozenset())
+                attribution = national.attribute([node], total, kb)[0]
+                credited |= {item.record.id for item in attribution.items}
+            found = CommonBreak(cid, period, direction, tuple(k for k, _ in picked), len(picked) / len(members),
+                                attribution)
+            common.append(found)
+            for k, i in picked:
+                membership[(k, i)] = {"id": cid, "period": period, "share": round(found.share, 3)}
+
+        results: dict[str, list[Attribution]] = {}
+        regional = replace(base, national_fit=self.regional_national_fit, exclude=frozenset(credited))
+        shared = _Prefetched(kb)
+        for key, series in members.items():
+            attributions = regional.attribute(nodes[key], series, shared) if nodes[key] else []
+            results[key] = [replace(a, common=membership.get((key, i))) for i, a in enumerate(attributions)]
+        self.result_ = PanelResult(tuple(members), tuple(common), results)
+        return self
+
+    def _common_groups(self, members: dict[str, Series], nodes: dict[str, list[Node]], freq: str
+                       ) -> list[tuple[str, str, list[tuple[str, int]]]]:
+        """Greedy: the period shared by most members first; each member's node joins one group at most."""
+        if len(members) < self.min_members:
+            return []
+        points = [(key, i, pd.Period(members[key].timestamp(node.index), freq=freq), node.direction)
+                  for key, ns in nodes.items() for i, node in enumerate(ns)]
+        need = max(2, int(np.ceil(self.share * len(members))))
+        used: set[tuple[str, int]] = set()
+        groups = []
+        while True:
+            best = None
+            for _, _, period, direction in points:
+                picked = self._members_near(points, period, direction, used)
+                if best is None or len(picked) > len(best[2]):
+                    best = (period, direction, picked)
+            if best is None or len(best[2]) < need:
+                return groups
+            used |= set(best[2])
+            groups.append((str(best[0]), best[1], best[2]))
+
+    def _members_near(self, points, period, direction, used) -> list[tuple[str, int]]:
+        chosen: dict[str, tuple[int, int]] = {}
+        for key, i, p, d in points:
+            if d != direction or (key, i) in used:
+                continue
+            gap = abs((p - period).n)
+            if gap <= self.tolerance and (key not in chosen or gap < chosen[key][1]):
+                chosen[key] = (i, gap)
+        return [(key, i) for key, (i, _) in chosen.items()]
+
+
+class _Prefetched:
+    """The KB's records of the widest window asked so far, kept in memory: every member of a panel asks
+    about the same years, and one query instead of one per member saves most of the panel's time."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.span: tuple[str, str] | None = None
+        self.hits: list = []
+
+    def search(self, query: str = "", *, start: str, end: str, limit: int | None = None, **filters):
+        if query or filters or limit is not None:
+            return self.kb.search(query, start=start, end=end, limit=limit, **filters)
+        if self.span is None or start < self.span[0] or end > self.span[1]:
+            lo, hi = (min(start, self.span[0]), max(end, self.span[1])) if self.span else (start, end)
+            self.hits, self.span = self.kb.search(start=lo, end=hi, limit=None), (lo, hi)
+        return [h for h in self.hits if h.record.end.isoformat() >= start and h.record.start.isoformat() <= end]
+
+
+def series_key(series: Series) -> str:
+    """'650000/industry': region code and sector of a member."""
+    return f"{series.region or gazetteer.NATION}/{series.sector or 'all'}"
+
+
+def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sectors: Sequence[str] | None = None,
+               value_column: str | None = None) -> dict[str, Series]:
+    """A long table (date, region, sector, value; Carbon Monitor's layout) as one Series per region × sector.
+
+    Each member is checked by `read_series`, so a bad cell is reported with its file and column.
+    """
+    path = Path(path)
+    from ..series.read import REGION_NAMES, SECTOR_NAMES, _load, _pick
+
+    frame = _load(path)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    rcol, scol = _pick(frame, REGION_NAMES), _pick(frame, SECTOR_NAMES)
+    if rcol is None:
+        raise InputError("a panel needs a region column (province/region/地区)", file=str(path))
+    wanted_regions = {gazetteer.lookup(r).code for r in regions} if regions else None
+    wanted_sectors = {sector_names.normalise(s) or s.strip().lower() for s in sectors} if sectors else None
+    region_codes = {v: getattr(gazetteer.find(str(v)), "code", None) for v in frame[rcol].dropna().unique()}
+    unknown = [v for v, c in region_codes.items() if c is None]
+    if unknown:
+        row = int(frame.index[frame[rcol] == unknown[0]][0]) + 2
+        raise InputError(f"unknown region {unknown[0]!r}", file=str(path), row=row, column=rcol)
+    frame = frame.assign(_code=frame[rcol].map(region_codes))
+    frame = frame.assign(_sector=frame[scol].map(lambda v: sector_names.normalise(v) or str(v).strip().lower())
+                         if scol else "all")
+    if wanted_regions is not None:
+        frame = frame[frame._code.isin(wanted_regions)]
+    if wanted_sectors is not None:
+        frame = frame[frame._sector.isin(wanted_sectors)]
+    if frame.empty:
+        raise InputError("no rows for the regions and sectors asked for", file=str(path), column=rcol)
+    out: dict[str, Series] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for (code, sector), rows in frame.groupby(["_code", "_sector"], sort=True):
+            one = Path(tmp) / f"{code}_{sector}.csv"
+            rows.drop(columns=[c for c in (rcol, scol, "_code", "_sector") if c]).to_csv(one, index=False)
+            try:
+                series = read_series(one, value_column=value_column)
+            except InputError as exc:  # name the user's file and line, not the scratch copy's
+                row = int(rows.index[exc.row - 2]) + 2 if exc.row is not None and 2 <= exc.row < len(rows) + 2 else None
+                raise InputError(f"{gazetteer.lookup(code).name_zh} / {sector}: {exc.reason}", file=str(path),
+                                 row=row, column=exc.column) from None
+            series = replace(series, region=code, sector=sector, source=str(path))
+            out[series_key(series)] = series
+    return out
+
+
+def _panel_frequency(members) -> str:
+    freqs = {s.frequency for s in members}
+    if freqs <= {Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY}:
+        return "M"
+    if Frequency.ANNUAL in freqs:
+        return "Y"
+    return "Q"
+
+
+def _total(members: dict[str, Series], freq: str) -> Series | None:
+    """The panel's total (national for provinces of one sector), where members share a calendar."""
+    series = list(members.values())
+    if len({s.frequency for s in series}) != 1 or not series[0].dated:
+        return None
+    values = pd.concat([s.values for s in series], axis=1).sum(axis=1, min_count=1)
+    sectors = {s.sector for s in series}
+    return Series(values=values.astype(float), frequency=series[0].frequency, region=gazetteer.NATION,
+                  sector=sectors.pop() if len(sectors) == 1 else "all", unit=series[0].unit, source="panel total")
+
+
+def _common_node(total: Series, members: list[tuple[Series, Node]], direction: str, share: float) -> Node:
+    """A node on the panel total at the members' median date, its interval spanning theirs."""
+    index = total.values.index
+    stamps = sorted(s.timestamp(n.index) for s, n in members)
+    lows = [s.timestamp(n.interval_index[0]) for s, n in members]
+    highs = [s.timestamp(n.interval_index[1]) for s, n in members]
+    at = int(index.searchsorted(stamps[len(stamps) // 2]))
+    lo = int(index.searchsorted(statistics.median_low(lows)))
+    hi = min(int(index.searchsorted(statistics.median_high(highs))), len(index) - 1)
+    window = max(1, len(index) // 24)
+    before = float(total.values.iloc[max(0, at - window):at].mean()) if at else float(total.values.iloc[0])
+    after = float(total.values.iloc[at:at + window].mean())
+    return Node(index=at, date=total.label(at), kind=NodeKind.EVENT, confidence=round(share, 2),
+                direction=direction, change_pct=round(statistics.median(n.change_pct for _, n in members), 1),
+                level_before=before, level_after=after, interval=(total.label(min(lo, at)), total.label(max(hi, at))),
+                interval_index=(min(lo, at), max(hi, at)), details={"members": len(members)})

@@ -1,0 +1,220 @@
+"""Score one KB record against one node in readable parts; the total is their product.
+
+Parts, each in [0, 1]: time (where the record's date falls against the node's date interval, by the
+record kind's lag), region (hierarchy), sector, direction (a cut never explains a rise), kind (an event
+for an outlier, a policy for a trend turn), text relevance (does the text speak of emissions, energy,
+output or the series' sector at all) and source authority (central government > ministry >
+provincial government > media). A product, so that one bad part sinks the item whatever the others.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import date, timedelta
+from urllib.parse import urlparse
+
+from ..detect.node import Node, NodeKind
+from ..kb.record import Record
+from .scope import RegionScope
+from .windows import Window
+
+# How well a record kind can explain a node kind; statistics are evidence of a change, not its cause.
+KIND_FIT: dict[str, dict[str, float]] = {
+    NodeKind.EVENT.value: {"event": 1.0, "policy": 0.9, "project": 0.9, "market": 0.85, "plan": 0.8,
+                           "standard": 0.8, "statistic": 0.6},
+    NodeKind.OUTLIER.value: {"event": 1.0, "statistic": 0.5, "project": 0.4, "policy": 0.3, "market": 0.3,
+                             "plan": 0.2, "standard": 0.2},
+    NodeKind.TREND.value: {"policy": 1.0, "plan": 1.0, "standard": 1.0, "market": 0.9, "project": 0.8,
+                           "event": 0.5, "statistic": 0.6},
+    NodeKind.SEASONAL.value: {"policy": 1.0, "market": 0.9, "standard": 0.8, "plan": 0.7, "project": 0.6,
+                              "event": 0.6, "statistic": 0.6},
+}
+
+# Words that show a record speaks of what moves emissions. Matching a fixed list rather than a model:
+# no download at run time, and an analyst can read why a record scored low.
+GENERAL_TERMS = (
+    "碳", "排放", "能耗", "能源", "节能", "减排", "煤", "电力", "用电", "限电", "停产", "限产", "减产", "错峰",
+    "疫情", "新冠", "应急响应", "一级响应", "公共卫生事件", "封控", "静默", "复工", "复产", "产能", "投产", "产量", "开工", "燃料", "天然气",
+    "石油", "carbon", "emission", "energy", "coal", "power", "electricity", "covid", "lockdown",
+    "emergency", "output", "capacity", "production", "fuel", "natural gas", "oil", "climate", "efficien", "ets",
+)
+SECTOR_TERMS: dict[str, tuple[str, ...]] = {
+    "industry": ("工业", "制造", "钢", "铝", "水泥", "化工", "多晶硅", "硅", "冶炼", "建材", "焦", "industr",
+                 "steel", "alumin", "cement", "chemical", "smelter", "factory", "manufactur"),
+    "power": ("电力", "发电", "火电", "煤电", "电网", "电厂", "风电", "光伏", "新能源", "特高压", "机组", "power",
+              "electricity", "grid", "wind", "solar", "renewable", "generation"),
+    "energy": ("煤矿", "煤炭", "油气", "能源", "矿", "mine", "mining", "coal", "gas", "oil"),
+    "transport": ("交通", "汽车", "车辆", "公路", "新能源汽车", "物流", "燃油", "transport", "vehicle", "road",
+                  "traffic", "car"),
+    "residential": ("供暖", "取暖", "建筑", "居民", "供热", "heating", "building", "household", "residential"),
+    "aviation": ("航空", "民航", "航班", "机场", "aviation", "flight", "airport"),
+}
+RELATED_SECTORS = {"industry": {"energy", "power"}, "power": {"energy", "industry"}, "energy": {"power", "industry"}}
+
+# Central ministries' web domains; other *.gov.cn hosts are provincial or local governments.
+MINISTRY_DOMAINS = ("mee.gov.cn", "ndrc.gov.cn", "miit.gov.cn", "nea.gov.cn", "mof.gov.cn", "mofcom.gov.cn",
+                    "most.gov.cn", "mohurd.gov.cn", "mot.gov.cn", "samr.gov.cn", "nhc.gov.cn", "stats.gov.cn",
+                    "pbc.gov.cn", "mem.gov.cn", "caac.gov.cn", "mwr.gov.cn", "mnr.gov.cn", "sasac.gov.cn")
+AUTHORITY: dict[str, float] = {"central": 1.0, "ministry": 0.9, "provincial": 0.8, "official": 0.8,
+                               "state_media": 0.7, "database": 0.65, "industry_media": 0.6, "republisher": 0.5,
+                               "unknown": 0.5}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A record's parts against one node, or the reason it was turned away."""
+
+    parts: dict[str, float] = field(default_factory=dict)
+    reason: str | None = None
+    region_level: str | None = None
+    authority_level: str | None = None
+
+    @property
+    def score(self) -> float:
+        return math.prod(self.parts.values()) if self.parts else 0.0
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """The parts of a record's fit to a node.
+
+    Parameters
+    ----------
+    unclear_direction : float
+        Direction fit of a record whose expected effect is unknown.
+    kind_fit : dict
+        Node kind → record kind → fit.
+    """
+
+    unclear_direction: float = 0.6
+    kind_fit: dict = field(default_factory=lambda: KIND_FIT)
+
+    def score(self, record: Record, node: Node, node_days: tuple[date, date], window: Window,
+              scope: RegionScope, sector: str | None) -> Scored:
+        """All parts of `record` against `node`, or the reason it is turned away."""
+        static = self.static_parts(record, scope, sector)
+        if static.reason:
+            return Scored(reason=static.reason) if self.in_window(record, node_days, window) \
+                else Scored(reason="outside_window")
+        return self.node_parts(record, record.start, record.end, node, node_days, window, static)
+
+    def static_parts(self, record: Record, scope: RegionScope, sector: str | None) -> Scored:
+        """The parts that do not depend on the node: region, sector, relevance, authority."""
+        region = scope.fit(record)
+        if region is None:
+            return Scored(reason="other_region")
+        level = authority_level(record)
+        return Scored(parts={"region": region[1], "sector": sector_fit(record, sector),
+                             "relevance": relevance(record, sector), "authority": AUTHORITY[level]},
+                      region_level=region[0], authority_level=level)
+
+    def in_window(self, record: Record, node_days: tuple[date, date], window: Window) -> bool:
+        lo, hi = node_days
+        start = record.start
+        end = record.end if record.kind == "event" else start
+        return not (end < _shift(lo, -window.before) or start > _shift(hi, window.after))
+
+    def node_parts(self, record: Record, start: date, end: date, node: Node, node_days: tuple[date, date],
+                   window: Window, static: Scored) -> Scored:
+        """Time, direction and kind against this node, joined to the static parts."""
+        lo, hi = node_days
+        # An event acts while it lasts (a lockdown from start to end); a policy, plan or project acts
+        # from its date on, so a plan in force for five years does not fit every node inside them.
+        if record.kind != "event":
+            end = start
+        if end < _shift(lo, -window.before) or start > _shift(hi, window.after):
+            return Scored(reason="outside_window")
+        if static.reason:
+            return static
+        direction = self.direction_fit(record.direction, node.direction)
+        if direction == 0.0:
+            return Scored(reason="contradicts_direction")
+        if start <= hi and end >= lo:
+            time = 1.0
+        else:
+            gap = (lo - end).days if end < lo else (start - hi).days
+            time = math.exp(-gap / max(window.decay, 1))
+        kind = node.kind.value if isinstance(node.kind, NodeKind) else str(node.kind)
+        parts = {"time": time, "region": static.parts["region"], "sector": static.parts["sector"],
+                 "direction": direction, "kind": self.kind_fit.get(kind, {}).get(record.kind, 0.7),
+                 "relevance": static.parts["relevance"], "authority": static.parts["authority"]}
+        return Scored(parts=parts, region_level=static.region_level, authority_level=static.authority_level)
+
+    def direction_fit(self, record_direction: str, node_direction: str) -> float:
+        """1 when the record's expected effect agrees with the node, 0 when it contradicts it."""
+        if record_direction not in ("raise", "cut") or node_direction not in ("up", "down"):
+            return self.unclear_direction
+        return 1.0 if (record_direction == "raise") == (node_direction == "up") else 0.0
+
+
+def sector_fit(record: Record, sector: str | None) -> float:
+    if not record.sectors or sector is None or sector == "all":
+        return 0.7
+    if sector in record.sectors or "all" in record.sectors:
+        return 1.0
+    return 0.7 if RELATED_SECTORS.get(sector, set()) & set(record.sectors) else 0.4
+
+
+def relevance(record: Record, sector: str | None) -> float:
+    """0.35 for a text with no emission-related word, rising to 1 with three or more distinct ones."""
+    return _relevance(" ".join(filter(None, (record.title, record.title_zh, record.summary))).lower(), sector)
+
+
+@lru_cache(maxsize=65536)
+def _relevance(text: str, sector: str | None) -> float:
+    chinese, english = _terms(sector)
+    # Chinese terms match anywhere; English ones at a word start ("ets" is not "targets").
+    hits = sum(1 for t in chinese if t in text) + len(set(english.findall(text)))
+    return round(0.35 + 0.65 * min(1.0, hits / 3), 3)
+
+
+@lru_cache(maxsize=64)
+def _terms(sector: str | None) -> tuple[tuple[str, ...], re.Pattern]:
+    terms = set(GENERAL_TERMS) | set(SECTOR_TERMS.get(sector or "", ()))
+    english = sorted((t for t in terms if t.isascii()), key=len, reverse=True)
+    return tuple(t for t in terms if not t.isascii()), re.compile(r"\b(" + "|".join(map(re.escape, english)) + ")")
+
+
+def authority_level(record: Record) -> str:
+    """The most authoritative of the record's sources: by URL domain, issuer, then source type."""
+    best = "unknown"
+    for source in record.sources:
+        for level in (_level_from_url(source.url), _level_from_issuer(source.publisher or record.issuer),
+                      source.source_type or "unknown"):
+            if AUTHORITY.get(level, 0) > AUTHORITY[best]:
+                best = level
+    return best
+
+
+def authority(record: Record) -> float:
+    return AUTHORITY[authority_level(record)]
+
+
+def _level_from_url(url: str | None) -> str:
+    host = (urlparse(url or "").hostname or "").lower()
+    if host in ("gov.cn", "www.gov.cn"):
+        return "central"
+    if any(host == d or host.endswith("." + d) for d in MINISTRY_DOMAINS):
+        return "ministry"
+    if host.endswith(".gov.cn"):
+        return "provincial"
+    return "unknown"
+
+
+def _level_from_issuer(issuer: str | None) -> str:
+    if not issuer:
+        return "unknown"
+    if re.search(r"国务院|中共中央|State Council|Central Committee", issuer):
+        return "central"
+    if re.search(r"省|自治区|市|州|兵团", issuer):
+        return "provincial"
+    if re.search(r"^国家|部$|委员会$|总局$|Ministry|Commission|Administration", issuer):
+        return "ministry"
+    return "unknown"
+
+
+def _shift(day: date, days: int) -> date:
+    return day + timedelta(days=days)
