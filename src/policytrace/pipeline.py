@@ -1,8 +1,12 @@
-"""The whole path in one call: series → detect → attribute → report."""
+"""The whole path in one call: series → detect → attribute → report; and the same for a panel."""
 
 from __future__ import annotations
 
-from .attribute import Attributor
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from .attribute import Attributor, PanelAttributor, PanelResult
+from .attribute.panel import read_panel
 from .detect import Detector
 from .kb import KnowledgeBase
 from .report import Report, build_report
@@ -17,6 +21,16 @@ def run(series: Series, kb: KnowledgeBase, *, max_nodes: int | None = None, as_o
     nodes = (detector or Detector(max_nodes=max_nodes)).fit(series).nodes_
     attributions = (attributor or Attributor()).attribute(nodes, series, kb)
     return build_report(series, attributions, as_of=as_of, kb_records=len(kb))
+
+
+def run_panel(panel: str | Path | Mapping[str, Series] | Sequence[Series], kb: KnowledgeBase, *,
+              regions: Sequence[str] | None = None, sectors: Sequence[str] | None = None,
+              value_column: str | None = None, share: float = 0.5, detector: Detector | None = None,
+              attributor: Attributor | None = None) -> PanelResult:
+    """Detect and explain a panel (a long file or several series): common breaks credited once."""
+    if isinstance(panel, (str, Path)):
+        panel = read_panel(panel, regions=regions, sectors=sectors, value_column=value_column)
+    return PanelAttributor(detector=detector, attributor=attributor, share=share).fit(panel, kb).result_
 
 
 def _until(series: Series, as_of: str) -> Series:

@@ -40,6 +40,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 from . import detect as _detect  # noqa: E402,F401  (registers commands)
 from . import kb as _kb  # noqa: E402,F401
 from . import report as _report  # noqa: E402,F401
+from . import panel as _panel  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
 
 
