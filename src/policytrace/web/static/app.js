@@ -35,7 +35,11 @@
     document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
     document.querySelectorAll("[data-i18n]").forEach(function (node) { node.textContent = t(node.dataset.i18n); });
     $("lang").textContent = t("lang");
-    if (state.report) { showReport(); if (state.selected !== null) explain(state.selected); }
+    if (state.report) {
+      showReport();
+      if (state.selected !== null) explain(state.selected);
+      setStatus(t("done").replace("{n}", state.report.nodes.length));
+    }
   }
 
   function setStatus(text, isError) {
