@@ -14,12 +14,12 @@ app = typer.Typer(
     help="Explain changes in a region's carbon emissions with the policies and events behind them.\n\n"
          "用政策与重大事件解释地区碳排放的变化。\n\n"
          "\b\nExamples / 示例:\n"
-         "  policytrace demo --out report                      # bundled Xinjiang industry demo / 内置示例\n"
-         "  policytrace detect my.csv --json                   # key nodes / 关键节点\n"
-         "  policytrace kb import policies.csv --kb kb.sqlite  # build a KB / 建知识库\n"
-         "  policytrace report --series my.csv -r 新疆 -s 工业 --kb kb.sqlite --out report --format zh,en,docx\n"
-         "  policytrace serve --port 8000                      # REST API + web page / 接口与网页\n"
-         "  policytrace --install-completion                   # shell completion / 命令补全",
+         "  policytrace demo --out report           # bundled demo / 内置示例\n"
+         "  policytrace detect my.csv --json        # key nodes / 关键节点\n"
+         "  policytrace kb import p.csv --kb kb.sqlite\n"
+         "  policytrace report --series my.csv -r 新疆 -s 工业 -o out\n"
+         "  policytrace serve --port 8000           # API + page / 接口与网页\n"
+         "  policytrace --install-completion        # completion / 命令补全",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
