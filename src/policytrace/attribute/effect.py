@@ -142,8 +142,9 @@ def _step_change(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
     step = np.r_[np.zeros(len(before)), np.ones(len(after))]
     if len(y) < 4 or len(before) < 2 or len(after) < 2:
         return float(np.mean(after) - np.mean(before)), float("nan")
-    fit = sm.OLS(y, sm.add_constant(step)).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
-    return float(fit.params[1]), float(fit.bse[1])
+    with np.errstate(invalid="ignore", divide="ignore"):  # a noiseless step has a zero variance
+        fit = sm.OLS(y, sm.add_constant(step)).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
+        return float(fit.params[1]), float(np.nan_to_num(fit.bse[1]))
 
 
 def _counterfactual(total: pd.Series, t: int, start: int, per_year: int | None, k: int) -> float:

@@ -60,7 +60,7 @@ MINISTRY_DOMAINS = ("mee.gov.cn", "ndrc.gov.cn", "miit.gov.cn", "nea.gov.cn", "m
                     "pbc.gov.cn", "mem.gov.cn", "caac.gov.cn", "mwr.gov.cn", "mnr.gov.cn", "sasac.gov.cn")
 AUTHORITY: dict[str, float] = {"central": 1.0, "ministry": 0.9, "provincial": 0.8, "official": 0.8,
                                "state_media": 0.7, "database": 0.65, "industry_media": 0.6, "republisher": 0.5,
-                               "unknown": 0.5}
+                               "unknown": 0.45}
 
 
 @dataclass(frozen=True)
@@ -195,8 +195,8 @@ def authority(record: Record) -> float:
 
 def _level_from_url(url: str | None) -> str:
     host = (urlparse(url or "").hostname or "").lower()
-    if host in ("gov.cn", "www.gov.cn"):
-        return "central"
+    if host == "gov.cn" or host.endswith("www.gov.cn") or host.endswith("scio.gov.cn"):
+        return "central"  # the State Council's portal (also big5./english.) and its Information Office
     if any(host == d or host.endswith("." + d) for d in MINISTRY_DOMAINS):
         return "ministry"
     if host.endswith(".gov.cn"):

@@ -1,0 +1,90 @@
+"""Panel mode: a break common to most members is credited once to a national cause; a regional break keeps
+regional evidence. Synthetic series with steps at the dates of real records; the KB is the shared data."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from policytrace.attribute import PanelAttributor
+from policytrace.attribute.panel import read_panel
+from policytrace.errors import InputError
+from policytrace.kb import KnowledgeBase
+from policytrace.regions import lookup
+
+from conftest import cli
+
+PROVINCES = ("Xinjiang", "Hubei", "Guangdong", "Henan", "Sichuan", "Jiangsu")
+
+
+@pytest.fixture(scope="module")
+def kb_path(shared, tmp_path_factory):
+    path = tmp_path_factory.mktemp("kb") / "kb.sqlite"
+    with KnowledgeBase.open(path) as kb:
+        for name in ("china_events/covid2020_provincial_emergency_response_levels.csv",
+                     "curated/national_and_regional_events.csv", "curated/xinjiang_projects_events.csv"):
+            kb.import_file(shared / "data/policies" / name)
+    return path
+
+
+@pytest.fixture(scope="module")
+def panel_csv(tmp_path_factory):
+    """Monthly industry series 2018–2021: all fall in February 2020; Xinjiang alone falls in May 2021."""
+    rng = np.random.default_rng(7)
+    months = pd.date_range("2018-01-01", "2021-12-01", freq="MS")
+    rows = []
+    for k, province in enumerate(PROVINCES):
+        values = (50 + 10 * k) * (1 + rng.normal(0, 0.01, len(months)))
+        values[months >= "2020-02-01"] *= 0.7
+        if province == "Xinjiang":
+            values[months >= "2021-05-01"] *= 0.75
+        rows += [{"date": m.strftime("%Y-%m"), "province": province, "sector": "Industry", "value": round(v, 4)}
+                 for m, v in zip(months, values)]
+    path = tmp_path_factory.mktemp("panel") / "panel.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_common_break_credited_once(panel_csv, kb_path):
+    panel = read_panel(panel_csv)
+    assert len(panel) == len(PROVINCES)
+    with KnowledgeBase.open(kb_path) as kb:
+        result = PanelAttributor().fit(panel, kb).result_
+    feb = [c for c in result.common if c.period in ("2020-01", "2020-02", "2020-03") and c.direction == "down"]
+    assert len(feb) == 1, [c.period for c in result.common]
+    common = feb[0]
+    assert common.share >= 0.5
+    credited = {i.record.id for i in common.attribution.items}
+    assert credited and all("000000" in i.record.regions for i in common.attribution.items)
+    for key, attributions in result.attributions.items():
+        for a in attributions:
+            assert not credited & {i.record.id for i in a.items}, key
+    xinjiang = result.attributions[f"{lookup('Xinjiang').code}/industry"]
+    covid = [a for a in xinjiang if a.common and a.common["id"] == common.id]
+    assert covid and any("650000" in i.record.regions for i in covid[0].items)
+    regional = [a for a in xinjiang if a.common is None and a.node.date.startswith("2021")]
+    assert regional, "the Xinjiang-only break is regional"
+    assert json.loads(json.dumps(result.to_dict(), ensure_ascii=False, default=str))["common_breaks"]
+
+
+def test_panel_command(panel_csv, kb_path, tmp_path):
+    run = cli("panel", str(panel_csv), "--kb", str(kb_path), "--regions", "新疆,湖北,广东,河南", "--out", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    data = json.loads((tmp_path / "panel.json").read_text(encoding="utf-8"))
+    assert len(data["series"]) == 4 and data["common_breaks"]
+
+
+def test_panel_bad_input_names_file_row_and_column(tmp_path, kb_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,province,value\n2020-01,Xinjiang,1\n2020-02,Atlantis,2\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_panel(bad)
+    assert err.value.row == 3 and err.value.column == "province"
+    run = cli("panel", str(bad), "--kb", str(kb_path))
+    assert run.returncode == 2 and "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    one = tmp_path / "one.csv"
+    one.write_text("date,value\n2020-01,1\n", encoding="utf-8")
+    assert cli("panel", str(one), "--kb", str(kb_path)).returncode == 2

@@ -1,0 +1,96 @@
+"""Lag windows, region hierarchy, source authority and date relations."""
+
+from __future__ import annotations
+
+import pytest
+
+from policytrace.attribute import LagWindows, RegionScope
+from policytrace.attribute.relation import describe
+from policytrace.attribute.scoring import AUTHORITY, authority_level, relevance
+from policytrace.detect import NodeKind
+from policytrace.kb import KnowledgeBase
+from policytrace.series import Frequency
+
+
+def test_policy_may_act_long_after_issue_an_event_only_at_once():
+    windows = LagWindows()
+    event = windows.window("event", "started", NodeKind.EVENT, Frequency.DAILY)
+    policy = windows.window("policy", "issued", NodeKind.EVENT, Frequency.DAILY)
+    assert policy.before > 10 * event.before
+    assert event.after > 0 and policy.after > 0
+
+
+def test_project_approval_acts_only_once_the_plant_runs():
+    windows = LagWindows()
+    approved = windows.window("project", "issued", NodeKind.EVENT, Frequency.MONTHLY)
+    started = windows.window("project", "started", NodeKind.EVENT, Frequency.MONTHLY)
+    assert approved.after == 0 and approved.before > started.before
+
+
+def test_windows_depend_on_node_kind_and_frequency():
+    windows = LagWindows()
+    outlier = windows.window("policy", "issued", NodeKind.OUTLIER, Frequency.DAILY)
+    trend = windows.window("policy", "issued", NodeKind.TREND, Frequency.DAILY)
+    assert outlier.before < trend.before
+    annual = LagWindows(min_periods=(2, 2)).window("event", "started", NodeKind.EVENT, Frequency.ANNUAL)
+    assert annual.before >= 2 * 365 and annual.after >= 2 * 365
+    assert windows.widest(NodeKind.EVENT, Frequency.DAILY).before == max(
+        w[0] for w in windows.describe(NodeKind.EVENT, Frequency.DAILY).values())
+
+
+@pytest.mark.parametrize(("lag", "kind", "expected"), [(-91, "issued", "发布于节点前 3 个月"),
+                                                        (14, "effective", "节点后 2 周生效")])
+def test_date_relation_in_words(lag, kind, expected):
+    assert describe(lag, kind, "day")[0] == expected
+
+
+@pytest.fixture(scope="module")
+def records(shared):
+    kb = KnowledgeBase.open(":memory:")
+    for name in ("curated/national_and_regional_events.csv", "curated/xinjiang_policies.csv",
+                 "curated/xinjiang_projects_events.csv", "gccmpd/china_mee_documents_2018-2023.csv"):
+        kb.import_file(shared / "data/policies" / name)
+    out = list(kb)
+    kb.close()
+    return out
+
+
+def test_authority_central_over_ministry_over_province_over_media(records):
+    def host(r):
+        return r.url.split("/")[2] if "//" in r.url else ""
+
+    portal = [r for r in records if host(r) == "www.gov.cn"]
+    ministry = [r for r in records if host(r).endswith("mee.gov.cn")]
+    local = [r for r in records if host(r).endswith(".gov.cn") and not host(r).endswith("www.gov.cn")
+             and host(r).count(".") >= 3 and not r.issuer]
+    assert portal and ministry and local
+    assert {authority_level(r) for r in portal} == {"central"}
+    assert "ministry" in {authority_level(r) for r in ministry}
+    assert AUTHORITY["central"] > AUTHORITY["ministry"] > AUTHORITY["provincial"] > AUTHORITY["state_media"] \
+        > AUTHORITY["republisher"]
+    media = [r for r in records if all(s.source_type == "republisher" for s in r.sources) and not r.issuer
+             and ".gov.cn" not in r.url]
+    assert media and {authority_level(r) for r in media} == {"republisher"}
+
+
+def test_region_hierarchy(records):
+    scope = RegionScope.of("新疆")
+    levels = {}
+    for r in records:
+        fit = scope.fit(r)
+        levels.setdefault(fit[0] if fit else None, r)
+    assert {"own", "national", None} <= set(levels)
+    assert scope.fit(levels["own"])[1] > scope.fit(levels["national"])[1]
+    prefecture_only = [r for r in records if r.regions and all(c.startswith("65") and c != "650000" for c in r.regions)]
+    for r in prefecture_only:
+        assert scope.fit(r) == ("sub_region", scope.sub_region) and scope.sub_region < scope.own
+    gansu = RegionScope.of("新疆", neighbours=("甘肃",))
+    gansu_records = [r for r in records if "620000" in r.regions and "000000" not in r.regions]
+    for r in gansu_records:
+        assert scope.fit(r) is None and gansu.fit(r)[0] == "neighbour"
+    assert RegionScope.of("新疆", include_national=False).fit(levels["national"]) is None
+
+
+def test_relevance_reads_the_text(records):
+    scores = {r.display_title: relevance(r, "industry") for r in records}
+    assert max(scores.values()) == 1.0 and min(scores.values()) < 0.5
