@@ -43,8 +43,9 @@ def report(
 
     \b
     Examples / 示例:
-      policytrace report --series xj.csv --region 新疆 --sector 工业 --kb kb.sqlite --out report
-      policytrace report --series xj.xlsx -r Xinjiang -s Industry --format zh,docx -o 报告
+      policytrace report --series xj.csv -r 新疆 -s 工业 --kb kb.sqlite -o report
+      policytrace report --series xj.xlsx -r Xinjiang -s Industry \\
+          --format zh,docx -o 报告
     """
     chosen = parse_formats(formats)
     with _progress() as progress:
