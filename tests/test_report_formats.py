@@ -126,3 +126,25 @@ def test_help_has_examples_in_both_languages():
     assert run.returncode == 0 and "示例" in run.stdout and "--format" in run.stdout
     top = cli("--help")
     assert "policytrace serve" in top.stdout and "--install-completion" in top.stdout
+
+
+def test_docx_opens_in_libreoffice(demo_dir, tmp_path):
+    """LibreOffice (headless) converts the DOCX to PDF: the file is valid Word for a second implementation."""
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if not soffice:
+        if os.environ.get("CI"):
+            pytest.fail("soffice not found (.ci/run installs libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed")
+    run = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                          "pdf", "--outdir", str(tmp_path), str(demo_dir / "report.docx")],
+                         capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "report.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 10_000, run.stderr
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
+        data = json.loads((demo_dir / "report.json").read_text(encoding="utf-8"))
+        assert "分析周期" in text and text.count("关键节点：") >= len(data["nodes"])
