@@ -223,8 +223,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post("/api/kbs/{name}/import", response_model=ImportSummary, tags=["kb"],
               dependencies=[Depends(require_token)],
               responses={**ERRORS, 401: {"model": Problem}, 403: {"model": Problem}})
-    def import_records(name: str, file: Annotated[UploadFile, File(description="CSV/XLSX/JSON(L) of records")]) -> ImportSummary:
-        """Import records into a KB (creating it if new); re-importing the same file changes nothing. Needs the token."""
+    def import_records(
+        name: str,
+        file: Annotated[UploadFile, File(description="CSV/XLSX/JSON(L) of records")],
+        empty: Annotated[bool, Query(description="A new KB starts empty instead of with the starter records")] = False,
+    ) -> ImportSummary:
+        """Import records into a KB (a new one starts with the starter records, as `policytrace kb import` does);
+        re-importing the same file changes nothing. Needs the token."""
         if name == "demo" or not KB_NAME.match(name):
             raise HTTPException(400, "KB names are letters, digits, '-' and '_' (and 'demo' is read-only)")
         path = settings.kbs().get(name) or (settings.kb_dir / f"{name}.sqlite" if settings.kb_dir else None)
@@ -233,7 +238,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with tempfile.TemporaryDirectory() as folder:
             upload = _save_upload(file, Path(folder), RECORD_SUFFIXES, settings)
             lock = import_locks.setdefault(name, threading.Lock())
-            with lock, KnowledgeBase.open(path) as store:
+            opener = getattr(KnowledgeBase, "create", None)
+            with lock, (opener(path, seed=not empty) if opener else KnowledgeBase.open(path)) as store:
                 result = store.import_file(upload)
                 size = len(store)
         return ImportSummary(kb=name, inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
