@@ -39,10 +39,7 @@ def chart_png(report: Report, *, lang: str = "zh", width_in: float = 6.5, height
     font_path = cjk_font() if lang == "zh" else None
     if lang == "zh" and font_path is None:
         lang = "en"
-    props = {}
-    if font_path:
-        font_manager.fontManager.addfont(font_path)
-        props = {"fontproperties": font_manager.FontProperties(fname=font_path)}
+    props = {"fontproperties": font_manager.FontProperties(fname=font_path)} if font_path else {}
     labels = {"zh": {"event": "事件类", "seasonal": "季节性调整", "trend": "趋势转折", "outlier": "异常值"},
               "en": {"event": "event", "seasonal": "seasonal change", "trend": "trend turn", "outlier": "outlier"}}[lang]
 
