@@ -21,7 +21,7 @@
     var xs = dates.map(function (_, i) { return i; });
     var ys = data.series.values.map(function (v) { return v === null ? null : Number(v); });
     var nodes = data.nodes.map(function (n) { return n.node || n; });
-    var hovered = null;
+    var hovered = null, selected = null;
     var self = this;
 
     function nodeY(u, node) {
@@ -36,7 +36,8 @@
         var c = colour(node.kind);
         var iv = node.interval_index || [node.index, node.index];
         var x0 = u.valToPos(iv[0], "x", true), x1 = u.valToPos(iv[1], "x", true);
-        ctx.fillStyle = alpha(c, i === hovered ? 0.25 : 0.12);
+        var strong = i === hovered || i === selected;
+        ctx.fillStyle = alpha(c, strong ? 0.25 : 0.12);
         ctx.fillRect(x0, top, Math.max(x1 - x0, 2), height);
         var x = u.valToPos(node.index, "x", true);
         ctx.strokeStyle = c;
@@ -47,7 +48,7 @@
         ctx.fillStyle = c;
         ctx.strokeStyle = "#fff";
         ctx.lineWidth = 2;
-        ctx.beginPath(); ctx.arc(x, nodeY(u, node), i === hovered ? 8 : 6, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+        ctx.beginPath(); ctx.arc(x, nodeY(u, node), strong ? 8 : 6, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
       });
       ctx.restore();
     }
@@ -99,6 +100,8 @@
       var u = self.plot, node = nodes[i];
       return {left: u.valToPos(node.index, "x"), top: nodeY(u, node) / (global.devicePixelRatio || 1) - u.bbox.top / (global.devicePixelRatio || 1)};
     };
+    /* Mark node i as the one being read (null: none). */
+    this.select = function (i) { selected = i; self.plot.redraw(false, false); };
     if (global.ResizeObserver) {
       new global.ResizeObserver(function () {
         var w = Math.max(el.clientWidth, 320);

@@ -145,6 +145,7 @@
 
   function explain(i) {
     state.selected = i;
+    if (state.chart) state.chart.select(i);
     var n = state.report.nodes[i], zh = state.lang === "zh";
     document.querySelectorAll(".node-chip").forEach(function (chip) {
       chip.classList.toggle("active", Number(chip.dataset.node) === i);
