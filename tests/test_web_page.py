@@ -17,7 +17,7 @@ from test_api_server import TOKEN, start_server, stop_server
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
 HOSTILE_TITLE = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
-                 "\u202eevil-rtl\u202c " + "很长的标题" * 400)
+                 "\u202eevil-rtl\u202c 工业碳排放与能耗双控 " + "很长的标题" * 400)
 
 
 def chromium_path() -> str:
@@ -137,10 +137,10 @@ def _hostile_records(path: Path, node: dict) -> Path:
         writer = csv.DictWriter(fh, columns)
         writer.writeheader()
         writer.writerow({"date": day.isoformat(), "date_kind": "issued", "end_date": "", "kind": "event",
-                         "title_zh": HOSTILE_TITLE, "title_en": "hostile test record", "issuer": "<b>issuer</b>",
+                         "title_zh": HOSTILE_TITLE, "title_en": "hostile test record", "issuer": "<b>国家发展改革委</b>",
                          "doc_number": "", "region": "新疆维吾尔自治区", "sectors": "industry",
                          "direction": "cut" if node["direction"] == "down" else "raise",
-                         "summary_zh": "</dd><script>window.__pwned=3</script>\u200f摘要", "url": "https://example.com/hostile",
+                         "summary_zh": "</dd><script>window.__pwned=3</script>\u200f工业企业碳排放、能源消费与煤炭产能", "url": "https://example.com/hostile",
                          "source_type": "official", "found_with": ""})
     return path
 
