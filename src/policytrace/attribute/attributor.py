@@ -209,19 +209,31 @@ def _identity(record: Record) -> str:
 
 
 def _drop_same_event(items: list[Item]) -> tuple[list[Item], int]:
-    """One item per event: the same news told by two sources (same date, kind and regions, much the same
-    title) is one piece of evidence; the better-scored source stays."""
-    from difflib import SequenceMatcher
-
+    """One item per event or document: the same news told by two sources, or a notice and the scheme it
+    issues (same kind, dated within a month, one title inside the other or much the same) is one piece of
+    evidence; the better-scored source stays."""
     out: list[Item] = []
     for item in items:
-        r = item.record
-        if any(o.record.date == r.date and o.record.kind == r.kind and o.record.regions == r.regions
-               and SequenceMatcher(None, o.record.display_title.lower(), r.display_title.lower()).ratio() >= 0.75
-               for o in out):
+        if any(_same_event(o.record, item.record) for o in out):
             continue
         out.append(item)
     return out, len(items) - len(out)
+
+
+def _same_event(a: Record, b: Record) -> bool:
+    from difflib import SequenceMatcher
+
+    if a.kind != b.kind or abs((a.start - b.start).days) > 31:
+        return False
+    ta, tb = _bare(a.display_title), _bare(b.display_title)
+    if min(len(ta), len(tb)) >= 8 and (ta in tb or tb in ta):
+        return True
+    return a.regions == b.regions and SequenceMatcher(None, ta, tb).ratio() >= 0.75
+
+
+def _bare(title: str) -> str:
+    """A title without punctuation, spaces and case: 《方案》 and 方案 compare equal."""
+    return "".join(ch for ch in title.lower() if ch.isalnum())
 
 
 def _codes(scope: RegionScope) -> list[str]:
