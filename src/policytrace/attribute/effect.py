@@ -103,10 +103,11 @@ class EffectEstimator:
         return {
             "start": total.index[start].date().isoformat(), "end": (series.values.index[-1] if end >= len(total) - 1
                                                                    else _period_end(total.index, end)).date().isoformat(),
-            "lost": round(lost, 6),
+            "lost": round(lost, 6),  # counterfactual minus actual: positive = emissions below the path
             "lost_interval": [round(lost - Z95 * se, 6), round(lost + Z95 * se, 6)] if np.isfinite(se) else None,
             "lost_pct": round(100 * lost / float(np.sum(cf)), 2) if np.sum(cf) else None,
             "unit": f"{series.unit} × days" if series.frequency is Frequency.DAILY and series.unit else series.unit,
+            "lost_means": "counterfactual minus actual over the shock; positive means emissions were lost",
             "counterfactual": ("same periods a year earlier, scaled by the level of the "
                                f"{self.base_periods} periods before the shock" if per_year and start >= per_year + 1
                                else f"mean of the {self.base_periods} periods before the shock"),

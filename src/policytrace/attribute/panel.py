@@ -104,24 +104,32 @@ class PanelAttributor:
         freq = _panel_frequency(members.values())
         groups = self._common_groups(members, nodes, freq)
 
+        total = _total(members, freq)
+        common_nodes = [_common_node(total, [(members[k], nodes[k][i]) for k, i in picked], direction,
+                                     len(picked) / len(members)) if total is not None else None
+                        for _, direction, picked in groups]
+        explained: dict[int, Attribution] = {}
+        if total is not None and common_nodes:
+            # all common breaks in one call: a record is credited to one of them, and a fall followed by a
+            # recovery is a shock whose lost emissions are counted on the panel total
+            order = sorted(range(len(common_nodes)), key=lambda g: common_nodes[g].index)
+            national = replace(base, include_national=True, include_sub_regions=False, exclude=frozenset())
+            for g, attribution in zip(order, national.attribute([common_nodes[g] for g in order], total, kb)):
+                explained[g] = attribution
         common: list[CommonBreak] = []
         credited: set[str] = set()
         membership: dict[tuple[str, int], dict] = {}
-        total = _total(members, freq)
-        for period, direction, picked in groups:
+        for g, (period, direction, picked) in enumerate(groups):
             cid = f"common-{period}-{direction}"
-            attribution = None
-            if total is not None:
-                node = _common_node(total, [(members[k], nodes[k][i]) for k, i in picked], direction,
-                                    len(picked) / len(members))
-                national = replace(base, include_national=True, include_sub_regions=False, exclude=frozenset())
-                attribution = national.attribute([node], total, kb)[0]
+            attribution = explained.get(g)
+            if attribution is not None:
                 credited |= {item.record.id for item in attribution.items}
             found = CommonBreak(cid, period, direction, tuple(k for k, _ in picked), len(picked) / len(members),
                                 attribution)
             common.append(found)
             for k, i in picked:
                 membership[(k, i)] = {"id": cid, "period": period, "share": round(found.share, 3)}
+        common.sort(key=lambda c: c.period)
 
         results: dict[str, list[Attribution]] = {}
         regional = replace(base, national_fit=self.regional_national_fit, exclude=frozenset(credited))

@@ -159,23 +159,32 @@ def sector_fit(record: Record, sector: str | None) -> float:
 
 
 def relevance(record: Record, sector: str | None) -> float:
-    """0.35 for a text with no emission-related word, rising to 1 with three or more distinct ones."""
+    """0.35 for a text with no emission-related word, up to 0.75 with general ones (energy, emissions, an
+    epidemic), 1 when it also names the series' sector (a smelter for industry, a grid for power)."""
     return _relevance(" ".join(filter(None, (record.title, record.title_zh, record.summary))).lower(), sector)
 
 
 @lru_cache(maxsize=65536)
 def _relevance(text: str, sector: str | None) -> float:
-    chinese, english = _terms(sector)
+    general, specific = _terms(sector)
+    words = set(re.findall(r"[a-z]+", text))
+    hits_general, hits_specific = _hits(general, text, words), _hits(specific, text, words)
+    score = 0.35 + 0.4 * min(1.0, (hits_general + hits_specific) / 2) + (0.25 if hits_specific else 0.0)
+    return round(score, 3)
+
+
+def _hits(terms: tuple[str, ...], text: str, words: set[str]) -> int:
     # Chinese terms match anywhere; English ones at a word start ("ets" is not "targets").
-    hits = sum(1 for t in chinese if t in text) + len(set(english.findall(text)))
-    return round(0.35 + 0.65 * min(1.0, hits / 3), 3)
+    return sum(1 for t in terms if (any(w.startswith(t) for w in words) if t.isascii() else t in text))
 
 
 @lru_cache(maxsize=64)
-def _terms(sector: str | None) -> tuple[tuple[str, ...], re.Pattern]:
-    terms = set(GENERAL_TERMS) | set(SECTOR_TERMS.get(sector or "", ()))
-    english = sorted((t for t in terms if t.isascii()), key=len, reverse=True)
-    return tuple(t for t in terms if not t.isascii()), re.compile(r"\b(" + "|".join(map(re.escape, english)) + ")")
+def _terms(sector: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if sector in SECTOR_TERMS:
+        specific = SECTOR_TERMS[sector]
+    else:  # a series of all sectors: any sector's words are its own
+        specific = tuple(t for terms in SECTOR_TERMS.values() for t in terms)
+    return tuple(t for t in GENERAL_TERMS if t not in specific), tuple(dict.fromkeys(specific))
 
 
 def authority_level(record: Record) -> str:
