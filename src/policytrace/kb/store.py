@@ -11,15 +11,16 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ..errors import KnowledgeBaseError
 from .record import Record
+from .glossary import concept_mask, glossary_version
 from .tokens import index_text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -31,14 +32,20 @@ CREATE TABLE IF NOT EXISTS records (
     end TEXT NOT NULL,
     direction TEXT NOT NULL,
     source_name TEXT,
-    body TEXT NOT NULL,
-    content_hash TEXT NOT NULL
+    content_hash TEXT NOT NULL,
+    search_title TEXT NOT NULL,  -- lower-case title text, for ranking a filtered set without the FTS index
+    search_body TEXT NOT NULL,
+    concepts INTEGER NOT NULL,  -- bits of the glossary concepts the record mentions (glossary.concept_mask)
+    body TEXT NOT NULL  -- the record as JSON; last, because reading a column after it walks its overflow pages
 );
 CREATE INDEX IF NOT EXISTS records_start ON records(start, end);
 CREATE INDEX IF NOT EXISTS records_kind ON records(kind, start);
 CREATE TABLE IF NOT EXISTS record_regions (code TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (code, rid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS record_sectors (sector TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (sector, rid)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(title, body, tokenize='porter unicode61 remove_diacritics 2');
+-- One box per (record, region): days [lo, hi] x region code. A region-and-date filter is one R*Tree
+-- lookup; a B-tree on (start, end) cannot bound both ends of an interval overlap and scanned most rows.
+CREATE VIRTUAL TABLE IF NOT EXISTS record_span USING rtree_i32(k, lo, hi, code_lo, code_hi, +concepts);
 CREATE TABLE IF NOT EXISTS provenance (
     id TEXT NOT NULL, action TEXT NOT NULL, source_file TEXT, importer TEXT, at TEXT NOT NULL,
     previous_hash TEXT, changed TEXT
@@ -53,6 +60,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 _TITLE_WEIGHT, _BODY_WEIGHT = 4.0, 1.0
 # A document's opening states its aim; indexing whole texts tripled import time for little recall.
 _TEXT_INDEXED = 3000
+_MAX_REGIONS = 64  # boxes per record in record_span; a record naming more regions is found by its first 64
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,9 @@ class Store(Protocol):
                rows: int | None = None, skipped: Sequence[str] = (), left_out: int = 0) -> ImportResult: ...
     def get(self, record_id: str) -> Record | None: ...
     def query(self, *, match: str | None, filters: Filters, limit: int | None) -> list[tuple[Record, float]]: ...
+    def candidates(self, filters: Filters, cap: int, words: Sequence[str] = (),
+                   concepts: int | None = None) -> list[tuple[int, str, str]] | None: ...
+    def fetch(self, rowids: Sequence[int]) -> list[Record]: ...
     def provenance(self, record_id: str) -> list[dict]: ...
     def stats(self) -> dict: ...
     def close(self) -> None: ...
@@ -103,6 +114,9 @@ class _Prepared:
     body: str
     digest: str
     data: dict = field(repr=False)
+    title: str = ""  # lower-case search texts
+    body_text: str = ""
+    concepts: int = 0
 
 
 class SQLiteStore:
@@ -117,6 +131,7 @@ class SQLiteStore:
             self._migrate()
             self.conn.executescript(_SCHEMA)
             self.conn.execute("PRAGMA user_version=%d" % SCHEMA_VERSION)
+            self._refresh_concepts()
         except sqlite3.DatabaseError as exc:
             raise KnowledgeBaseError(f"{self.path}: not a policytrace knowledge base ({exc})") from None
 
@@ -133,10 +148,26 @@ class SQLiteStore:
             return
         bodies = [json.loads(b) for (b,) in self.conn.execute("SELECT body FROM records")]
         with self.conn:
-            for table in ("records", "record_regions", "record_sectors", "records_fts", "provenance", "meta"):
+            for table in ("records", "record_regions", "record_sectors", "records_fts", "record_span", "provenance",
+                          "meta"):
                 self.conn.execute(f"DROP TABLE IF EXISTS {table}")
         self.conn.executescript(_SCHEMA)
         self.upsert((Record.from_dict(b) for b in bodies), source_file=self.path, importer="migrate")
+
+    def _refresh_concepts(self) -> None:
+        """Recompute the records' concept bits when the glossary changed since they were written."""
+        version = glossary_version()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'glossary'").fetchone()
+        if row and row[0] == version:
+            return
+        with self.conn:
+            masks = {rid: concept_mask(title + "\n" + body) for rid, title, body
+                     in self.conn.execute("SELECT rowid, search_title, search_body FROM records")}
+            self.conn.executemany("UPDATE records SET concepts = ? WHERE rowid = ?", [(m, r) for r, m in masks.items()])
+            boxes = [k for (k,) in self.conn.execute("SELECT k FROM record_span")]
+            self.conn.executemany("UPDATE record_span SET concepts = ? WHERE k = ?",
+                                  [(masks.get(k // _MAX_REGIONS, 0), k) for k in boxes])
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('glossary', ?)", (version,))
 
     def close(self) -> None:
         self.conn.close()
@@ -175,7 +206,7 @@ class SQLiteStore:
                                                               (old[0],)).fetchone()[0])
                         changed = json.dumps(sorted(k for k in item.data if k != "provenance"
                                                     and before.get(k) != item.data[k]), ensure_ascii=False)
-                        self._delete(old[0])
+                        self._delete(old[0], len(before.get("regions") or ()))
                     else:
                         counts["inserted"] += 1
                     self._insert(item)
@@ -199,22 +230,26 @@ class SQLiteStore:
 
     def _insert(self, item: _Prepared) -> None:
         record = item.record
+        title, body = item.title, item.body_text
+        start, end = record.start, record.end
         cur = self.conn.execute(
-            "INSERT INTO records (id, kind, date, start, end, direction, source_name, body, content_hash) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
-            (record.id, record.kind, record.date, record.start.isoformat(), record.end.isoformat(),
-             record.direction, record.provenance.get("source_name"), item.body, item.digest))
+            "INSERT INTO records (id, kind, date, start, end, direction, source_name, content_hash, "
+            "search_title, search_body, concepts, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (record.id, record.kind, record.date, start.isoformat(), end.isoformat(), record.direction,
+             record.provenance.get("source_name"), item.digest, title, body, item.concepts, item.body))
         rid = cur.lastrowid
         self.conn.executemany("INSERT OR IGNORE INTO record_regions VALUES (?,?)", [(c, rid) for c in record.regions])
         self.conn.executemany("INSERT OR IGNORE INTO record_sectors VALUES (?,?)", [(s, rid) for s in record.sectors])
-        title = " ".join(filter(None, (record.title, record.title_zh)))
-        body = " ".join(filter(None, (record.summary, record.key_points, record.expected_effect, record.scale,
-                                      record.place, record.issuer, record.doc_number,
-                                      (record.text or "")[:_TEXT_INDEXED])))
+        self.conn.executemany("INSERT INTO record_span VALUES (?,?,?,?,?,?)",
+                              [(rid * _MAX_REGIONS + j, start.toordinal(), end.toordinal(), int(c), int(c),
+                                item.concepts)
+                               for j, c in enumerate(record.regions[:_MAX_REGIONS])])
         self.conn.execute("INSERT INTO records_fts (rowid, title, body) VALUES (?,?,?)",
                           (rid, index_text(title), index_text(body)))
 
-    def _delete(self, rid: int) -> None:
+    def _delete(self, rid: int, regions: int) -> None:
+        self.conn.executemany("DELETE FROM record_span WHERE k = ?",
+                              [(rid * _MAX_REGIONS + j,) for j in range(min(regions, _MAX_REGIONS))])
         self.conn.execute("DELETE FROM records WHERE rowid = ?", (rid,))
         self.conn.execute("DELETE FROM record_regions WHERE rid = ?", (rid,))
         self.conn.execute("DELETE FROM record_sectors WHERE rid = ?", (rid,))
@@ -251,6 +286,50 @@ class SQLiteStore:
         except sqlite3.OperationalError as exc:  # a malformed FTS expression
             raise KnowledgeBaseError(f"cannot search for {match!r}: {exc}") from None
         return [(Record.from_dict(json.loads(body)), float(score)) for body, score in rows]
+
+    def candidates(self, filters: Filters, cap: int, words: Sequence[str] = (),
+                   concepts: int | None = None) -> list[tuple[int, str, str]] | None:
+        """(rowid, title text, body text) of the records passing a region or date filter that may match:
+        that mention one of `concepts` (bits, when every query word is a glossary concept) or contain one
+        of `words`. None when there is no such filter or more than `cap` records pass it (the full-text
+        index ranks those better)."""
+        if not (filters.start or filters.end) and filters.regions is None and not filters.region_prefixes:
+            return None
+        ranges = [(int(c), int(c)) for c in (filters.regions or ())]
+        ranges += [(int(p.ljust(6, "0")), int(p.ljust(6, "9"))) for p in filters.region_prefixes]
+        if filters.regions is None and not filters.region_prefixes:
+            ranges = [(0, 999_999)]
+        days = [parse_day(filters.end, high=True), parse_day(filters.start, high=False)]
+        boxes, args = [], []
+        for lo, hi in ranges:
+            boxes.append(f"SELECT k / {_MAX_REGIONS}, concepts FROM record_span "
+                         "WHERE lo <= ? AND hi >= ? AND code_lo <= ? AND code_hi >= ?")
+            args += [*days, hi, lo]
+        boxed = self.conn.execute(f"{' UNION '.join(boxes)} LIMIT {int(cap) + 1}", args).fetchall()
+        if len(boxed) > cap:
+            return None
+        where, more = _where(Filters(kinds=filters.kinds, sectors=filters.sectors))
+        if concepts:  # the box already says which concepts a record mentions: read only those records
+            rowids = sorted({rid for rid, mask in boxed if mask & concepts})
+        else:
+            rowids = sorted({rid for rid, _ in boxed})
+            if words:  # substring tests in C; Python then ranks only the records that contain a word
+                where.append("(" + " OR ".join("instr(r.search_title, ?) OR instr(r.search_body, ?)"
+                                               for _ in words) + ")")
+                more += [w for word in words for w in (word, word)]
+        if not rowids:
+            return []
+        sql = ("SELECT r.rowid, r.search_title, r.search_body FROM records r "
+               "WHERE r.rowid IN (SELECT value FROM json_each(?))" + "".join(f" AND {w}" for w in where))
+        return self.conn.execute(sql, [json.dumps(rowids), *more]).fetchall()
+
+    def fetch(self, rowids: Sequence[int]) -> list[Record]:
+        """Records by rowid, in the order given."""
+        if not rowids:
+            return []
+        sql = f"SELECT rowid, body FROM records WHERE rowid IN ({','.join('?' * len(rowids))})"
+        bodies = dict(self.conn.execute(sql, list(rowids)).fetchall())
+        return [Record.from_dict(json.loads(bodies[r])) for r in rowids if r in bodies]
 
     def provenance(self, record_id: str) -> list[dict]:
         keys = ("action", "source_file", "importer", "at", "previous_hash", "changed")
@@ -306,9 +385,26 @@ def _where(f: Filters) -> tuple[list[str], list]:
     return where, args
 
 
+def search_texts(record: Record) -> tuple[str, str]:
+    """The text a record is found by: its titles, and the rest (summary, typed fields, start of its text)."""
+    title = " ".join(filter(None, (record.title, record.title_zh)))
+    body = " ".join(filter(None, (record.summary, record.key_points, record.expected_effect, record.scale,
+                                  record.place, record.issuer, record.doc_number,
+                                  (record.text or "")[:_TEXT_INDEXED])))
+    return title, body
+
+
+def parse_day(text: str | None, *, high: bool) -> int:
+    """Day number (date.toordinal) of an ISO date; an open bound when `text` is None."""
+    if not text:
+        return 10**8 if high else -(10**8)
+    return date.fromisoformat(text[:10]).toordinal()
+
+
 def _prepare(record: Record) -> _Prepared:
     data = record.to_dict()
     body = json.dumps(data, ensure_ascii=False, sort_keys=True)
     content = {k: v for k, v in data.items() if k != "provenance"}
     digest = hashlib.sha1(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-    return _Prepared(record, body, digest, data)
+    title, text = (t.lower() for t in search_texts(record))
+    return _Prepared(record, body, digest, data, title, text, concept_mask(title + "\n" + text))
