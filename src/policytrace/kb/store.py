@@ -277,6 +277,11 @@ class SQLiteStore:
                    "WHERE records_fts MATCH ?" + "".join(f" AND {w}" for w in where) + " ORDER BY s DESC, r.start")
             args = [match, *args]
         else:
+            boxed = self._boxed(filters)
+            if boxed is not None:  # region and days from the R*Tree; kind and sector on the few left
+                where, args = _where(Filters(kinds=filters.kinds, sectors=filters.sectors))
+                where.insert(0, "r.rowid IN (SELECT value FROM json_each(?))")
+                args = [json.dumps(sorted({rid for rid, _ in boxed})), *args]
             sql = "SELECT r.body, 0.0 FROM records r" + (" WHERE " + " AND ".join(where) if where else "")
             sql += " ORDER BY r.start, r.id"
         if limit:
@@ -293,20 +298,8 @@ class SQLiteStore:
         that mention one of `concepts` (bits, when every query word is a glossary concept) or contain one
         of `words`. None when there is no such filter or more than `cap` records pass it (the full-text
         index ranks those better)."""
-        if not (filters.start or filters.end) and filters.regions is None and not filters.region_prefixes:
-            return None
-        ranges = [(int(c), int(c)) for c in (filters.regions or ())]
-        ranges += [(int(p.ljust(6, "0")), int(p.ljust(6, "9"))) for p in filters.region_prefixes]
-        if filters.regions is None and not filters.region_prefixes:
-            ranges = [(0, 999_999)]
-        days = [parse_day(filters.end, high=True), parse_day(filters.start, high=False)]
-        boxes, args = [], []
-        for lo, hi in ranges:
-            boxes.append(f"SELECT k / {_MAX_REGIONS}, concepts FROM record_span "
-                         "WHERE lo <= ? AND hi >= ? AND code_lo <= ? AND code_hi >= ?")
-            args += [*days, hi, lo]
-        boxed = self.conn.execute(f"{' UNION '.join(boxes)} LIMIT {int(cap) + 1}", args).fetchall()
-        if len(boxed) > cap:
+        boxed = self._boxed(filters, cap)
+        if boxed is None or len(boxed) > cap:
             return None
         where, more = _where(Filters(kinds=filters.kinds, sectors=filters.sectors))
         if concepts:  # the box already says which concepts a record mentions: read only those records
@@ -322,6 +315,24 @@ class SQLiteStore:
         sql = ("SELECT r.rowid, r.search_title, r.search_body FROM records r "
                "WHERE r.rowid IN (SELECT value FROM json_each(?))" + "".join(f" AND {w}" for w in where))
         return self.conn.execute(sql, [json.dumps(rowids), *more]).fetchall()
+
+    def _boxed(self, filters: Filters, cap: int | None = None) -> list[tuple[int, int]] | None:
+        """(rowid, concept bits) of the records in the filter's region(s) and days, from the R*Tree
+        (at most cap + 1 rows); None when the filter names neither a region nor a date."""
+        if not (filters.start or filters.end) and filters.regions is None and not filters.region_prefixes:
+            return None
+        ranges = [(int(c), int(c)) for c in (filters.regions or ())]
+        ranges += [(int(p.ljust(6, "0")), int(p.ljust(6, "9"))) for p in filters.region_prefixes]
+        if filters.regions is None and not filters.region_prefixes:
+            ranges = [(0, 999_999)]
+        days = [parse_day(filters.end, high=True), parse_day(filters.start, high=False)]
+        boxes, args = [], []
+        for lo, hi in ranges:
+            boxes.append(f"SELECT k / {_MAX_REGIONS}, concepts FROM record_span "
+                         "WHERE lo <= ? AND hi >= ? AND code_lo <= ? AND code_hi >= ?")
+            args += [*days, hi, lo]
+        limit = f" LIMIT {int(cap) + 1}" if cap is not None else ""
+        return self.conn.execute(f"{' UNION '.join(boxes)}{limit}", args).fetchall()
 
     def fetch(self, rowids: Sequence[int]) -> list[Record]:
         """Records by rowid, in the order given."""
