@@ -33,6 +33,8 @@ def import_(
 
     Example: policytrace kb import ../shared/data/policies/china_policy_events_merged.csv --kb kb.sqlite
     """
+    if not kb.parent.is_dir():
+        raise InputError("the folder for the knowledge base does not exist", file=str(kb))
     column_mapping = ColumnMapping.parse(mapping) if mapping else None
     # Read every file before writing anything: a bad file leaves the KB (or no KB) as it was.
     batches = [(path, read_records(path, mapping=column_mapping)) for path in files]
