@@ -108,8 +108,9 @@ def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None
     written = write_rendered(rendered, out)
     console = Console()
     table = Table(title=result.title_zh)
-    for col in ("node", "kind", "confidence", "change", "items", "top item"):
-        table.add_column(col, overflow="fold")
+    for col in ("node", "kind", "conf.", "change", "items"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("top item", overflow="ellipsis", no_wrap=True, max_width=28)
     for a in result.attributions:
         top = a.items[0].record.display_title if a.items else "—"
         table.add_row(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", f"{a.node.change_pct:+.1f}%",
