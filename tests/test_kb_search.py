@@ -118,3 +118,12 @@ def test_starter_search_without_a_kb_file():
     assert hits and all("碳达峰" in h["why"] or "carbon peak" in h["why"] for h in hits)
     run = cli("kb", "stats", "--json")
     assert json.loads(run.stdout)["records"] == len(starter_records())
+
+
+def test_bad_dates_and_regions_are_one_line_errors(kb):
+    from policytrace.errors import InputError
+
+    with pytest.raises(InputError, match="2020-13-01"):
+        kb.search("碳达峰", start="2020-13-01")
+    with pytest.raises(InputError, match="Atlantis"):
+        kb.search("碳达峰", region="Atlantis")

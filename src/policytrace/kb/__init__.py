@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .. import regions as gazetteer
+from ..errors import InputError
 from .glossary import concept_bits, parse_query
 from .importers import Batch, ColumnMapping, read_records
 from .record import Record, Source, parse_partial
@@ -96,8 +97,7 @@ class KnowledgeBase:
         rules apply to Xinjiang) and below it (`include_children`: Urumqi is in Xinjiang) on request.
         Dates overlap at the record's own precision: a record dated "2021" overlaps any range in 2021.
         """
-        filters = Filters(start=parse_partial(start)[0].isoformat() if start else None,
-                          end=parse_partial(end)[1].isoformat() if end else None,
+        filters = Filters(start=_bound(start, 0) if start else None, end=_bound(end, 1) if end else None,
                           kinds=list(kinds) if kinds is not None else None,
                           sectors=list(sectors) if sectors is not None else None)
         if region:
@@ -126,6 +126,14 @@ class KnowledgeBase:
 
     def stats(self) -> dict:
         return self.store.stats()
+
+
+def _bound(text: str, side: int) -> str:
+    """First (side 0) or last (side 1) day a partial date may mean, or a one-line error."""
+    try:
+        return parse_partial(text)[side].isoformat()
+    except (ValueError, TypeError):
+        raise InputError(f"cannot read {text!r} as a date: give YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 
 def _child_prefix(region: gazetteer.Region) -> str:
