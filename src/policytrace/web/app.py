@@ -6,7 +6,11 @@ readable `detail`, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import functools
 import hmac
+import os
 import re
 import tempfile
 import threading
@@ -115,6 +119,8 @@ def _static(package: str) -> Path:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     cache = ReportCache(settings.cache_size)
+    # The pipeline is CPU-bound Python: more threads than cores in it at once only fight over the GIL.
+    busy = threading.BoundedSemaphore(max(os.cpu_count() or 1, 1))
     import_locks: dict[str, threading.Lock] = {}
     app = FastAPI(
         title="policytrace",
@@ -184,7 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> Response:
         """Detect the key nodes of a series, explain them from a KB and return the report."""
         series = _series(file, demo, region, sector, settings)
-        with _open_kb(kb, settings) as store:
+        with _open_kb(kb, settings) as store, busy:
             report = run(series, store, max_nodes=nodes, as_of=as_of or None)
         key = cache.put(report)
         return _respond(report, format.value, key)
@@ -258,15 +264,34 @@ def _demo_size() -> int:
     return len(demo_records())
 
 
-def _open_kb(name: str, settings: Settings) -> KnowledgeBase:
+_local = threading.local()
+
+
+def _open_kb(name: str, settings: Settings):
+    """A context manager giving the KB. The bundled demo KB is read-only, so each server thread builds it
+    once and keeps it (measured: a third of a demo request's time was rebuilding it)."""
     if name == "demo":
         from ..demo import demo_kb
 
-        return demo_kb()
+        if getattr(_local, "demo_kb", None) is None:
+            _local.demo_kb = demo_kb()
+        return contextlib.nullcontext(_local.demo_kb)
     path = settings.kbs().get(name)
     if path is None:
         raise HTTPException(404, f"no knowledge base named {name!r} (see /api/kbs)")
     return KnowledgeBase.open(path)
+
+
+@functools.cache
+def _demo_series_cached():
+    from ..demo import demo_series
+
+    return demo_series()
+
+
+def _demo_series():
+    series = _demo_series_cached()
+    return dataclasses.replace(series, values=series.values.copy())  # callers never share one pandas object
 
 
 def _safe_name(filename: str | None, default: str) -> str:
@@ -299,9 +324,7 @@ def _series(file: UploadFile | None, demo: str | None, region: str | None, secto
             raise HTTPException(422, "send a series file (field 'file') or pick a demo (field 'demo')")
         if demo not in DEMOS:
             raise HTTPException(404, f"no demo series {demo!r} (see /api/demos)")
-        from ..demo import demo_series
-
-        return demo_series()
+        return _demo_series()
     with tempfile.TemporaryDirectory() as folder:
         path = _save_upload(file, Path(folder), SERIES_SUFFIXES, settings)
         if path.suffix.lower() in (".csv", ".txt"):
