@@ -178,6 +178,10 @@ def test_unknown_region_and_report_id(server, tmp_path):
     with server.client() as c:
         r = c.post("/api/reports", files={"file": ("s.csv", path.read_bytes())}, data={"region": "Atlantis"})
         assert r.status_code == 422 and "Atlantis" in r.json()["detail"]
+        r = c.post("/api/reports", data={"demo": "xinjiang-industry", "as_of": "notadate"})
+        assert r.status_code == 422 and "as_of" in r.json()["detail"]
+        r = c.post("/api/reports", data={"demo": "xinjiang-industry", "as_of": "2019-01-05"})  # too few points left
+        assert r.status_code == 422 and "/" not in r.json()["detail"].split(":")[0]  # no server path
         assert c.get("/api/reports/" + "0" * 32).status_code == 404
         assert c.get("/api/reports/not-an-id").status_code == 404
 

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..kb import KnowledgeBase
 from ..pipeline import run
-from ..report import FORMATS, Report, parse_formats, render
+from ..report import FORMATS, Report, check_as_of, parse_formats, render
 from ..report.write import write_rendered
 from ..series import read_series
 from . import app
@@ -48,6 +48,7 @@ def report(
           --format zh,docx -o 报告
     """
     chosen = parse_formats(formats)
+    as_of = check_as_of(as_of)
     with _progress() as progress:
         step = progress.add_task("reading the series / 读取序列", total=2 + len(chosen))
         data = read_series(series, region=region, sector=sector)

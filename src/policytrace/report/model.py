@@ -119,3 +119,19 @@ def build_report(series: Series, attributions: list[Attribution], *, as_of: str 
         as_of=as_of,
         kb_records=kb_records,
     )
+
+
+def check_as_of(text: str | None) -> str | None:
+    """A report's cut-off date as the user typed it, checked before any work: '2021', '2021-06' or '2021-06-30'."""
+    if text is None or not str(text).strip():
+        return None
+    import pandas as pd
+
+    from ..errors import InputError
+
+    text = str(text).strip()
+    try:
+        pd.Timestamp(text)
+    except (ValueError, TypeError, OverflowError):
+        raise InputError(f"{text!r} is not a date; write it as 2021, 2021-06 or 2021-06-30", column="as_of") from None
+    return text

@@ -31,7 +31,7 @@ from .. import __version__
 from ..errors import InputError, PolicytraceError
 from ..kb import KnowledgeBase
 from ..pipeline import run
-from ..report import FORMATS, MEDIA_TYPES, Report, render
+from ..report import FORMATS, MEDIA_TYPES, Report, check_as_of, render
 from ..series import read_series
 from .settings import KB_NAME, Settings
 
@@ -148,7 +148,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(PolicytraceError)
     async def user_mistake(request: Request, exc: PolicytraceError):
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        message = str(exc)
+        if isinstance(exc, InputError) and exc.file:  # a file's name, never where the server keeps it
+            message = str(InputError(exc.reason, file=Path(exc.file).name, row=exc.row, column=exc.column))
+        return JSONResponse({"detail": message}, status_code=422)
 
     app.mount("/static", StaticFiles(directory=_static("policytrace.web")), name="static")
     app.mount("/assets", StaticFiles(directory=_static("policytrace.report")), name="assets")
@@ -189,9 +192,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         format: Annotated[ReportFormat, Form(description="json, zh, en, html or docx")] = ReportFormat.json,
     ) -> Response:
         """Detect the key nodes of a series, explain them from a KB and return the report."""
+        as_of = check_as_of(as_of)
         series = _series(file, demo, region, sector, settings)
         with _open_kb(kb, settings) as store, busy:
-            report = run(series, store, max_nodes=nodes, as_of=as_of or None)
+            report = run(series, store, max_nodes=nodes, as_of=as_of)
         key = cache.put(report)
         return _respond(report, format.value, key)
 
