@@ -87,10 +87,12 @@ class TermGroup:
 
 
 @cache
-def _variants() -> list[tuple[str, str]]:
-    """(word, concept) pairs, longest word first, lower-case."""
+def _variants() -> list[tuple[str, str, re.Pattern]]:
+    """(word, concept, pattern) triples, longest word first, lower-case. An English word must stand
+    alone ("ets" is not inside "markets"); Chinese has no spaces to rely on."""
     pairs = [(w.lower(), concept) for concept, (zh, en) in CONCEPTS.items() for w in (*zh, *en)]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+    return [(w, c, re.compile(re.escape(w) if _is_cjk(w) else rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])"))
+            for w, c in sorted(pairs, key=lambda p: -len(p[0]))]
 
 
 def _is_cjk(text: str) -> bool:
@@ -102,10 +104,10 @@ def parse_query(query: str) -> list[TermGroup]:
     rest = " " + re.sub(r"\s+", " ", query.strip().lower()) + " "
     groups: list[TermGroup] = []
     seen: set[str] = set()
-    for word, concept in _variants():
-        # An English word must stand alone ("ets" is not inside "markets"); Chinese has no spaces to rely on.
-        pattern = re.escape(word) if _is_cjk(word) else rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"
-        match = re.search(pattern, rest)
+    for word, concept, pattern in _variants():
+        if word not in rest:  # cheap test first; the pattern then checks word boundaries
+            continue
+        match = pattern.search(rest)
         if not match:
             continue
         rest = rest[: match.start()] + " " + rest[match.end():]
@@ -158,7 +160,7 @@ def _mask_index() -> dict[str, list[tuple[str, re.Pattern | None, int]]]:
     for word, bit in words.items():
         first = tokens(word)[:1]
         if first:
-            pattern = re.compile(word_pattern(word)) if word[:1].isascii() else None
+            pattern = word_regex(word) if word[:1].isascii() else None
             index.setdefault(first[0], []).append((word, pattern, bit))
     return index
 
@@ -178,6 +180,11 @@ def concept_mask(text: str) -> int:
             if mask & bit != bit and (pattern.search(text) if pattern else word in text):
                 mask |= bit
     return mask
+
+
+@cache
+def word_regex(word: str) -> re.Pattern:
+    return re.compile(word_pattern(word))
 
 
 def word_pattern(word: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .glossary import TermGroup, word_pattern
+from .glossary import TermGroup, word_regex
 from .record import Record
 from .store import search_texts
 from .tokens import phrase
@@ -108,7 +108,7 @@ def _why(reasons: list[str]) -> str:
 def _first_found(group: TermGroup, title: str, body: str) -> tuple[str | None, str | None]:
     for where, text in (("title", title), ("text", body)):
         for word in group.words:  # the typed word first, then its synonyms
-            if word in text and (not _ASCII_START.match(word) or re.search(word_pattern(word), text)):
+            if word in text and (not _ASCII_START.match(word) or word_regex(word).search(text)):
                 return word, where
     return None, None
 

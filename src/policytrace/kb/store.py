@@ -298,12 +298,14 @@ class SQLiteStore:
         that mention one of `concepts` (bits, when every query word is a glossary concept) or contain one
         of `words`. None when there is no such filter or more than `cap` records pass it (the full-text
         index ranks those better)."""
-        boxed = self._boxed(filters, cap)
+        # With concepts, SQLite keeps only the boxes whose bits match (the aux column rides along with
+        # the R*Tree lookup), so Python never sees the rest of the region's records.
+        boxed = self._boxed(filters, cap, concepts or None)
         if boxed is None or len(boxed) > cap:
             return None
         where, more = _where(Filters(kinds=filters.kinds, sectors=filters.sectors))
-        if concepts:  # the box already says which concepts a record mentions: read only those records
-            rowids = sorted({rid for rid, mask in boxed if mask & concepts})
+        if concepts:  # the boxes already say which concepts a record mentions: read only those records
+            rowids = sorted({rid for rid, _ in boxed})
         else:
             rowids = sorted({rid for rid, _ in boxed})
             if words:  # substring tests in C; Python then ranks only the records that contain a word
@@ -316,9 +318,11 @@ class SQLiteStore:
                "WHERE r.rowid IN (SELECT value FROM json_each(?))" + "".join(f" AND {w}" for w in where))
         return self.conn.execute(sql, [json.dumps(rowids), *more]).fetchall()
 
-    def _boxed(self, filters: Filters, cap: int | None = None) -> list[tuple[int, int]] | None:
-        """(rowid, concept bits) of the records in the filter's region(s) and days, from the R*Tree
-        (at most cap + 1 rows); None when the filter names neither a region nor a date."""
+    def _boxed(self, filters: Filters, cap: int | None = None,
+               concepts: int | None = None) -> list[tuple[int, int]] | None:
+        """(rowid, concept bits) of the records in the filter's region(s) and days (and mentioning one of
+        `concepts`), from the R*Tree, at most cap + 1 rows; None when the filter names neither a region
+        nor a date."""
         if not (filters.start or filters.end) and filters.regions is None and not filters.region_prefixes:
             return None
         ranges = [(int(c), int(c)) for c in (filters.regions or ())]
@@ -329,8 +333,9 @@ class SQLiteStore:
         boxes, args = [], []
         for lo, hi in ranges:
             boxes.append(f"SELECT k / {_MAX_REGIONS}, concepts FROM record_span "
-                         "WHERE lo <= ? AND hi >= ? AND code_lo <= ? AND code_hi >= ?")
-            args += [*days, hi, lo]
+                         "WHERE lo <= ? AND hi >= ? AND code_lo <= ? AND code_hi >= ?"
+                         + (" AND concepts & ? != 0" if concepts else ""))
+            args += [*days, hi, lo] + ([concepts] if concepts else [])
         limit = f" LIMIT {int(cap) + 1}" if cap is not None else ""
         return self.conn.execute(f"{' UNION '.join(boxes)}{limit}", args).fetchall()
 
