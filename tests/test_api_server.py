@@ -166,7 +166,7 @@ def test_upload_limits_are_clear_4xx(server, tmp_path):
         r = c.post("/api/reports", files={"file": ("notes.pdf", b"%PDF-1.4")})
         assert r.status_code == 415
         r = c.post("/api/reports", data={"demo": "atlantis"})
-        assert r.status_code == 404
+        assert r.status_code == 422 and "demo" in r.json()["detail"]
         r = c.post("/api/reports", data={"kb": "demo"})
         assert r.status_code == 422 and "file" in r.json()["detail"]
         r = c.post("/api/reports", data={"demo": "xinjiang-industry", "format": "pdf"})
@@ -225,3 +225,15 @@ def test_read_only_server_refuses_writes(tmp_path):
             assert r.status_code == 403 and "read-only" in r.json()["detail"]
     finally:
         stop_server(srv)
+
+
+def test_import_of_unreadable_files_is_422(server):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with server.client() as c:
+        for name, body in (("broken.xlsx", b"PK\x03\x04 not a workbook"), ("noise.csv", bytes(range(256)) * 2),
+                           ("dates.csv", b"title,date,url\nA record,2020-13-45,https://example.com/a\n")):
+            r = c.post("/api/kbs/junk/import", params={"empty": "true"}, files={"file": (name, body)}, headers=auth)
+            assert r.status_code in (200, 422), (name, r.status_code, r.text)  # never a 500
+            assert "/tmp" not in r.text  # messages name the upload, not the server's temporary folder
+            if r.status_code == 422:
+                assert r.json()["detail"].startswith(name)

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -40,6 +40,9 @@ DEMOS = {"xinjiang-industry": {"title_zh": "新疆 工业 · Carbon Monitor 日�
                                "region": "650000", "sector": "industry"}}
 SERIES_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt")
 RECORD_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl")
+
+
+DemoId = Literal[tuple(DEMOS)]  # an enum in the schema, so clients (and the fuzzer) know the valid ids
 
 
 class ReportFormat(str, Enum):
@@ -183,7 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "content": {MEDIA_TYPES[f].split(";")[0]: {} for f in FORMATS}}})
     def make_report(
         file: Annotated[UploadFile | None, File(description="CSV or XLSX: a date and a value column")] = None,
-        demo: Annotated[str | None, Form(description="A demo series id instead of a file, e.g. xinjiang-industry")] = None,
+        demo: Annotated[DemoId | None, Form(description="A demo series instead of a file (see /api/demos)")] = None,
         region: Annotated[str | None, Form(max_length=100, description="Region, e.g. 新疆 or 650000")] = None,
         sector: Annotated[str | None, Form(max_length=100, description="Sector, e.g. 工业 or industry")] = None,
         kb: Annotated[str, Form(max_length=64, description="Knowledge base name (see /api/kbs)")] = "demo",
@@ -250,10 +253,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             lock = import_locks.setdefault(name, threading.Lock())
             opener = getattr(KnowledgeBase, "create", None)
             with lock, (opener(path, seed=not empty) if opener else KnowledgeBase.open(path)) as store:
-                result = store.import_file(upload)
+                try:
+                    result = store.import_file(upload)
+                except PolicytraceError:
+                    raise
+                except Exception as exc:  # noqa: BLE001  a file no importer understands is a 422, not a 500
+                    raise InputError(f"cannot import this file ({exc.__class__.__name__}: {exc})",
+                                     file=upload.name) from None
                 size = len(store)
+            skipped = [str(s).replace(f"{folder}/", "") for s in result.skipped][:50]
         return ImportSummary(kb=name, inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
-                             skipped=[str(s) for s in result.skipped][:50], records=size)
+                             skipped=skipped, records=size)
 
     return app
 
