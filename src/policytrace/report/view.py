@@ -7,7 +7,7 @@ their public fields and tolerates what it does not know.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from ..attribute.model import Attribution, Item
 from ..kb.record import Record
