@@ -114,9 +114,6 @@ class _Prepared:
     body: str
     digest: str
     data: dict = field(repr=False)
-    title: str = ""  # lower-case search texts
-    body_text: str = ""
-    concepts: int = 0
 
 
 class SQLiteStore:
@@ -230,19 +227,20 @@ class SQLiteStore:
 
     def _insert(self, item: _Prepared) -> None:
         record = item.record
-        title, body = item.title, item.body_text
+        title, body = (t.lower() for t in search_texts(record))  # only for records written: re-imports stay cheap
+        concepts = concept_mask(title + "\n" + body)
         start, end = record.start, record.end
         cur = self.conn.execute(
             "INSERT INTO records (id, kind, date, start, end, direction, source_name, content_hash, "
             "search_title, search_body, concepts, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (record.id, record.kind, record.date, start.isoformat(), end.isoformat(), record.direction,
-             record.provenance.get("source_name"), item.digest, title, body, item.concepts, item.body))
+             record.provenance.get("source_name"), item.digest, title, body, concepts, item.body))
         rid = cur.lastrowid
         self.conn.executemany("INSERT OR IGNORE INTO record_regions VALUES (?,?)", [(c, rid) for c in record.regions])
         self.conn.executemany("INSERT OR IGNORE INTO record_sectors VALUES (?,?)", [(s, rid) for s in record.sectors])
         self.conn.executemany("INSERT INTO record_span VALUES (?,?,?,?,?,?)",
                               [(rid * _MAX_REGIONS + j, start.toordinal(), end.toordinal(), int(c), int(c),
-                                item.concepts)
+                                concepts)
                                for j, c in enumerate(record.regions[:_MAX_REGIONS])])
         self.conn.execute("INSERT INTO records_fts (rowid, title, body) VALUES (?,?,?)",
                           (rid, index_text(title), index_text(body)))
@@ -422,5 +420,4 @@ def _prepare(record: Record) -> _Prepared:
     body = json.dumps(data, ensure_ascii=False, sort_keys=True)
     content = {k: v for k, v in data.items() if k != "provenance"}
     digest = hashlib.sha1(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-    title, text = (t.lower() for t in search_texts(record))
-    return _Prepared(record, body, digest, data, title, text, concept_mask(title + "\n" + text))
+    return _Prepared(record, body, digest, data)
