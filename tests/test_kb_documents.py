@@ -100,3 +100,13 @@ def test_broken_and_empty_documents_give_a_clear_error_and_import_nothing(tmp_pa
             kb.import_file(path)
         assert str(path) in str(info.value)
     assert len(kb) == 0
+
+
+@pytest.mark.parametrize("issuer, code", [
+    ("国家发展改革委", "000000"), ("新疆维吾尔自治区发展和改革委员会", "650000"), ("乌鲁木齐市人民政府", "650100"),
+    ("哈密市伊州区人民政府", "650502"), ("中共新疆维吾尔自治区委员会", "650000"), ("广东省广州市人民政府", "440100")])
+def test_region_from_the_issuer_down_the_hierarchy(issuer, code):
+    from policytrace import regions
+    from policytrace.kb.importers.documents import issuer_region
+
+    assert issuer_region(issuer) == code == regions.lookup(code).code

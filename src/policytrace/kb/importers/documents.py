@@ -146,12 +146,22 @@ def issuer_region(issuer: str | None) -> str:
     """The region an authority governs: the longest leading region name (新疆维吾尔自治区发展和改革委员会 → 650000)."""
     if not issuer:
         return regions.NATION
-    name = issuer.strip()
+    name = re.sub(r"^(中共|中国共产党)", "", issuer.strip())  # a Party committee governs its region too
+    code = regions.NATION
+    while name:
+        found = _leading_region(name)
+        if found is None or (code != regions.NATION and not found.code.startswith(code.rstrip("0"))):
+            break
+        code, name = found.code, name[len(found.name_zh) if name.startswith(found.name_zh) else len(found.short_zh):]
+    return code  # 哈密市伊州区人民政府 → 哈密市 → its 伊州区
+
+
+def _leading_region(name: str) -> regions.Region | None:
     for end in range(min(len(name), 16), 1, -1):
         found = regions.find(name[:end])
-        if found:
-            return found.code
-    return regions.NATION
+        if found and found.code != regions.NATION:
+            return found
+    return None
 
 
 # -- readers: (title hint, lines of text, hints such as url/date/issuer from metadata) -------------
