@@ -86,8 +86,9 @@
     var r = state.report, zh = state.lang === "zh";
     $("result").hidden = false;
     $("report-title").textContent = zh ? r.title_zh : r.title_en;
-    $("report-meta").textContent = t("period") + ": " + r.period[0] + " – " + r.period[1] + " (" + r.frequency + ") · "
-      + t("nodes") + ": " + r.nodes.length;
+    var colon = zh ? "：" : ": ";
+    $("report-meta").textContent = t("period") + colon + r.period[0] + " – " + r.period[1] + " (" + r.frequency + ") · "
+      + t("nodes") + colon + r.nodes.length;
     ["docx", "html", "json"].forEach(function (f) { $("dl-" + f).href = r.downloads[f]; });
     $("dl-md").href = r.downloads[zh ? "zh" : "en"];
     var legend = $("legend");
