@@ -85,6 +85,7 @@ class NodeView:
     interval: str
     items: tuple[ItemView, ...]
     empty: str | None
+    effect: str | None = None  # attribution's effect estimate with its interval, in words
 
 
 _ATTRIBUTES = {"key_points": "key_points", "expected": "expected_effect", "place": "place", "scale": "scale"}
@@ -178,4 +179,23 @@ def node_view(attribution: Attribution, lang: str, date_text, empty_text: str) -
     items = tuple(item_view(i, lang, date_text) for i in attribution.items)
     return NodeView(date=date_text(node.date), kind=kind, kind_label=kind_label, confidence=float(node.confidence),
                     direction=node.direction, change=change, interval=interval, items=items,
-                    empty=None if items else empty_text)
+                    empty=None if items else empty_text, effect=effect_text(getattr(attribution, "effect", None), lang))
+
+
+def effect_text(effect: dict | None, lang: str) -> str | None:
+    """'水平变化 +14.1%（95% 区间 +3.1% 至 +25.0%）' from attribution's effect estimate, if it made one."""
+    if not effect or effect.get("change_pct") is None:
+        return None
+    pct = float(effect["change_pct"])
+    lo, hi = (effect.get("change_pct_interval") or [None, None])[:2]
+    if lang == "zh":
+        text = f"水平变化 {pct:+.1f}%" + (f"（95% 区间 {lo:+.1f}% 至 {hi:+.1f}%）" if lo is not None else "")
+    else:
+        text = f"level change {pct:+.1f}%" + (f" (95% interval {lo:+.1f}% to {hi:+.1f}%)" if lo is not None else "")
+    shock = effect.get("shock") or {}
+    if shock.get("lost_pct") is not None:
+        lost = float(shock["lost_pct"])
+        # attribution's sign: counterfactual minus actual, so positive means emissions were lost
+        text += (f"；冲击期间损失（反事实减实际）{lost:+.1f}%" if lang == "zh"
+                 else f"; shock loss (counterfactual minus actual) {lost:+.1f}%")
+    return text

@@ -122,6 +122,8 @@ def render_docx(report: Report) -> bytes:
     for n in views:
         doc.add_heading(f"关键节点：{n.date}（{n.kind_label}） - 置信度：{n.confidence:.2f}", level=2)
         doc.add_paragraph(f"变化：{n.change}（{n.interval}）")
+        if n.effect:
+            doc.add_paragraph(f"效应估计：{n.effect}")
         if n.empty:
             doc.add_paragraph(n.empty)
             continue
