@@ -75,6 +75,10 @@ class Report:
             data = a.to_dict()
             kind = data["node"].get("kind")
             data["node"].setdefault("label_en", KIND_LABEL_EN.get(kind, kind))
+            data["display"] = {lang: {"date": views[lang][i].date, "kind_label": views[lang][i].kind_label,
+                                      "change": views[lang][i].change, "interval": views[lang][i].interval,
+                                      "effect": views[lang][i].effect, "empty": views[lang][i].empty}
+                               for lang in views}
             for j, item in enumerate(data.get("items", [])):
                 item["display"] = {lang: views[lang][i].items[j].to_dict() for lang in views}
             nodes.append(data)

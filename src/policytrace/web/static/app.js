@@ -155,7 +155,10 @@
     article.id = "explain-node";
     article.appendChild(el("h3", t("node") + (zh ? "：" : ": ") + n.node.date + (zh ? "（" : " (") + kindLabel(n.node)
       + (zh ? "）" : ")") + " - " + t("confidence") + (zh ? "：" : ": ") + Number(n.node.confidence).toFixed(2)));
-    article.appendChild(el("p", signed(n.node.change_pct) + "% · " + n.node.interval[0] + " – " + n.node.interval[1], "muted"));
+    var shown = (n.display || {})[state.lang] || {};
+    article.appendChild(el("p", shown.change ? shown.change + " · " + shown.interval
+      : signed(n.node.change_pct) + "% · " + n.node.interval[0] + " – " + n.node.interval[1], "muted"));
+    if (shown.effect) article.appendChild(el("p", shown.effect, "muted effect"));
     if (!n.items.length) {
       article.appendChild(el("p", zh ? "经核查，本时段未收录相关政策性文件或重大事件。"
         : "Checked: the knowledge base holds no policy document or major event for this period.", "muted"));
