@@ -27,15 +27,19 @@ def detect(
     Example: policytrace detect emissions.csv --region 新疆 --sector 工业 --json
     """
     data = read_series(series, region=region, sector=sector)
-    found = Detector(max_nodes=nodes).fit(data).nodes_
+    detector = Detector(max_nodes=nodes).fit(data)
+    found = detector.nodes_
+    resolution = detector.working_.resolution
     if as_json:
-        typer.echo(json.dumps({"frequency": data.frequency.value, "n": len(data),
+        typer.echo(json.dumps({"frequency": data.frequency.value, "resolution": resolution, "n": len(data),
                                "nodes": [n.to_dict() for n in found]}, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points)")
-    for col in ("index", "date", "kind", "confidence", "direction", "change %", "interval"):
+    analysed = "" if resolution == data.frequency.value else f", analysed as {resolution}"
+    table = Table(title=f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points"
+                        f"{analysed})")
+    for col in ("index", "date", "kind", "confidence", "direction", "change %", "interval", "until"):
         table.add_column(col)
     for n in found:
         table.add_row(str(n.index), n.date, f"{n.kind.value} {n.label_zh}", f"{n.confidence:.2f}", n.direction,
-                      f"{n.change_pct:+.1f}", f"{n.interval[0]} … {n.interval[1]}")
+                      f"{n.change_pct:+.1f}", f"{n.interval[0]} … {n.interval[1]}", n.end_date or "")
     Console().print(table)

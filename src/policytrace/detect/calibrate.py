@@ -22,6 +22,7 @@ class Calibration:
     """Penalty multipliers (of ln n, unit-noise scale) and per-kind logistic confidence maps."""
 
     change_penalty: float = 4.0      # × ln n, per change point of the level/trend search
+    change_penalty_aggregated: float = 4.0   # the same for series aggregated to months (one-month regimes)
     slope_penalty: float = 1.0       # × ln n, extra for a segment with a slope
     seasonal_penalty: float = 3.0    # × period·ln n... see `seasonal_threshold`
     outlier_alpha: float = 0.01      # family-wise level of the outlier test
@@ -66,6 +67,10 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1e-3, iterations: 
         w -= step
         if np.abs(step).max() < 1e-9:
             break
+    if w[1] < 0:
+        # confidence must not fall as the evidence grows: fall back to the base rate
+        rate = float(np.clip(np.mean(y), 1e-3, 1 - 1e-3))
+        return [float(np.log(rate / (1 - rate))), 0.0]
     return [float(w[0]), float(w[1])]
 
 

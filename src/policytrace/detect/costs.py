@@ -63,8 +63,15 @@ class PiecewiseCost:
         return line
 
     def error(self, start, end) -> np.ndarray:
-        """Cost of segments [start, end) for an array of starts and one end."""
-        return np.minimum(self.level_error(start, end), self.line_error(start, end) + self.slope_penalty)
+        """Cost of segments [start, end) for an array of starts and one end (or one start, many ends)."""
+        m, sy, syy, st, stt, sty = self._sums(start, end)
+        level = np.maximum(syy - sy * sy / m, 0.0)
+        sxx = stt - st * st / m
+        sxy = sty - st * sy / m
+        with np.errstate(invalid="ignore", divide="ignore"):
+            line = level - np.where(sxx > 0, sxy * sxy / np.where(sxx > 0, sxx, 1), 0.0)
+        line = np.where(m >= self.min_line, np.maximum(line, 0.0) + self.slope_penalty, np.inf)
+        return np.minimum(level, line)
 
     def is_line(self, start: int, end: int) -> bool:
         return bool(self.line_error(start, end) + self.slope_penalty < self.level_error(start, end))

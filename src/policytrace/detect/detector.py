@@ -23,6 +23,9 @@ from .node import Node, NodeKind
 from .search import pelt, split_gain
 
 MIN_POINTS = 8
+# Below this many working periods a lag-1 autocorrelation estimate is mostly noise (its standard
+# error ~ 1/sqrt(n)); the shipped penalty, chosen on AR(1) noise up to 0.4, covers such series.
+MIN_FOR_AUTOCORRELATION = 100
 # Below this seasonal strength STL on noise invents a pattern that then looks like steps.
 MIN_SEASONAL_STRENGTH = 0.3
 
@@ -43,21 +46,25 @@ class Detector:
         Keep at most this many nodes (the most confident).
     iterations : int
         Rounds of re-estimating the season around the found segments.
+    relevance : float
+        Floor of the noise scale as a share of the median absolute level (0.005: changes well
+        under 1% of the level are not key nodes, however precisely measured).
     """
 
     def __init__(self, penalty: float | None = None, calendar: str | None = "china", min_size: int = 2,
-                 max_nodes: int | None = None, iterations: int = 2,
+                 max_nodes: int | None = None, iterations: int = 2, relevance: float = 0.005,
                  calibration: Calibration | None = None) -> None:
         self.penalty = penalty
         self.calendar = calendar
         self.min_size = min_size
         self.max_nodes = max_nodes
         self.iterations = iterations
+        self.relevance = relevance
         self.calibration = calibration
 
     def __repr__(self) -> str:
         return (f"Detector(penalty={self.penalty}, calendar={self.calendar!r}, min_size={self.min_size}, "
-                f"max_nodes={self.max_nodes}, iterations={self.iterations})")
+                f"max_nodes={self.max_nodes}, iterations={self.iterations}, relevance={self.relevance})")
 
     # -- public -------------------------------------------------------------------------------
     def fit(self, series: Series) -> "Detector":
@@ -74,16 +81,23 @@ class Detector:
         y = np.interp(positions, positions[valid], y[valid])
         self.working_ = work
         self.changes_: list[Change] = []
+        self.seasonal_statistic_ = 0.0
         if np.ptp(y) == 0:
             self.nodes_ = []
             return self
 
         phase = phases(work)
         period = work.period
+        # Emission seasons are multiplicative (February's trough is a share of the year's level), so a
+        # positive seasonal series is analysed in logs: one pattern then fits years of any level, and
+        # steps are relative changes.
+        self.log_ = bool(period and work.begins is not None and np.all(y > 0))
+        if self.log_:
+            y = np.log(y)
         seasonal = np.zeros(n)
         has_season = bool(period and phase is not None and n >= 2 * period + 1)
         if has_season:
-            stl_seasonal, strength = seasonal_strength(y, period)
+            stl_seasonal, strength, stl_trend = seasonal_strength(y, period)
             has_season = strength >= MIN_SEASONAL_STRENGTH
             if has_season:
                 seasonal = stl_seasonal
@@ -96,25 +110,53 @@ class Detector:
                     regressors[phase == p] -= regressors[phase == p].mean(axis=0)
         festival = np.zeros(n)
 
-        if work.disaggregated or work.resolution != series.frequency.value:
-            # one working period is many input points: a period far off is a short shock, not a bad point
-            outliers, expected, out_scale = np.array([], dtype=int), np.array([]), 1.0
-            min_size = 1
-        else:
-            outliers, expected, out_scale = find_outliers(y - seasonal, cal.outlier_alpha)
-            min_size = self.min_size
-        clean = y.copy()
-        clean[outliers] = expected + seasonal[outliers]
-
-        log_n = np.log(n)
-        beta = cal.change_penalty if self.penalty is None else float(self.penalty)
-        sigma, rho = noise_model(clean - seasonal)
-        lrv = (1 + rho) / (1 - rho)  # long-run variance factor: the penalty grows with autocorrelation
         seasonal_cps: list[int] = []
         seasonal_gain = None
+        scale = noise_model(y - seasonal, autocorrelated=False)[0]
+        if has_season and scale > 0:
+            # Does the pattern itself change? Tested once, around the smooth STL trend: against
+            # fitted segments, a mis-placed split and a spurious step can explain each other.
+            detrended = y - stl_trend
+            fixed = phase_profile(detrended, phase, period, [])
+            # the festival moves between January and February over the years; taken out first, so
+            # that its drift is not read as a change of the pattern
+            detrended = detrended - festival_effect(detrended - fixed, regressors)
+            fixed = phase_profile(detrended, phase, period, [])
+            found = seasonal_change((detrended - fixed) / scale, phase, period)
+            threshold = cal.seasonal_threshold(period, n)
+            if found is not None:
+                self.seasonal_statistic_ = found[1] / (threshold / cal.seasonal_penalty)
+                if found[1] > threshold:
+                    seasonal_cps, seasonal_gain = [found[0]], (found[1], threshold)
+                    seasonal = phase_profile(detrended, phase, period, seasonal_cps)
+        # A regime lasts at least `min_size` working periods; one period far off is an outlier (for
+        # aggregated data, a month or week off as a whole, reported with its duration).
+        aggregated = work.resolution != series.frequency.value
+        allow_outliers = True
+        min_size = self.min_size
+        outliers, expected, out_scale = np.array([], dtype=int), np.array([]), 1.0
+        clean = y.copy()
+        if allow_outliers:  # a first guess; refined against the fitted segments below
+            outliers, expected, out_scale = find_outliers(y - seasonal, cal.outlier_alpha)
+            clean[outliers] = expected + seasonal[outliers]
+
+        log_n = np.log(n)
+        # Aggregated series (few, smoothed periods) get their own penalty, calibrated the same way.
+        default = cal.change_penalty_aggregated if aggregated else cal.change_penalty
+        beta = default if self.penalty is None else float(self.penalty)
+        # White noise to start; autocorrelation is then measured on the residual of the fitted
+        # segments, where missed changes cannot pose as correlated noise (the data's own lag
+        # structure mistakes every shift for autocorrelation).
+        sigma, rho = noise_model(clean - seasonal, autocorrelated=False)
+        rho = 0.0
+        lrv = 1.0  # long-run variance factor: the penalty grows with autocorrelation
+        # Practical relevance: noise is never taken below `relevance` of the typical level, so a
+        # smooth curve measured very precisely (a population count) is not cut into hundreds of
+        # "significant" pieces; emission series' own noise is far above this floor.
+        floor = self.relevance * (1.0 if self.log_ else float(np.median(np.abs(y))))
         for round_ in range(self.iterations + 1):
             deseason = clean - seasonal - festival
-            sigma = max(sigma, 1e-9 * max(np.abs(deseason).max(), 1.0), 1e-6 * np.std(deseason))
+            sigma = max(sigma, floor, 1e-9 * max(np.abs(deseason).max(), 1.0), 1e-6 * np.std(deseason))
             centre = float(np.median(deseason))
             z = (deseason - centre) / sigma
             cost = PiecewiseCost(slope_penalty=cal.slope_penalty * log_n * lrv).fit(z)
@@ -124,21 +166,25 @@ class Detector:
             path = np.concatenate([cost.fitted(a, b) for a, b in zip(bounds[:-1], bounds[1:])]) * sigma + centre
             if round_ == self.iterations:
                 break
-            if has_season:
+            if has_season and seasonal_cps:
+                # the robust STL season stands unless the pattern changes; then each regime has its own
                 seasonal = phase_profile(clean - path - festival, phase, period, seasonal_cps)
             if regressors is not None:
                 festival = festival_effect(clean - path - seasonal, regressors)
+            if allow_outliers:
+                outliers, expected, out_scale = find_outliers(y - seasonal - festival, cal.outlier_alpha, path)
+                clean = y.copy()
+                clean[outliers] = expected + seasonal[outliers] + festival[outliers]
             resid = clean - path - seasonal - festival
-            sigma_new, rho = noise_model(clean - seasonal - festival)
+            if round_ == 0 and n >= MIN_FOR_AUTOCORRELATION:
+                # measured once, on the residual of the first (white-noise) fit, then kept: re-measuring
+                # after each refit makes penalty and fit chase each other
+                rho = noise_model(resid)[1]
+            # the scale comes from the data's differences, never from the fit's residual: a residual
+            # scale shrinks as the fit grows, which lowers the bar for the next change (a runaway)
+            sigma_new = noise_model(clean - seasonal - festival, autocorrelated=False)[0] / np.sqrt(1 - rho)
             if sigma_new > 0:
                 sigma, lrv = sigma_new, (1 + rho) / (1 - rho)
-            if has_season and not seasonal_cps:
-                found = seasonal_change(resid / sigma, phase, period)
-                threshold = cal.seasonal_threshold(period, n) * lrv
-                if found is not None and found[1] > threshold:
-                    seasonal_cps = [found[0]]
-                    seasonal_gain = (found[1], threshold)
-                    seasonal = phase_profile(clean - path - festival, phase, period, seasonal_cps)
 
         changes: list[Change] = []
         for k, b in enumerate(cps, start=1):
@@ -175,9 +221,10 @@ class Detector:
             from scipy.stats import norm
             limit = norm.isf(cal.outlier_alpha / (2 * n)) * out_scale
         for t, e in zip(outliers, expected):
-            gain = ((y[t] - seasonal[t] - e) / out_scale) ** 2
+            value = y[t] - seasonal[t] - festival[t]
+            gain = ((value - e) / out_scale) ** 2
             changes.append(Change(at=int(t), kind="outlier", gain=gain, penalty=(limit / out_scale) ** 2,
-                                  before=float(e), after=float(y[t] - seasonal[t]),
+                                  before=float(e), after=float(value),
                                   interval=(int(t), int(t)), end=int(t) + 1))
         changes.sort(key=lambda ch: ch.at)
         self.changes_ = changes
@@ -186,6 +233,8 @@ class Detector:
         self.long_run_factor_ = float(lrv)
         self.autocorrelation_ = float(rho)
         self.seasonal_ = seasonal
+        # what the penalty search saw, for the false-detection-rate calibration (bench/detect_calibrate.py)
+        self.signal_, self.min_size_, self.slope_cost_ = z, min_size, cal.slope_penalty * log_n * lrv
         self.festival_ = festival
         self.path_ = path
         nodes = [self._node(series, work, ch, cal) for ch in changes]
@@ -203,8 +252,11 @@ class Detector:
     def _node(self, series: Series, work: Working, ch: Change, cal: Calibration) -> Node:
         index = int(work.starts[ch.at])
         lo, hi = (int(work.starts[i]) for i in ch.interval)
-        reference = ch.before if ch.before != 0 else float(np.nanmean(np.abs(work.values))) or 1.0
-        change_pct = 100 * (ch.after - ch.before) / abs(reference)
+        before, after = ch.before, ch.after
+        if self.log_ and ch.kind != "seasonal":
+            before, after = float(np.exp(before)), float(np.exp(after))
+        reference = before if before != 0 else float(np.nanmean(np.abs(work.values))) or 1.0
+        change_pct = 100 * (after - before) / abs(reference)
         duration = end_date = None
         if ch.end is not None:
             last = int(work.stops[ch.end - 1]) - 1
@@ -212,6 +264,11 @@ class Detector:
             end_date = series.label(last)
         details = {"working_resolution": work.resolution, "working_index": ch.at,
                    "strength": round(ch.strength, 3), **ch.extra}
+        if self.log_:
+            details["scale"] = "log"   # slopes and seasonal amplitudes are relative (log units)
+            for key in ("recovery_level", "level_at_turn"):
+                if key in details:
+                    details[key] = float(np.exp(details[key]))
         if work.disaggregated:
             details["note"] = "daily values spread from monthly totals: analysed as monthly means"
         kind = NodeKind(ch.kind)
@@ -220,10 +277,10 @@ class Detector:
             date=series.label(index),
             kind=kind,
             confidence=round(cal.confidence_of(ch.kind, ch.strength), 2),
-            direction="up" if ch.after > ch.before else "down",
+            direction="up" if after > before else "down",
             change_pct=round(float(change_pct), 1),
-            level_before=float(ch.before),
-            level_after=float(ch.after),
+            level_before=float(before),
+            level_after=float(after),
             interval=(series.label(lo), series.label(hi)),
             interval_index=(lo, hi),
             duration=duration,

@@ -15,7 +15,7 @@ import numpy as np
 from .costs import PiecewiseCost
 
 # A jump this many standard errors from zero is a level shift, not a kink.
-JUMP_Z = 3.0
+JUMP_Z = 4.0
 # A shock is undone when the second step brings the level back within this share of the first.
 RETURN_SHARE = 0.5
 
@@ -57,7 +57,7 @@ def date_interval(cost: PiecewiseCost, a: int, b: int, c: int, min_size: int, lr
     taus = np.arange(a + min_size, c - min_size + 1)
     if taus.size == 0:
         return b, b
-    split = np.array([cost.error(np.array([a]), t)[0] + cost.error(np.array([t]), c)[0] for t in taus])
+    split = cost.error(np.array([a]), taus) + cost.error(taus, c)
     ok = taus[split - split.min() <= 3.84 * lrv]
     lo, hi = int(ok.min()), int(ok.max())
     return min(lo, b), max(hi, b)

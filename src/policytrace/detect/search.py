@@ -17,21 +17,16 @@ def pelt(cost: PiecewiseCost, penalty: float, min_size: int = 2) -> list[int]:
     last = np.zeros(n + 1, dtype=int)
     candidates = np.array([0])
     for end in range(min_size, n + 1):
-        # starts that leave a first segment of at least min_size become admissible
+        # a start becomes admissible once it leaves a first segment of at least min_size
         newest = end - min_size
         if newest >= min_size and np.isfinite(best[newest]):
             candidates = np.append(candidates, newest)
-        valid = candidates[end - candidates >= min_size]
-        if valid.size == 0:
-            continue
-        total = best[valid] + cost.error(valid, end)
+        total = best[candidates] + cost.error(candidates, end)
         k = int(np.argmin(total))
         best[end] = total[k] + penalty
-        last[end] = valid[k]
-        # prune starts that can never be optimal again
-        keep = best[candidates] + cost.error(candidates, end) <= best[end]
-        keep |= end - candidates < min_size
-        candidates = candidates[keep]
+        last[end] = candidates[k]
+        # prune starts that can never be optimal again (one cost evaluation serves both steps)
+        candidates = candidates[total <= best[end]]
     cps = []
     end = n
     while end > 0:

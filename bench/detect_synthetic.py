@@ -1,0 +1,116 @@
+"""Synthetic holdout: node F1 (±1 period), kind accuracy, ECE and false detections on no-change series.
+
+    python bench/detect_synthetic.py [--series 300] [--null 300]
+
+Held-out seeds (50_000+ for changes, 2_000_000+ for no-change series) never used by
+`bench/detect_calibrate.py`. Monthly series of 14 years with 0–3 changes (the issue's setting).
+Baselines in the same run: ruptures PELT (l2, penalty 3·ln n, z-scored) and BEAST (Rbeast, if installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _detect_common import beast_baseline, match_nodes, pelt_baseline  # noqa: E402
+
+from policytrace.detect import Detector  # noqa: E402
+from policytrace.detect.calibrate import expected_calibration_error  # noqa: E402
+from policytrace.detect.synth import make_null, make_series  # noqa: E402
+
+HOLDOUT_SEED, NULL_SEED = 50_000, 2_000_000
+
+
+def point_f1(predicted: list[int], truth: list[int], tolerance: int = 1) -> tuple[int, int, int]:
+    """True positives, predictions, truths: each truth matched at most once within ± tolerance."""
+    left = sorted(truth)
+    tp = 0
+    for p in sorted(predicted):
+        near = [t for t in left if abs(t - p) <= tolerance]
+        if near:
+            left.remove(min(near, key=lambda t: abs(t - p)))
+            tp += 1
+    return tp, len(predicted), len(truth)
+
+
+def truth_points(sample) -> list[int]:
+    points = []
+    for t in sample.truth:
+        points.append(t.index)
+        if t.kind == "event" and t.end is not None:
+            points.append(t.end)
+    return points
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", type=int, default=300)
+    parser.add_argument("--null", type=int, default=300)
+    args = parser.parse_args()
+
+    counts = {m: np.zeros(3) for m in ("policytrace", "pelt_l2_3logn", "beast")}
+    kinds_right = kinds_total = 0
+    confidence, real = [], []
+    seconds = {m: 0.0 for m in counts}
+    for i in range(args.series):
+        sample = make_series(HOLDOUT_SEED + i)
+        started = time.perf_counter()
+        det = Detector().fit(sample.series)
+        seconds["policytrace"] += time.perf_counter() - started
+        matches = match_nodes(det, sample)
+        points = []
+        for node, truth, at_start in matches:
+            points.append(node.index)
+            if node.duration is not None and node.kind.value == "event":
+                points.append(node.index + node.duration)
+            confidence.append(node.confidence)
+            real.append(truth is not None)
+            if truth is not None and at_start:
+                kinds_total += 1
+                kinds_right += node.kind.value == truth.kind
+        counts["policytrace"] += point_f1(points, truth_points(sample))
+        for name, run in (("pelt_l2_3logn", pelt_baseline), ("beast", beast_baseline)):
+            started = time.perf_counter()
+            cps = run(sample.series.array)
+            seconds[name] += time.perf_counter() - started
+            if cps is None:
+                counts[name][:] = np.nan
+            else:
+                counts[name] += point_f1(cps, truth_points(sample))
+
+    fired = {m: 0 for m in counts}
+    for i in range(args.null):
+        series = make_null(NULL_SEED + i)
+        fired["policytrace"] += bool(Detector().fit(series).nodes_)
+        fired["pelt_l2_3logn"] += bool(pelt_baseline(series.array))
+        cps = beast_baseline(series.array)
+        fired["beast"] = np.nan if cps is None else fired["beast"] + bool(cps)
+
+    print(f"synthetic holdout: {args.series} monthly series of 14 years with 0-3 changes "
+          f"(seeds {HOLDOUT_SEED}+); {args.null} no-change series (seeds {NULL_SEED}+)")
+    print(f"{'method':16s} {'F1±1':>6s} {'prec':>6s} {'recall':>6s} {'false-det':>9s} {'seconds':>8s}")
+    f1s = {}
+    for m, (tp, npred, ntrue) in counts.items():
+        if np.isnan(tp):
+            print(f"{m:16s} not run (package not installed)")
+            continue
+        precision, recall = tp / max(npred, 1), tp / max(ntrue, 1)
+        f1s[m] = 2 * precision * recall / max(precision + recall, 1e-12)
+        print(f"{m:16s} {f1s[m]:6.3f} {precision:6.3f} {recall:6.3f} {fired[m] / args.null:9.3f} {seconds[m]:8.2f}")
+    ece = expected_calibration_error(np.array(confidence), np.array(real, float))
+    kind_acc = kinds_right / max(kinds_total, 1)
+    print(f"policytrace kind accuracy {kind_acc:.3f} ({kinds_right}/{kinds_total} matched nodes); "
+          f"ECE {ece:.3f} over {len(confidence)} nodes (10 bins)")
+    print(f"ratio F1 to PELT baseline {f1s['policytrace'] / f1s['pelt_l2_3logn']:.3f}x; goals F1 >= 0.90 "
+          f"{'met' if f1s['policytrace'] >= 0.9 else 'NOT met'}, kind >= 0.85 {'met' if kind_acc >= 0.85 else 'NOT met'}, "
+          f"ECE <= 0.05 {'met' if ece <= 0.05 else 'NOT met'}, false-det <= 0.05 "
+          f"{'met' if fired['policytrace'] / args.null <= 0.05 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""TCPD benchmark: F1 (margin 5) and Cover on every univariate TCPD series, default settings.
+
+    python bench/detect_tcpd.py [--tcpd ../shared/data/tcpd]
+
+One default Detector for all series, no tuning, labels read only by the scorer. Beside ours, in the
+same run: ruptures PELT (l2, penalty 3·ln n, z-scored), BEAST (Rbeast, if installed), the do-nothing
+`zero`, and the published best default method (binseg, TCPDBench v3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _detect_common import beast_baseline, covering, f_measure, node_change_points, pelt_baseline  # noqa: E402
+
+from policytrace.detect import Detector  # noqa: E402
+from policytrace.series import Frequency, Series  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("POLICYTRACE_SHARED", ROOT.parent / "shared"))
+SKIP = {"uk_coal_employ", "run_log"}   # uk_coal_employ: skipped by TCPDBench; run_log: multivariate
+PUBLISHED_BINSEG = (0.698, 0.672)     # F1, Cover — TCPDBench v3 default univariate (published_results.md)
+
+
+def load(folder: Path):
+    annotations = json.loads((folder / "annotations.json").read_text())
+    for path in sorted((folder / "datasets").glob("*/*.json")):
+        name = path.stem
+        if name in SKIP or name.startswith("quality_control"):
+            continue
+        data = json.loads(path.read_text())
+        if data["n_dim"] != 1:
+            continue
+        values = np.array([np.nan if v is None else float(v) for v in data["series"][0]["raw"]])
+        yield name, values, annotations[name]
+
+
+def ours(values: np.ndarray) -> list[int]:
+    series = Series(pd.Series(values), Frequency.UNDATED, source="tcpd")
+    return node_change_points(Detector().fit(series).nodes_)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tcpd", type=Path, default=SHARED / "data" / "tcpd")
+    args = parser.parse_args()
+    methods = {"policytrace": ours, "pelt_l2_3logn": pelt_baseline, "beast": beast_baseline,
+               "zero": lambda v: []}
+    scores = {m: {"f1": [], "cover": [], "seconds": 0.0} for m in methods}
+    names = []
+    for name, values, annotations in load(args.tcpd):
+        names.append(name)
+        row = [f"{name:20s} n={len(values):4d}"]
+        for method, run in methods.items():
+            started = time.perf_counter()
+            cps = run(values)
+            scores[method]["seconds"] += time.perf_counter() - started
+            if cps is None:
+                scores[method]["f1"].append(np.nan)
+                scores[method]["cover"].append(np.nan)
+                continue
+            f1, cover = f_measure(annotations, cps), covering(annotations, cps, len(values))
+            scores[method]["f1"].append(f1)
+            scores[method]["cover"].append(cover)
+            row.append(f"{method[:6]} {f1:.2f}/{cover:.2f}")
+        print("  ".join(row))
+    print(f"\nTCPD univariate series here: {len(names)} (QC, run_log and uk_coal_employ left out)")
+    print(f"{'method':16s} {'F1':>6s} {'Cover':>6s} {'seconds':>8s}")
+    base = scores["pelt_l2_3logn"]
+    for method, s in scores.items():
+        if np.isnan(s["f1"]).all():
+            print(f"{method:16s} not run (package not installed)")
+            continue
+        print(f"{method:16s} {np.nanmean(s['f1']):6.3f} {np.nanmean(s['cover']):6.3f} {s['seconds']:8.2f}")
+    print(f"{'binseg (publ.)':16s} {PUBLISHED_BINSEG[0]:6.3f} {PUBLISHED_BINSEG[1]:6.3f}   "
+          "(published best default, on all 32 series, not only these)")
+    ours_f1, ours_cover = np.mean(scores["policytrace"]["f1"]), np.mean(scores["policytrace"]["cover"])
+    print(f"ratio to PELT baseline: F1 {ours_f1 / np.mean(base['f1']):.3f}×, Cover "
+          f"{ours_cover / np.mean(base['cover']):.3f}×;  goal F1 >= 0.78: {'met' if ours_f1 >= 0.78 else 'NOT met'}, "
+          f"Cover >= 0.74: {'met' if ours_cover >= 0.74 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

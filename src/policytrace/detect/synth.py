@@ -1,0 +1,157 @@
+"""Emission-like synthetic series with known changes, for tests, calibration and benchmarks.
+
+A series is a level with a gentle trend, a seasonal pattern (two harmonics), the Spring Festival
+dip and recovery at its real dates (chinese_calendar), AR(1) noise, and 0–3 changes drawn from the
+four node kinds: a level shift or a temporary shock (`event`), a turn of the slope (`trend`), a
+change of the seasonal amplitude (`seasonal`) and one bad point (`outlier`). Sizes are drawn in
+units of the noise, so that every change is meant to be visible; `daily=True` spreads the monthly
+values over days the way Carbon Monitor's China data are made (so month starts step).
+
+Example: `make_series(7).truth` lists the changes of seed 7; `make_null(7)` is a series with none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..series import Frequency, Series
+from ..series.calendar import spring_festival_regressors
+
+KINDS = ("event", "shock", "trend", "seasonal", "outlier")
+
+
+@dataclass(frozen=True)
+class Truth:
+    """A true change: `index` its first period (input positions), `end` the first period after a shock."""
+
+    index: int
+    kind: str          # "event", "trend", "seasonal", "outlier" (a shock is an event with an end)
+    end: int | None = None
+    size: float = 0.0  # in units of the noise
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    series: Series
+    truth: list[Truth]
+    params: dict = field(default_factory=dict)
+
+
+def make_series(seed: int, *, years: int = 14, n_changes: int | None = None, kinds: tuple[str, ...] = KINDS,
+                daily: bool = False, start: str = "2008-01-01", noise: float | None = None) -> Synthetic:
+    """One synthetic monthly series (or daily spread from monthly totals) and its true changes."""
+    rng = np.random.default_rng(seed)
+    n = 12 * years
+    months = pd.date_range(start, periods=n, freq="MS")
+    level = rng.uniform(50, 500)
+    # Built in logs, so season, festival, noise and changes are shares of the level, as in
+    # emissions (February's trough is a share of the year, not a fixed tonnage).
+    sigma = noise if noise is not None else rng.uniform(0.01, 0.04)
+    rho = rng.uniform(0.0, 0.4)
+    t = np.arange(n)
+    trend = np.log(level) + rng.uniform(-0.02, 0.04) * t / 12
+    amplitude = rng.uniform(0.05, 0.15)
+    shape = (np.cos(2 * np.pi * (t + rng.uniform(0, 12)) / 12)
+             + rng.uniform(0, 0.5) * np.cos(4 * np.pi * (t + rng.uniform(0, 12)) / 12))
+    shape /= shape.std()
+    season = amplitude * shape
+    regressors = spring_festival_regressors(months, months + pd.offsets.MonthEnd(0))
+    festival = np.zeros(n) if regressors is None else -(
+        rng.uniform(0.05, 0.15) * regressors[:, 0] + rng.uniform(0.02, 0.06) * regressors[:, 1])
+    innovations = rng.normal(0, sigma * np.sqrt(1 - rho**2), n)
+    noise_path = np.empty(n)
+    noise_path[0] = rng.normal(0, sigma)
+    for i in range(1, n):
+        noise_path[i] = rho * noise_path[i - 1] + innovations[i]
+
+    count = int(rng.integers(0, 4)) if n_changes is None else n_changes
+    truths: list[Truth] = []
+    taken: list[int] = []
+    signal = trend + season + festival
+    for _ in range(count):
+        kind = str(rng.choice(kinds))
+        if kind == "seasonal" and n < 72:
+            kind = "event"   # a seasonal change needs two years on each side
+        for _attempt in range(50):
+            margin = 30 if kind == "seasonal" else 8
+            at = int(rng.integers(margin, n - margin))
+            if all(abs(at - other) >= 12 for other in taken):
+                break
+        else:
+            continue
+        taken.append(at)
+        size = rng.uniform(5, 12)
+        sign = rng.choice([-1.0, 1.0])
+        match kind:
+            case "event":
+                signal[at:] += sign * size * sigma
+                truths.append(Truth(at, "event", size=size))
+            case "shock":
+                length = int(rng.integers(2, 9))
+                stop = min(at + length, n - 1)
+                signal[at:stop] -= size * sigma
+                truths.append(Truth(at, "event", end=stop, size=size))
+            case "trend":
+                # the new path drifts `size` noise units from the old within a year
+                per_month = size * sigma / 12
+                if sign < 0 and per_month * (n - at) > 0.7:
+                    sign = 1.0   # a turn down that steep would take emissions near zero: turn up
+                signal[at:] += sign * per_month * (np.arange(n - at) + 1)
+                truths.append(Truth(at, "trend", size=size))
+            case "seasonal":
+                # the pattern's swing (its std) grows or shrinks by 3-6 noise units
+                step = rng.uniform(3, 6) * sigma
+                if sign < 0 and amplitude > 4 * sigma:
+                    step = -min(step, 0.8 * amplitude)
+                factor = 1 + step / amplitude
+                signal[at:] += (factor - 1) * season[at:]
+                truths.append(Truth(at, "seasonal", size=float(abs(factor - 1) * amplitude / sigma)))
+            case "outlier":
+                signal[at] += sign * size * sigma
+                truths.append(Truth(at, "outlier", end=at + 1, size=size))
+    values = np.exp(signal + noise_path)
+    truths.sort(key=lambda tr: tr.index)
+    params = {"level": level, "sigma": sigma, "rho": rho, "amplitude": amplitude}
+    if not daily:
+        series = Series(pd.Series(values, index=months), Frequency.MONTHLY, source=f"synthetic:{seed}")
+        return Synthetic(series, truths, params)
+    return _spread_daily(values, months, truths, params, rng, seed)
+
+
+def _spread_daily(monthly: np.ndarray, months: pd.DatetimeIndex, truths: list[Truth], params: dict,
+                  rng: np.random.Generator, seed: int) -> Synthetic:
+    days = pd.date_range(months[0], months[-1] + pd.offsets.MonthEnd(0), freq="D")
+    proxy = 1 + 0.01 * np.sin(2 * np.pi * days.dayofweek / 7) + rng.normal(0, 0.005, len(days))
+    month_of_day = days.to_period("M")
+    keys = np.searchsorted(months.to_period("M").asi8, month_of_day.asi8)
+    frame = pd.DataFrame({"proxy": proxy, "m": keys})
+    scale = frame.groupby("m").proxy.transform("mean").to_numpy()
+    values = monthly[keys] * proxy / scale   # monthly mean kept, days follow the proxy
+    first_day = np.searchsorted(keys, np.arange(len(months)))
+    daily_truth = [Truth(int(first_day[t.index]), t.kind,
+                         None if t.end is None else int(first_day[t.end]) if t.end < len(months) else len(days),
+                         t.size) for t in truths]
+    series = Series(pd.Series(values, index=days), Frequency.DAILY, source=f"synthetic-daily:{seed}")
+    return Synthetic(series, daily_truth, params | {"daily": True})
+
+
+def make_null(seed: int, *, n: int | None = None, seasonal: bool | None = None) -> Series:
+    """A series with no change at all: white or AR(1) noise around a level or a line (undated or monthly)."""
+    rng = np.random.default_rng(seed)
+    if seasonal is None:
+        seasonal = bool(rng.random() < 0.5)
+    if seasonal:
+        return make_series(seed, years=int(rng.integers(4, 21)), n_changes=0).series
+    n = n or int(rng.integers(30, 700))
+    rho = rng.uniform(0, 0.4)
+    e = rng.normal(0, 1, n)
+    x = np.empty(n)
+    x[0] = e[0]
+    for i in range(1, n):
+        x[i] = rho * x[i - 1] + np.sqrt(1 - rho**2) * e[i]
+    slope = rng.choice([0.0, rng.normal(0, 3 / n)])
+    values = 10 + slope * np.arange(n) + x
+    return Series(pd.Series(values, index=pd.RangeIndex(n)), Frequency.UNDATED, source=f"null:{seed}")

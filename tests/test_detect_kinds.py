@@ -1,0 +1,131 @@
+"""Each node kind, found on short synthetic series with a known change."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from policytrace.detect import Detector, NodeKind, detect
+from policytrace.series import Frequency, Series
+
+
+def monthly(values, start="2008-01-01") -> Series:
+    index = pd.date_range(start, periods=len(values), freq="MS")
+    return Series(pd.Series(np.asarray(values, float), index=index), Frequency.MONTHLY)
+
+
+def undated(values) -> Series:
+    return Series(pd.Series(np.asarray(values, float)), Frequency.UNDATED)
+
+
+def noise(n, seed=0, scale=1.0):
+    return np.random.default_rng(seed).normal(0, scale, n)
+
+
+def only(nodes, kind):
+    return [n for n in nodes if n.kind is kind]
+
+
+def test_level_shift_is_an_event_with_size_and_interval():
+    values = 100 + noise(120, 1, 2.0)
+    values[60:] += 20
+    nodes = detect(undated(values))
+    events = only(nodes, NodeKind.EVENT)
+    assert len(events) == 1, nodes
+    node = events[0]
+    assert abs(node.index - 60) <= 1 and node.direction == "up"
+    assert 15 < node.change_pct < 25
+    assert node.level_before < node.level_after
+    lo, hi = node.interval_index
+    assert lo <= node.index <= hi and hi - lo <= 6
+    assert node.duration is None and 0.5 < node.confidence <= 1
+
+
+def test_temporary_shock_is_one_event_with_duration_and_end():
+    values = 100 + noise(120, 2, 2.0)
+    values[50:56] -= 30
+    nodes = only(detect(undated(values)), NodeKind.EVENT)
+    assert len(nodes) == 1, nodes
+    node = nodes[0]
+    assert abs(node.index - 50) <= 1 and node.direction == "down"
+    assert node.duration is not None and abs(node.duration - 6) <= 2
+    assert node.end_date is not None
+
+
+def test_turn_of_the_slope_is_a_trend_node():
+    t = np.arange(150, dtype=float)
+    values = 100 + 0.2 * t + noise(150, 3, 1.0)
+    values[90:] += 1.5 * (t[90:] - 89)  # the line bends upward, without a jump
+    nodes = detect(undated(values))
+    trends = only(nodes, NodeKind.TREND)
+    assert trends and abs(trends[0].index - 90) <= 4, nodes
+    assert trends[0].direction == "up"
+    assert not only(nodes, NodeKind.EVENT)
+
+
+def test_one_bad_point_is_an_outlier():
+    values = 50 + noise(100, 4, 1.0)
+    values[37] += 15
+    nodes = detect(undated(values))
+    assert [n.index for n in only(nodes, NodeKind.OUTLIER)] == [37], nodes
+    assert only(nodes, NodeKind.OUTLIER)[0].direction == "up"
+    assert not only(nodes, NodeKind.EVENT)
+
+
+def test_change_of_the_seasonal_pattern_is_a_seasonal_node():
+    n = 168
+    season = 10 * np.cos(2 * np.pi * np.arange(n) / 12)
+    values = 200 + season + noise(n, 5, 1.0)
+    values[84:] += 1.5 * season[84:]      # the swing grows 2.5-fold
+    nodes = detect(monthly(values))
+    seasonal = only(nodes, NodeKind.SEASONAL)
+    assert seasonal and abs(seasonal[0].index - 84) <= 6, nodes
+    assert seasonal[0].direction == "up" and seasonal[0].change_pct > 50
+    assert not only(nodes, NodeKind.EVENT)
+
+
+def test_seasonal_series_without_change_has_no_event_on_month_or_festival():
+    n = 120
+    season = 15 * np.cos(2 * np.pi * (np.arange(n) - 6) / 12)
+    nodes = detect(monthly(300 + season + noise(n, 6, 2.0)))
+    assert not [n for n in nodes if n.kind in (NodeKind.EVENT, NodeKind.TREND)], nodes
+
+
+def test_constant_series_has_no_node():
+    assert detect(undated(np.full(40, 7.0))) == []
+    assert detect(monthly(np.full(40, 7.0))) == []
+
+
+def test_negative_values_are_analysed_and_sized_against_the_magnitude():
+    values = -50 + noise(80, 7, 1.0)
+    values[40:] -= 10          # net removals deepen: the level goes down
+    node = only(detect(undated(values)), NodeKind.EVENT)[0]
+    assert abs(node.index - 40) <= 1 and node.direction == "down"
+    assert node.change_pct < -10
+
+
+def test_max_nodes_keeps_the_most_confident():
+    values = 100 + noise(200, 8, 1.0)
+    values[50:] += 10
+    values[120:] += 3
+    nodes = Detector(max_nodes=1).fit(undated(values)).nodes_
+    assert len(nodes) == 1 and abs(nodes[0].index - 50) <= 1
+
+
+def test_penalty_parameter_controls_how_many_nodes():
+    values = 100 + noise(150, 9, 1.0)
+    values[75:] += 2.5
+    few = Detector(penalty=50).fit(undated(values)).nodes_
+    many = Detector(penalty=0.5).fit(undated(values)).nodes_
+    assert len(few) <= len(many)
+    assert "penalty=50" in repr(Detector(penalty=50))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_confidence_is_a_probability(seed):
+    values = 10 + noise(90, seed)
+    values[45:] += 4
+    for node in detect(undated(values)):
+        assert 0 <= node.confidence <= 1
+        assert node.to_dict()["label_zh"] in {"事件类", "季节性调整", "趋势转折", "异常值"}

@@ -1,0 +1,56 @@
+"""Working resolution and the Spring Festival calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from policytrace.detect.synth import make_series
+from policytrace.series import Frequency, Series
+from policytrace.series.calendar import (is_month_disaggregated, spring_festival_regressors,
+                                         spring_festival_start, working_resolution)
+
+
+def test_month_spread_daily_series_is_recognised():
+    spread = make_series(1, years=3, daily=True).series
+    assert is_month_disaggregated(spread)
+    work = working_resolution(spread)
+    assert work.resolution == "monthly" and len(work) == 36 and work.period == 12
+    assert (spread.values.index[work.starts].day == 1).all()
+    # each working value is the mean of its month
+    month = spread.values.iloc[work.starts[5]:work.stops[5]]
+    assert work.values[5] == pytest.approx(month.mean())
+
+
+def test_genuine_daily_series_is_read_as_weeks():
+    days = pd.date_range("2020-01-01", periods=400, freq="D")
+    values = pd.Series(100 + np.random.default_rng(0).normal(0, 1, 400), index=days)
+    series = Series(values, Frequency.DAILY)
+    assert not is_month_disaggregated(series)
+    work = working_resolution(series)
+    assert work.resolution == "weekly" and len(work) == 58 and work.starts[1] == 7
+
+
+def test_spring_festival_dates_come_from_the_official_calendar():
+    import chinese_calendar
+
+    for year in (2019, 2020, 2021, 2022):
+        start = spring_festival_start(year)
+        assert dt.date(year, 1, 15) <= start <= dt.date(year, 2, 28)
+        assert chinese_calendar.get_holiday_detail(start) == (True, "Spring Festival")
+        # the day before is no festival holiday (it may be a working day moved for the festival)
+        assert chinese_calendar.get_holiday_detail(start - dt.timedelta(days=1)) != (True, "Spring Festival")
+    assert spring_festival_start(1990) is None   # outside the package's calendar: no guess
+
+
+def test_festival_regressors_follow_the_moving_date():
+    months = pd.date_range("2019-01-01", "2022-12-01", freq="MS")
+    x = spring_festival_regressors(months, months + pd.offsets.MonthEnd(0))
+    holiday = x[:, 0].reshape(4, 12)
+    assert (holiday[:, 3:] == 0).all()           # nothing after March
+    for k, year in enumerate(range(2019, 2023)):
+        start = spring_festival_start(year)
+        assert holiday[k, start.month - 1] > 0   # the holiday lies in the month the calendar says
