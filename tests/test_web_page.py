@@ -127,10 +127,10 @@ def test_bad_upload_shows_one_line_error(page, server, tmp_path):
 
 
 def _hostile_records(path: Path, node: dict) -> Path:
-    """One record with hostile text, dated just before a demo node, in the node's region and direction."""
+    """One record with hostile text, dated just before a node, in the node's region and direction."""
     from datetime import date, timedelta
 
-    day = date.fromisoformat(node["date"][:10]) - timedelta(days=5)
+    day = date.fromisoformat((node["date"][:10] + "-01-01")[:10]) - timedelta(days=5)  # '2015-11' → 2015-10-27
     columns = ["date", "date_kind", "end_date", "kind", "title_zh", "title_en", "issuer", "doc_number", "region",
                "sectors", "direction", "summary_zh", "url", "source_type", "found_with"]
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -146,21 +146,32 @@ def _hostile_records(path: Path, node: dict) -> Path:
 
 
 def test_hostile_kb_text_stays_text_in_the_page(page, server, tmp_path):
-    demo = httpx.post(f"{server.base}/api/reports", data={"demo": "xinjiang-industry"}, timeout=60).json()
-    records = _hostile_records(tmp_path / "hostile.csv", demo["nodes"][0]["node"])
+    # A clean step series (the contract's detection case) and a KB holding only one hostile record.
+    series = monthly_step_csv(tmp_path / "step.csv")
+    form = {"region": "新疆", "sector": "工业"}
+
+    def report(**extra):
+        with series.open("rb") as fh:
+            return httpx.post(f"{server.base}/api/reports", data={**form, **extra},
+                              files={"file": ("step.csv", fh)}, timeout=60).json()
+
+    step = min(report()["nodes"], key=lambda n: abs(n["node"]["index"] - 70))["node"]
+    records = _hostile_records(tmp_path / "hostile.csv", step)
     r = httpx.post(f"{server.base}/api/kbs/hostile/import", params={"empty": "true"},
                    files={"file": ("hostile.csv", records.read_bytes())},
                    headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
     assert r.status_code == 200 and r.json()["inserted"] == 1, r.text
-    report = httpx.post(f"{server.base}/api/reports", data={"demo": "xinjiang-industry", "kb": "hostile"}, timeout=60)
-    hit = [k for k, n in enumerate(report.json()["nodes"])
+    hit = [k for k, n in enumerate(report(kb="hostile")["nodes"])
            if any("__pwned=1" in f"{i['record'].get('title_zh')} {i['record'].get('title')}" for i in n["items"])]
     assert hit, "the hostile record explains no node"
 
     page.goto(server.base)
     page.wait_for_selector("#kb option[value='hostile']", state="attached")
     page.select_option("#kb", "hostile")
-    page.click("#demo")
+    page.set_input_files("#file", str(series))
+    page.fill("#region", form["region"])
+    page.fill("#sector", form["sector"])
+    page.click("#run")
     page.wait_for_selector(".node-chip")
     page.locator(".node-chip").nth(hit[0]).click()
     page.wait_for_selector("#explain-node")
