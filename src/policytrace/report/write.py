@@ -28,6 +28,7 @@ def write_rendered(rendered: dict[str, str | bytes], out: str | Path) -> list[Pa
             staged.append((tmp, out / name))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -35,3 +36,9 @@ def write_rendered(rendered: dict[str, str | bytes], out: str | Path) -> list[Pa
     for tmp, target in staged:
         os.replace(tmp, target)
     return [target for _, target in staged]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
