@@ -43,7 +43,12 @@ class Loads(HTMLParser):
 
 
 def test_demo_writes_all_five(demo_dir):
+    import os
+
     assert sorted(p.name for p in demo_dir.iterdir()) == sorted(FORMATS.values())
+    mask = os.umask(0)
+    os.umask(mask)
+    assert {p.stat().st_mode & 0o777 for p in demo_dir.iterdir()} == {0o666 & ~mask}  # ordinary files, not 0600
 
 
 def test_zh_and_en_markdown_match_the_json(demo_dir):
