@@ -177,6 +177,16 @@ def test_rows_without_a_date_are_reported_and_the_rest_imported(tmp_path):
     assert "row 3" in message and "'date'" in message and "no date" in message
 
 
+def test_impossible_dates_are_reported_per_row_not_a_crash(tmp_path):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"title": ["A", "B", "C"], "date": ["2020-13-45", "2020-02-30", "2020-02-29"]}).to_csv(path, index=False)
+    batch = read_records(path)
+    assert [r.title for r in batch.records] == ["C"]
+    messages = [str(e) for e in batch.skipped]
+    assert len(messages) == 2 and "row 2" in messages[0] and "2020-13-45" in messages[0]
+    assert "row 3" in messages[1] and "'date'" in messages[1]
+
+
 def test_json_lines_round_trip(tmp_path):
     records = [_record("a", "First"), _record("b", "第二")]
     path = tmp_path / "r.jsonl"

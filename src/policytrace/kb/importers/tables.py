@@ -17,7 +17,7 @@ import pandas as pd
 
 from ... import regions, sectors
 from ...errors import InputError
-from ..record import KINDS, Record, Source, stable_id
+from ..record import KINDS, Record, Source, parse_partial, stable_id
 from . import Batch
 
 _LINE_OFFSET = 2  # header is line 1
@@ -244,6 +244,15 @@ def _date(row: dict, *names: str) -> str:
 def normalise_date(value: str, *, column: str | None = None) -> str:
     """'2021', '2021.0', '2021-09', '2021-09-16', '2021年9月16日', '09/16/2021' → ISO at their precision."""
     text = value.strip()
+    iso = _iso_date(text)
+    try:
+        parse_partial(iso)  # a well-formed but impossible date such as 2020-13-45 fails here
+    except ValueError:
+        raise InputError(f"cannot read {value!r} as a date", column=column) from None
+    return iso
+
+
+def _iso_date(text: str) -> str:
     if re.fullmatch(r"\d{4}(\.0)?", text):
         return text[:4]
     if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text[:10]):
@@ -255,7 +264,7 @@ def normalise_date(value: str, *, column: str | None = None) -> str:
     try:
         return pd.Timestamp(text).date().isoformat()
     except (ValueError, OverflowError):
-        raise InputError(f"cannot read {value!r} as a date", column=column) from None
+        return text
 
 
 # -- the layouts ----------------------------------------------------------------------------------
