@@ -6,7 +6,8 @@
    at which the detector reports no event/trend node; ship the 96% quantile, so that ~4% of no-change
    series yield one. Native series and daily series spread from monthly totals (searched as months,
    with one-month regimes allowed) get separate multipliers. The seasonal test gets its multiplier the same way (98.5% quantile) and
-   the outlier test is Bonferroni at 1%, leaving the total at about 5%.
+   the outlier test's Bonferroni limit (1%) is widened until it holds on the nulls (99% quantile),
+   leaving the total at about 5%.
 2. Confidence: on synthetic series with 0-3 changes (seeds 0..N-1; the benchmark holds out 50_000+),
    a node is real when a true change starts (or a shock ends) within ±1 working period; per kind, a
    logistic map from the node's strength to that chance is fitted and stored.
@@ -37,9 +38,10 @@ def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
     Bisection on the full detector, because the noise model (autocorrelation) it measures depends
     on its own first fit. Also returns the seasonal test's statistic at that β.
     """
-    def fires(beta: float) -> tuple[bool, float]:
+    def fires(beta: float) -> tuple[bool, tuple[float, float]]:
         det = Detector(penalty=beta, calibration=cal).fit(series)
-        return any(n.kind.value in ("event", "trend") for n in det.nodes_), det.seasonal_statistic_
+        busy = any(n.kind.value in ("event", "trend") for n in det.nodes_)
+        return busy, (det.seasonal_statistic_, det.outlier_statistic_)
 
     lo, hi = 0.25, 40.0
     busy, stat = fires(hi)
@@ -55,22 +57,24 @@ def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
     return hi, stat
 
 
-def null_statistics(count: int, daily: bool) -> tuple[np.ndarray, np.ndarray]:
-    """β* and seasonal statistics of `count` no-change series: native ones, or daily spread from months."""
-    betas, seasonal = [], []
+def null_statistics(count: int, daily: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """β*, seasonal and outlier statistics of `count` no-change series (native, or daily from months)."""
+    betas, seasonal, outlier = [], [], []
     probe = Calibration.load()
     probe.seasonal_penalty = 1e6   # measure the seasonal statistic without acting on it
+    probe.outlier_inflation = 1e6  # likewise the outlier statistic
     for i in range(count):
         seed = NULL_SEED + i
         if daily:
             series = make_series(seed, years=int(3 + i % 4), n_changes=0, daily=True).series
         else:
             series = make_null(seed)
-        beta, stat = smallest_silent_beta(series, probe)
+        beta, (season_stat, outlier_stat) = smallest_silent_beta(series, probe)
         betas.append(beta)
-        if stat:
-            seasonal.append(stat)
-    return np.array(betas), np.array(seasonal)
+        outlier.append(outlier_stat)
+        if season_stat:
+            seasonal.append(season_stat)
+    return np.array(betas), np.array(seasonal), np.array(outlier)
 
 
 def training_nodes(count: int, cal: Calibration) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -92,15 +96,18 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     cal = Calibration.load()
-    betas, seasonal = null_statistics(args.null, daily=False)
-    daily_betas, daily_seasonal = null_statistics(args.null // 3, daily=True)
+    betas, seasonal, outlier = null_statistics(args.null, daily=False)
+    daily_betas, daily_seasonal, daily_outlier = null_statistics(args.null // 3, daily=True)
+    outlier = np.concatenate([outlier, daily_outlier])
+    cal.outlier_inflation = round(max(1.0, float(np.quantile(outlier, 0.99))), 3)
     cal.change_penalty = round(float(np.quantile(betas, 0.96)), 3)
     cal.change_penalty_aggregated = round(float(np.quantile(daily_betas, 0.96)), 3)
     seasonal = np.concatenate([seasonal, daily_seasonal])
     cal.seasonal_penalty = round(float(np.quantile(seasonal, 0.985)), 3) if seasonal.size else cal.seasonal_penalty
     print(f"null series: {args.null} native + {args.null // 3} daily-from-monthly; change penalty β = "
           f"{cal.change_penalty} × ln n (native), {cal.change_penalty_aggregated} × ln n (aggregated); "
-          f"seasonal multiplier = {cal.seasonal_penalty} ({seasonal.size} seasonal nulls)")
+          f"seasonal multiplier = {cal.seasonal_penalty} ({seasonal.size} seasonal nulls); "
+          f"outlier limit × {cal.outlier_inflation}")
     kinds, strength, real = training_nodes(args.series, cal)
     cal.confidence = {"all": fit_logistic(strength, real)}
     for kind in sorted(set(kinds)):

@@ -26,6 +26,7 @@ class Calibration:
     slope_penalty: float = 1.0       # × ln n, extra for a segment with a slope
     seasonal_penalty: float = 3.0    # × period·ln n... see `seasonal_threshold`
     outlier_alpha: float = 0.01      # family-wise level of the outlier test
+    outlier_inflation: float = 1.0   # × its Bonferroni limit, so that the level holds on no-change series
     confidence: dict[str, list[float]] = field(default_factory=dict)  # kind -> [intercept, slope]
     meta: dict = field(default_factory=dict)
 

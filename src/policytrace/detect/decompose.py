@@ -129,11 +129,11 @@ def noise_model(x: np.ndarray, autocorrelated: bool = True) -> tuple[float, floa
     return d1 / np.sqrt(2 * (1 - rho)), rho
 
 
-def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = None
+def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = None, inflation: float = 1.0
                   ) -> tuple[np.ndarray, np.ndarray, float]:
     """Isolated points far from `smooth` (default a running median), family-wise level `alpha` (Bonferroni).
 
-    Returns the outlier positions, the smooth values there, and the residual scale.
+    Returns the outlier positions, the smooth values there, and the residual scale (× inflation).
     """
     n = len(signal)
     if smooth is None:
@@ -143,9 +143,21 @@ def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = 
     scale = max(robust_sigma(resid), diff_sigma(signal))
     if n < 8 or scale == 0:
         return np.array([], dtype=int), np.array([]), scale
-    limit = norm.isf(alpha / (2 * n)) * scale
+    # `inflation` (calibrated) makes up for the noise the seasonal fit absorbs from the residual
+    limit = inflation * norm.isf(alpha / (2 * n)) * scale
     big = np.abs(resid) > limit
     half = np.abs(resid) > limit / 2
     isolated = big & ~np.r_[False, half[:-1]] & ~np.r_[half[1:], False]
     where = np.flatnonzero(isolated)
-    return where, smooth[where], scale
+    return where, smooth[where], scale * inflation
+
+
+def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float) -> float:
+    """The largest isolated |residual| in units of the uninflated outlier limit (for calibration)."""
+    n = len(signal)
+    resid = signal - smooth
+    scale = max(robust_sigma(resid), diff_sigma(signal))
+    if n < 8 or scale == 0:
+        return 0.0
+    ratio = np.abs(resid) / (norm.isf(alpha / (2 * n)) * scale)
+    return float(ratio.max())
