@@ -7,9 +7,12 @@ the pattern itself (a `seasonal` node) can be estimated on each side of it.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from ..series.calendar import Working
 
@@ -80,7 +83,10 @@ def festival_effect(residual: np.ndarray, regressors: np.ndarray | None) -> np.n
 
     X = sm.add_constant(usable, has_constant="add")
     try:
-        fit = sm.RLM(residual, X, M=sm.robust.norms.HuberT()).fit()
+        with warnings.catch_warnings():
+            # a perfect fit (noise-free input) is fine here; statsmodels warns about its zero scale
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            fit = sm.RLM(residual, X, M=sm.robust.norms.HuberT()).fit()
     except (ValueError, np.linalg.LinAlgError):  # degenerate design: no festival effect
         return np.zeros_like(residual)
     return usable @ np.asarray(fit.params)[1:]
