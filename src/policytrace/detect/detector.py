@@ -259,7 +259,8 @@ class Detector:
     # -- helpers ------------------------------------------------------------------------------
     def _node(self, series: Series, work: Working, ch: Change, cal: Calibration) -> Node:
         index = int(work.starts[ch.at])
-        lo, hi = (int(work.starts[i]) for i in ch.interval)
+        # from the first day of the earliest period to the last day of the latest one the change may start in
+        lo, hi = int(work.starts[ch.interval[0]]), int(work.stops[ch.interval[1]]) - 1
         before, after = ch.before, ch.after
         if self.log_ and ch.kind != "seasonal":
             before, after = float(np.exp(before)), float(np.exp(after))
