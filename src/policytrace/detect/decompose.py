@@ -30,9 +30,9 @@ def phases(work: Working) -> np.ndarray | None:
         case "quarterly":
             return ((b.month - 1) // 3).to_numpy()
         case "weekly":
-            return np.minimum((b.dayofyear.to_numpy() - 1) // 7, work.period - 1)
+            return np.minimum((b.day_of_year.to_numpy() - 1) // 7, work.period - 1)
         case "daily":
-            return b.dayofweek.to_numpy()
+            return b.day_of_week.to_numpy()
     return np.arange(len(work)) % work.period
 
 

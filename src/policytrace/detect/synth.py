@@ -124,7 +124,7 @@ def make_series(seed: int, *, years: int = 14, n_changes: int | None = None, kin
 def _spread_daily(monthly: np.ndarray, months: pd.DatetimeIndex, truths: list[Truth], params: dict,
                   rng: np.random.Generator, seed: int) -> Synthetic:
     days = pd.date_range(months[0], months[-1] + pd.offsets.MonthEnd(0), freq="D")
-    proxy = 1 + 0.01 * np.sin(2 * np.pi * days.dayofweek / 7) + rng.normal(0, 0.005, len(days))
+    proxy = 1 + 0.01 * np.sin(2 * np.pi * days.day_of_week / 7) + rng.normal(0, 0.005, len(days))
     month_of_day = days.to_period("M")
     keys = np.searchsorted(months.to_period("M").asi8, month_of_day.asi8)
     frame = pd.DataFrame({"proxy": proxy, "m": keys})
