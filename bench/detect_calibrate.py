@@ -1,6 +1,6 @@
 """Fit the detector's penalties (false-detection-rate control) and its confidence maps; write calibration.json.
 
-    python bench/detect_calibrate.py [--null 400] [--series 600]
+    python bench/detect_calibrate.py [--null 400] [--series 600] [--confidence-only]
 
 1. Penalty: on series with no change (seeds 1_000_000+), find for each the smallest penalty multiplier β
    at which the detector reports no event/trend node; ship the 96% quantile, so that ~4% of no-change
@@ -10,7 +10,8 @@
    leaving the total at about 5%.
 2. Confidence: on synthetic series with 0-3 changes (seeds 0..N-1; the benchmark holds out 50_000+),
    a node is real when a true change starts (or a shock ends) within ±1 working period; per kind, a
-   logistic map from the node's strength to that chance is fitted and stored.
+   logistic map from the node's evidence (`calibrate.EVIDENCE`) to that chance is fitted and stored.
+   `--confidence-only` keeps the shipped penalties and refits only these maps (about 1.5 min).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _detect_common import match_nodes  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
-from policytrace.detect.calibrate import PATH, Calibration, fit_logistic  # noqa: E402
+from policytrace.detect.calibrate import EVIDENCE, PATH, Calibration, fit_logistic  # noqa: E402
 from policytrace.detect.synth import make_null, make_series  # noqa: E402
 
 NULL_SEED, TRAIN_SEED = 1_000_000, 0
@@ -39,7 +40,7 @@ def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
     on its own first fit. Also returns the seasonal test's statistic at that β.
     """
     def fires(beta: float) -> tuple[bool, tuple[float, float]]:
-        det = Detector(penalty=beta, calibration=cal).fit(series)
+        det = Detector(penalty=beta, calibration=cal, min_confidence=0.0).fit(series)
         busy = any(n.kind.value in ("event", "trend") for n in det.nodes_)
         return busy, (det.seasonal_statistic_, det.outlier_statistic_)
 
@@ -78,47 +79,61 @@ def null_statistics(count: int, daily: bool) -> tuple[np.ndarray, np.ndarray, np
 
 
 def training_nodes(count: int, cal: Calibration) -> tuple[list[str], np.ndarray, np.ndarray]:
-    kinds, strength, real = [], [], []
+    """Each node's kind, evidence row and whether a true change lies within ±1 working period."""
+    kinds, features, real = [], [], []
     for i in range(count):
         sample = make_series(TRAIN_SEED + i, daily=(i % 5 == 0), years=4 if i % 5 == 0 else 14)
-        det = Detector(calibration=cal).fit(sample.series)
+        det = Detector(calibration=cal, min_confidence=0.0).fit(sample.series)
         for node, truth, _ in match_nodes(det, sample):
             kinds.append(node.kind.value)
-            strength.append(node.details["strength"])
+            features.append([node.details["evidence"][name] for name in EVIDENCE])
             real.append(truth is not None)
-    return kinds, np.array(strength), np.array(real, dtype=float)
+    return kinds, np.array(features), np.array(real, dtype=float)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--null", type=int, default=400)
     parser.add_argument("--series", type=int, default=600)
+    parser.add_argument("--confidence-only", action="store_true", help="keep the penalties; refit the confidence maps")
     args = parser.parse_args()
     started = time.perf_counter()
     cal = Calibration.load()
-    betas, seasonal, outlier = null_statistics(args.null, daily=False)
-    daily_betas, daily_seasonal, daily_outlier = null_statistics(args.null // 3, daily=True)
+    if not args.confidence_only:
+        fit_penalties(cal, args.null)
+    fit_confidence(cal, args.series)
+    cal.meta = {"null_series": cal.meta.get("null_series") if args.confidence_only else args.null,
+                "null_seed": NULL_SEED, "train_series": args.series, "train_seed": TRAIN_SEED,
+                "evidence": list(EVIDENCE), "fitted_by": "bench/detect_calibrate.py"}
+    cal.save(PATH)
+    print(f"wrote {PATH} in {time.perf_counter() - started:.0f} s")
+
+
+def fit_penalties(cal: Calibration, null: int) -> None:
+    """Penalties by false-detection-rate control on `null` native and `null // 3` daily no-change series."""
+    betas, seasonal, outlier = null_statistics(null, daily=False)
+    daily_betas, daily_seasonal, daily_outlier = null_statistics(null // 3, daily=True)
     outlier = np.concatenate([outlier, daily_outlier])
     cal.outlier_inflation = round(max(1.0, float(np.quantile(outlier, 0.99))), 3)
     cal.change_penalty = round(float(np.quantile(betas, 0.96)), 3)
     cal.change_penalty_aggregated = round(float(np.quantile(daily_betas, 0.96)), 3)
     seasonal = np.concatenate([seasonal, daily_seasonal])
     cal.seasonal_penalty = round(float(np.quantile(seasonal, 0.985)), 3) if seasonal.size else cal.seasonal_penalty
-    print(f"null series: {args.null} native + {args.null // 3} daily-from-monthly; change penalty β = "
+    print(f"null series: {null} native + {null // 3} daily-from-monthly; change penalty β = "
           f"{cal.change_penalty} × ln n (native), {cal.change_penalty_aggregated} × ln n (aggregated); "
           f"seasonal multiplier = {cal.seasonal_penalty} ({seasonal.size} seasonal nulls); "
           f"outlier limit × {cal.outlier_inflation}")
-    kinds, strength, real = training_nodes(args.series, cal)
-    cal.confidence = {"all": fit_logistic(strength, real)}
+
+
+def fit_confidence(cal: Calibration, series: int) -> None:
+    kinds, features, real = training_nodes(series, cal)
+    cal.confidence = {"all": fit_logistic(features, real)}
     for kind in sorted(set(kinds)):
         sel = np.array([k == kind for k in kinds])
         if sel.sum() >= 30 and 0 < real[sel].mean() < 1:
-            cal.confidence[kind] = fit_logistic(strength[sel], real[sel])
-        print(f"  {kind:8s} nodes {int(sel.sum()):5d}  real {real[sel].mean():.2f}  map {cal.confidence.get(kind)}")
-    cal.meta = {"null_series": args.null, "null_seed": NULL_SEED, "train_series": args.series,
-                "train_seed": TRAIN_SEED, "fitted_by": "bench/detect_calibrate.py"}
-    cal.save(PATH)
-    print(f"wrote {PATH} in {time.perf_counter() - started:.0f} s")
+            cal.confidence[kind] = fit_logistic(features[sel], real[sel])
+        weights = [round(w, 3) for w in cal.confidence.get(kind, [])]
+        print(f"  {kind:8s} nodes {int(sel.sum()):5d}  real {real[sel].mean():.2f}  map {weights}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,17 @@ import numpy as np
 
 PATH = Path(__file__).with_name("calibration.json")
 
+# The evidence a confidence is computed from, in the order of a map's weights (after the intercept).
+EVIDENCE = ("strength", "log_interval", "log_shortest_side", "log_jump_z", "shock", "log_n")
+
+
+def evidence(strength: float, interval: tuple[int, int], shortest_side: int, jump_z: float, shock: bool,
+             n: int) -> dict[str, float]:
+    """A node's evidence, in working periods: what `Calibration.confidence_of` maps to a probability."""
+    return {"strength": float(strength), "log_interval": float(np.log1p(interval[1] - interval[0])),
+            "log_shortest_side": float(np.log1p(max(shortest_side, 0))), "log_jump_z": float(np.log1p(jump_z)),
+            "shock": float(shock), "log_n": float(np.log(max(n, 1)))}
+
 
 @dataclass
 class Calibration:
@@ -27,15 +38,17 @@ class Calibration:
     seasonal_penalty: float = 3.0    # × period·ln n... see `seasonal_threshold`
     outlier_alpha: float = 0.01      # family-wise level of the outlier test
     outlier_inflation: float = 1.0   # × its Bonferroni limit, so that the level holds on no-change series
-    confidence: dict[str, list[float]] = field(default_factory=dict)  # kind -> [intercept, slope]
+    # kind -> [intercept, weight per EVIDENCE name]; a two-number map is [intercept, strength weight]
+    confidence: dict[str, list[float]] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
 
     def seasonal_threshold(self, period: int, n: int) -> float:
         return self.seasonal_penalty * period * np.log(n) / 2
 
-    def confidence_of(self, kind: str, strength: float) -> float:
-        a, b = self.confidence.get(kind, self.confidence.get("all", [0.0, 1.5]))
-        return float(1 / (1 + np.exp(-(a + b * strength))))
+    def confidence_of(self, kind: str, evidence: dict[str, float]) -> float:
+        weights = self.confidence.get(kind, self.confidence.get("all", [0.0, 1.5]))
+        x = np.array([1.0, *(evidence[name] for name in EVIDENCE[: len(weights) - 1])])
+        return float(1 / (1 + np.exp(-float(x @ np.asarray(weights)))))
 
     def save(self, path: Path = PATH) -> None:
         path.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -56,23 +69,30 @@ def default_calibration() -> Calibration:
     return _CACHE[PATH]
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1e-3, iterations: int = 50) -> list[float]:
-    """Platt scaling by Newton's method: p = 1 / (1 + exp(-(a + b x)))."""
-    X = np.column_stack([np.ones_like(x), x])
-    w = np.zeros(2)
+def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 0.1, iterations: int = 100) -> list[float]:
+    """Logistic regression by Newton's method: p = 1 / (1 + exp(-(w0 + w·x))); x one column per feature.
+
+    A light ridge keeps the weights finite where a kind's nodes are almost all right (outliers).
+    """
+    x = np.asarray(x, float)
+    X = np.column_stack([np.ones(len(x)), x.reshape(len(x), -1)])
+    w = np.zeros(X.shape[1])
     for _ in range(iterations):
         p = 1 / (1 + np.exp(-X @ w))
         grad = X.T @ (p - y) + ridge * w
-        hess = X.T @ (X * (p * (1 - p))[:, None]) + ridge * np.eye(2)
+        hess = X.T @ (X * (p * (1 - p))[:, None]) + ridge * np.eye(len(w))
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-9:
             break
     if w[1] < 0:
-        # confidence must not fall as the evidence grows: fall back to the base rate
-        rate = float(np.clip(np.mean(y), 1e-3, 1 - 1e-3))
-        return [float(np.log(rate / (1 - rate))), 0.0]
-    return [float(w[0]), float(w[1])]
+        # confidence must not fall as the cost saved grows: refit without that term
+        if X.shape[1] == 2:
+            rate = float(np.clip(np.mean(y), 1e-3, 1 - 1e-3))
+            return [float(np.log(rate / (1 - rate))), 0.0]
+        rest = fit_logistic(X[:, 2:], y, ridge, iterations)
+        return [rest[0], 0.0, *rest[1:]]
+    return [float(v) for v in w]
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
