@@ -64,3 +64,13 @@ def test_evidence_is_reported_with_the_node():
     node = Detector().fit(series).nodes_[0]
     assert set(node.details["evidence"]) == set(EVIDENCE)
     assert node.details["evidence"]["log_n"] == round(float(np.log(120)), 3)
+
+
+def test_refine_turn_places_a_continuous_kink():
+    from policytrace.detect.kinds import refine_turn
+
+    t = np.arange(80, dtype=float)
+    for seed in range(5):
+        signal = 0.02 * t + 1.0 * np.maximum(t - 49, 0) + np.random.default_rng(seed).normal(0, 1, 80)
+        # started 5 periods off, as a search over separately fitted lines can leave it
+        assert abs(refine_turn(signal, 0, 45, 80, 2) - 50) <= 1

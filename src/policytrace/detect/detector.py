@@ -18,7 +18,7 @@ from .calibrate import Calibration, default_calibration, evidence
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases, robust_sigma,
                         seasonal_strength)
-from .kinds import JUMP_Z, Change, date_interval, jump_z, merge_shocks, seasonal_change
+from .kinds import JUMP_Z, Change, date_interval, jump_z, merge_shocks, refine_turn, seasonal_change
 from .node import Node, NodeKind
 from .search import pelt, split_gain
 
@@ -58,7 +58,8 @@ class Detector:
 
     def __init__(self, penalty: float | None = None, calendar: str | None = "china", min_size: int = 2,
                  max_nodes: int | None = None, iterations: int = 2, relevance: float = 0.005,
-                 calibration: Calibration | None = None, min_confidence: float = 0.4) -> None:
+                 calibration: Calibration | None = None, min_confidence: float = 0.4,
+                 refine_turns: bool = True) -> None:
         self.penalty = penalty
         self.calendar = calendar
         self.min_size = min_size
@@ -67,6 +68,7 @@ class Detector:
         self.relevance = relevance
         self.calibration = calibration
         self.min_confidence = min_confidence
+        self.refine_turns = refine_turns
 
     def __repr__(self) -> str:
         return (f"Detector(penalty={self.penalty}, calendar={self.calendar!r}, min_size={self.min_size}, "
@@ -206,6 +208,9 @@ class Detector:
             before, after, jz = jump_z(cost, a, b, c, lrv)
             both_level = not cost.is_line(a, b) and not cost.is_line(b, c)
             kind = "event" if both_level or jz >= JUMP_Z else "trend"
+            if kind == "trend" and self.refine_turns:
+                b = refine_turn(z, a, b, c, min_size)
+                before, after, _ = jump_z(cost, a, b, c, lrv)
             ch = Change(at=b, kind=kind, gain=split_gain(cost, bounds, k), penalty=penalty,
                         before=before * sigma + centre, after=after * sigma + centre,
                         interval=date_interval(cost, a, b, c, min_size, lrv),
