@@ -54,3 +54,13 @@ def test_explicit_shock_end_date():
     series = monthly(values)
     (effect,) = EffectEstimator().estimate([node(series, 20, "down", end_date=series.label(21))], series)
     assert effect["shock"]["lost"] == 40.0
+
+
+def test_a_shocks_level_change_is_measured_over_the_shock_not_past_its_end():
+    rng = np.random.default_rng(3)
+    values = 100 * (1 + rng.normal(0, 0.01, 48))
+    values[30:32] *= 0.7  # two months at 70 %, then back
+    series = monthly(values)
+    (effect,) = EffectEstimator().estimate([node(series, 30, "down", end_date=series.label(31))], series)
+    assert effect["periods"][1] == 2
+    assert -35 < effect["change_pct"] < -25

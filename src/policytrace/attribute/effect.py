@@ -49,11 +49,13 @@ class EffectEstimator:
         for rank, k in enumerate(order):
             prev_pos = positions[order[rank - 1]] if rank > 0 else 0
             next_pos = positions[order[rank + 1]] if rank + 1 < len(order) else len(work)
-            effect = self._level_change(adjusted, positions[k], prev_pos, next_pos)
             end = self._shock_end(nodes, order, rank, series)
-            if end is not None:
-                effect["shock"] = self._shock(work, total, per_year, positions[k], _position(work.index, end),
-                                              series)
+            end_pos = _position(work.index, end) if end is not None else None
+            if end_pos is not None:  # a shock's level is the level during the shock, not after its end
+                next_pos = min(next_pos, end_pos + 1)
+            effect = self._level_change(adjusted, positions[k], prev_pos, next_pos)
+            if end_pos is not None:
+                effect["shock"] = self._shock(work, total, per_year, positions[k], end_pos, series)
             out[k] = effect
         return out
 
