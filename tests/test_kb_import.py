@@ -218,3 +218,19 @@ def test_cli_import_seeds_a_new_kb_unless_empty_and_leaves_no_file_on_error(shar
 def _record(rid: str, title: str) -> Record:
     return Record(id=rid, kind="policy", title=title, date="2021-05", regions=("650000",),
                   sources=(Source(url=f"https://example.org/{rid}"),))
+
+
+def test_a_republished_page_is_named_by_its_site_not_by_the_issuer(tmp_path):
+    path = tmp_path / "curated.csv"
+    pd.DataFrame({
+        "date": ["2021-09-16", "2021-09-17"], "date_kind": ["issued", "issued"], "end_date": ["", ""],
+        "kind": ["policy", "policy"], "title_zh": ["甲通知", "乙通知"], "title_en": ["", ""],
+        "issuer": ["国家发展改革委", "国家发展改革委"], "doc_number": ["", ""], "region": ["全国", "全国"],
+        "sectors": ["industry", "industry"], "direction": ["cut", "cut"], "summary_zh": ["", ""],
+        "url": ["https://www.ndrc.gov.cn/a.html", "http://copy.example.com/b.html"],
+        "source_type": ["official", "republisher"], "found_with": ["", ""],
+    }).to_csv(path, index=False)
+    official, copy = sorted(read_records(path).records, key=lambda r: r.date)
+    assert official.sources[0].publisher == "国家发展改革委"
+    assert copy.sources[0].publisher == "copy.example.com"
+    assert copy.issuer == "国家发展改革委"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -233,6 +234,13 @@ def _date_from_url(url: str | None) -> str | None:
     return None
 
 
+def _page_source(url: str, issuer: str | None, source_type: str | None, doc_number: str | None) -> Source:
+    """The issuer publishes only an official page; any other page is named by its site, so a
+    republished copy is never shown under the issuer's name."""
+    publisher = issuer if source_type == "official" and issuer else (urlsplit(url).hostname or None)
+    return Source(url=url, publisher=publisher, source_type=source_type, doc_number=doc_number)
+
+
 def _date(row: dict, *names: str) -> str:
     for name in names:
         value = _clean(row.get(name))
@@ -332,7 +340,7 @@ def _curated_row(row: dict, context: dict) -> Record:
         direction=_clean(row.get("direction")) or "unclear", issuer=issuer, doc_number=doc_number,
         issued=date if date_kind == "issued" else None, effective=date if date_kind == "effective" else None,
         place=region if region and region != "全国" else None,
-        sources=(Source(url=url, publisher=issuer, source_type=_clean(row.get("source_type")), doc_number=doc_number),),
+        sources=(_page_source(url, issuer, _clean(row.get("source_type")), doc_number),),
         provenance={"source_name": f"curated:{Path(context['file']).stem}", "file": context["file"],
                     "importer": "table:curated", "found_with": _clean(row.get("found_with"))},
     )
@@ -568,8 +576,7 @@ def _mapped(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
             regions=_region_codes(get("region"), None), sectors=_sector_keys(get("sectors")),
             direction=(get("direction") or "unclear").lower(), issuer=get("issuer"), doc_number=get("doc_number"),
             summary=get("summary"),
-            sources=(Source(url=url, publisher=get("issuer"), source_type=get("source_type"),
-                            doc_number=get("doc_number")),) if url else (),
+            sources=(_page_source(url, get("issuer"), get("source_type"), get("doc_number")),) if url else (),
             provenance={"source_name": Path(context["file"]).stem, "file": context["file"], "importer": "table:mapped"},
         )
     return convert
