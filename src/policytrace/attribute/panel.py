@@ -11,7 +11,6 @@ lower region fit, since a national cause would have shown in most members.
 from __future__ import annotations
 
 import statistics
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +24,8 @@ from ..detect import Detector
 from ..detect.node import Node, NodeKind
 from ..errors import InputError
 from ..kb import KnowledgeBase
-from ..series import Frequency, Series, read_series
+from ..series import Frequency, Series
+from ..series.read import REGION_NAMES, SECTOR_NAMES, find_column, load_table, series_from_table
 from .attributor import Attributor
 from .model import Attribution
 
@@ -199,14 +199,12 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
                value_column: str | None = None) -> dict[str, Series]:
     """A long table (date, region, sector, value; Carbon Monitor's layout) as one Series per region × sector.
 
-    Each member is checked by `read_series`, so a bad cell is reported with its file and column.
+    Each member is checked as `read_series` checks a file, so a bad cell is reported with its file, row and column.
     """
     path = Path(path)
-    from ..series.read import REGION_NAMES, SECTOR_NAMES, _load, _pick
-
-    frame = _load(path)
+    frame = load_table(path)
     frame.columns = [str(c).strip() for c in frame.columns]
-    rcol, scol = _pick(frame, REGION_NAMES), _pick(frame, SECTOR_NAMES)
+    rcol, scol = find_column(frame, REGION_NAMES), find_column(frame, SECTOR_NAMES)
     if rcol is None:
         raise InputError("a panel needs a region column (province/region/地区)", file=str(path))
     wanted_regions = {gazetteer.lookup(r).code for r in regions} if regions else None
@@ -226,18 +224,16 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     if frame.empty:
         raise InputError("no rows for the regions and sectors asked for", file=str(path), column=rcol)
     out: dict[str, Series] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for (code, sector), rows in frame.groupby(["_code", "_sector"], sort=True):
-            one = Path(tmp) / f"{code}_{sector}.csv"
-            rows.drop(columns=[c for c in (rcol, scol, "_code", "_sector") if c]).to_csv(one, index=False)
-            try:
-                series = read_series(one, value_column=value_column)
-            except InputError as exc:  # name the user's file and line, not the scratch copy's
-                row = int(rows.index[exc.row - 2]) + 2 if exc.row is not None and 2 <= exc.row < len(rows) + 2 else None
-                raise InputError(f"{gazetteer.lookup(code).name_zh} / {sector}: {exc.reason}", file=str(path),
-                                 row=row, column=exc.column) from None
-            series = replace(series, region=code, sector=sector, source=str(path))
-            out[series_key(series)] = series
+    for (code, sector), rows in frame.groupby(["_code", "_sector"], sort=True):
+        # the slice keeps the file's row index, so an error names the user's line
+        member = rows.drop(columns=[c for c in (rcol, scol, "_code", "_sector") if c])
+        try:
+            series = series_from_table(member, name=str(path), value_column=value_column)
+        except InputError as exc:
+            raise InputError(f"{gazetteer.lookup(code).name_zh} / {sector}: {exc.reason}", file=str(path),
+                             row=exc.row, column=exc.column) from None
+        series = replace(series, region=code, sector=sector, source=str(path))
+        out[series_key(series)] = series
     return out
 
 

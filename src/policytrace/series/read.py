@@ -38,15 +38,30 @@ def read_series(
     to `region` and `sector`. Raises `InputError` naming the file, row and column of a mistake.
     """
     path = Path(path)
-    frame = _load(path)
-    name = str(path)
+    return series_from_table(load_table(path), name=str(path), region=region, sector=sector,
+                             date_column=date_column, value_column=value_column)
+
+
+def series_from_table(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    region: str | None = None,
+    sector: str | None = None,
+    date_column: str | None = None,
+    value_column: str | None = None,
+) -> Series:
+    """Validate a table read by `load_table` (or a slice of one, keeping its index) into a `Series`.
+
+    Errors name `name` and the file line of the row, taken from the frame's index.
+    """
     if frame.empty:
         raise InputError("the file has no data rows", file=name)
     frame.columns = [str(c).strip() for c in frame.columns]
     region_obj = regions.lookup(region) if region else None
     frame = _filter_long(frame, name, region_obj, sector)
-    dcol = date_column or _pick(frame, DATE_NAMES)
-    vcol = value_column or _pick(frame, VALUE_NAMES, exclude={dcol} if dcol else set())
+    dcol = date_column or find_column(frame, DATE_NAMES)
+    vcol = value_column or find_column(frame, VALUE_NAMES, exclude={dcol} if dcol else set())
     if vcol is None:
         numeric = [c for c in frame.columns if c != dcol and pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.5]
         vcol = numeric[-1] if numeric else None
@@ -83,7 +98,8 @@ def read_series(
     )
 
 
-def _load(path: Path) -> pd.DataFrame:
+def load_table(path: Path) -> pd.DataFrame:
+    """A CSV (UTF-8 or GBK, optionally gzipped) or XLSX file as text cells; the index is the data row."""
     if not path.exists():
         raise InputError("file not found", file=str(path))
     if path.is_dir():
@@ -116,7 +132,7 @@ def _decode(raw: bytes, name: str) -> str:
     raise InputError("not a UTF-8 or GBK text file", file=name)
 
 
-def _pick(frame: pd.DataFrame, names: tuple[str, ...], exclude: set[str] = frozenset()) -> str | None:
+def find_column(frame: pd.DataFrame, names: tuple[str, ...], exclude: set[str] = frozenset()) -> str | None:
     lower = {c.lower(): c for c in frame.columns if c not in exclude}
     for want in names:
         if want in lower:
@@ -129,7 +145,7 @@ def _pick(frame: pd.DataFrame, names: tuple[str, ...], exclude: set[str] = froze
 
 
 def _filter_long(frame: pd.DataFrame, name: str, region: regions.Region | None, sector: str | None) -> pd.DataFrame:
-    rcol, scol = _pick(frame, REGION_NAMES), _pick(frame, SECTOR_NAMES)
+    rcol, scol = find_column(frame, REGION_NAMES), find_column(frame, SECTOR_NAMES)
     if rcol and frame[rcol].nunique() > 1:
         if region is None:
             raise InputError("the file holds several regions: choose one with --region", file=name, column=rcol)
