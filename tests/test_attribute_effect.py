@@ -64,3 +64,85 @@ def test_a_shocks_level_change_is_measured_over_the_shock_not_past_its_end():
     (effect,) = EffectEstimator().estimate([node(series, 30, "down", end_date=series.label(31))], series)
     assert effect["periods"][1] == 2
     assert -35 < effect["change_pct"] < -25
+
+
+# -- resolution: the effect is measured at the working resolution the detector uses ----------------------------------
+
+def daily(values, start="2021-01-04") -> Series:
+    index = pd.date_range(start, periods=len(values), freq="D")
+    return Series(values=pd.Series(values, index=index, dtype=float), frequency=Frequency.DAILY, region="000000",
+                  sector="total", unit="Mt")
+
+
+def genuinely_daily(days: int, seed: int) -> np.ndarray:
+    """Daily values with a day-of-week pattern and daily noise, no steps at month starts."""
+    rng = np.random.default_rng(seed)
+    weekday = 1 + 0.05 * np.cos(np.arange(days) * 2 * np.pi / 7)
+    return 100 * weekday * (1 + rng.normal(0, 0.02, days))
+
+
+def test_genuinely_daily_series_is_measured_in_weeks():
+    values = genuinely_daily(730, seed=4)
+    values[364:] *= 0.8  # -20 % from day 364 (a week boundary) on
+    series = daily(values)
+    (effect,) = EffectEstimator().estimate([node(series, 364, "down")], series)
+    assert effect["resolution"] == "weekly"
+    assert effect["periods"] == [12, 12]  # twelve weeks on each side, not twelve months
+    assert abs(effect["change_pct"] + 20) < 3
+    lo, hi = effect["change_pct_interval"]
+    assert lo < hi < 0
+
+
+def test_effect_resolution_is_the_detectors():
+    from policytrace.detect import Detector
+
+    values = genuinely_daily(730, seed=5)
+    values[400:] *= 0.8
+    series = daily(values)
+    nodes = Detector().fit(series).nodes_
+    assert nodes
+    effects = EffectEstimator().estimate(nodes, series)
+    for n, effect in zip(nodes, effects):
+        assert effect["resolution"] == n.details["working_resolution"] == "weekly"
+    step = min(nodes, key=lambda n: abs(n.index - 400))
+    assert effects[nodes.index(step)]["change_pct"] < -15
+
+
+def test_shock_loss_of_a_daily_series_is_summed_over_days():
+    rng = np.random.default_rng(6)
+    days = 3 * 364
+    season = 1 + 0.1 * np.sin(np.arange(days) * 2 * np.pi / 364)
+    values = 100 * season * (1 + rng.normal(0, 0.02, days))
+    truth = values.copy()
+    values[2 * 364 + 70:2 * 364 + 112] *= 0.7  # six weeks at 70 %
+    series = daily(values)
+    nodes = [node(series, 2 * 364 + 70, "down"), node(series, 2 * 364 + 112, "up")]
+    effects = EffectEstimator().estimate(nodes, series)
+    shock = effects[0]["shock"]
+    assert effects[0]["resolution"] == "weekly"
+    assert len(shock["actual_path"]) == 6
+    assert shock["start"] == series.label(2 * 364 + 70) and shock["end"] == series.label(2 * 364 + 111)
+    assert shock["unit"] == "Mt × days"
+    lost_true = float(np.sum(truth - values))
+    assert abs(shock["lost"] - lost_true) < 0.1 * lost_true
+    lo, hi = shock["lost_interval"]
+    assert 0 < lo < shock["lost"] < hi  # the loss is clearly positive
+
+
+def test_daily_series_spread_from_monthly_totals_is_measured_in_months():
+    rng = np.random.default_rng(7)
+    months = pd.date_range("2019-01-01", periods=48, freq="MS")
+    level = 100 * (1 + 0.15 * np.sin(np.arange(48) * 2 * np.pi / 12)) * (1 + rng.normal(0, 0.01, 48))
+    level[24:] *= 0.8  # -20 % from January 2021
+    parts = []
+    for month, mean in zip(months, level):
+        days = pd.date_range(month, month + pd.offsets.MonthEnd(0), freq="D")
+        proxy = 1 + rng.normal(0, 0.005, len(days))  # daily proxy shares around the month's total
+        parts.append(pd.Series(mean * proxy / proxy.mean(), index=days))
+    values = pd.concat(parts)
+    series = Series(values=values, frequency=Frequency.DAILY, region="650000", sector="industry", unit="Mt")
+    at = int(values.index.get_loc(pd.Timestamp("2021-01-01")))
+    (effect,) = EffectEstimator().estimate([node(series, at, "down")], series)
+    assert effect["resolution"] == "monthly"
+    assert effect["periods"] == [12, 12]
+    assert abs(effect["change_pct"] + 20) < 3

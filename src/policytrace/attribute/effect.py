@@ -1,20 +1,29 @@
 """Effect size of a node: the level change with an interval, and for a shock the emissions lost
 against a counterfactual path.
 
-Computed at the resolution the data really carry (daily China data are monthly totals spread over
-days, so daily series are read as monthly), on the seasonally adjusted series where there is a season.
+Computed at the resolution the data really carry, decided once for the package by
+`series.calendar.working_resolution` (the detector reads the same periods): daily data spread from
+monthly totals are read as months, genuinely daily data as weeks. The level change is measured on the
+seasonally adjusted series where there is a season, with the detector's season model
+(`detect.decompose.seasonal_strength`: robust STL, multiplicative for positive series, used where the
+season is as strong as the detector requires and three years of data show it), fitted around the
+level shifts at the nodes. Each effect dict names its working `resolution`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
+from ..detect.decompose import seasonal_strength
+from ..detect.detector import MIN_SEASONAL_STRENGTH
 from ..detect.node import Node
 from ..series import Frequency, Series
+from ..series.calendar import Working, working_resolution
 
 Z95 = 1.959964
 
@@ -41,27 +50,38 @@ class EffectEstimator:
         """One effect dict per node, in the order given."""
         if not series.dated or len(series) < 4:
             return [{} for _ in nodes]
-        work, total, per_year = _working(series)
-        adjusted = _deseasonalise(work, per_year)
+        work = working_resolution(series)
+        level, total = _levels(work)
+        if level is None:
+            return [{} for _ in nodes]
+        per_year = _per_year(work)
         order = sorted(range(len(nodes)), key=lambda k: nodes[k].index)
-        positions = {k: _position(work.index, series.timestamp(nodes[k].index)) for k in order}
-        out: list[dict] = [{} for _ in nodes]
+        positions = {k: _position(work.starts, nodes[k].index) for k in order}
+        spans: dict[int, tuple[int, int, int | None]] = {}  # node: previous node, end of its level, shock end
         for rank, k in enumerate(order):
             prev_pos = positions[order[rank - 1]] if rank > 0 else 0
             next_pos = positions[order[rank + 1]] if rank + 1 < len(order) else len(work)
             end = self._shock_end(nodes, order, rank, series)
-            end_pos = _position(work.index, end) if end is not None else None
+            end_pos = _date_position(work.begins, end) if end is not None else None
             if end_pos is not None:  # a shock's level is the level during the shock, not after its end
                 next_pos = min(next_pos, end_pos + 1)
+            spans[k] = (prev_pos, next_pos, end_pos)
+        cuts = sorted({p for k in order for p in (positions[k], spans[k][1])} - {0, len(work)})
+        adjusted = _deseasonalise(level, work, cuts)
+        out: list[dict] = [{} for _ in nodes]
+        for k in order:
+            prev_pos, next_pos, end_pos = spans[k]
             effect = self._level_change(adjusted, positions[k], prev_pos, next_pos)
             if end_pos is not None:
                 effect["shock"] = self._shock(work, total, per_year, positions[k], end_pos, series)
+            if effect:
+                effect["resolution"] = work.resolution  # "weekly", "monthly", ...: the periods counted
             out[k] = effect
         return out
 
-    def _level_change(self, values: pd.Series, pos: int, prev_pos: int, next_pos: int) -> dict:
+    def _level_change(self, values: np.ndarray, pos: int, prev_pos: int, next_pos: int) -> dict:
         lo, hi = max(prev_pos, pos - self.max_periods), min(next_pos, pos + self.max_periods)
-        before, after = values.iloc[lo:pos].to_numpy(float), values.iloc[pos:hi].to_numpy(float)
+        before, after = values[lo:pos], values[pos:hi]
         if len(before) < 1 or len(after) < 1 or not np.isfinite(before).all() or not np.isfinite(after).all():
             return {}
         change, se = _step_change(before, after)
@@ -91,20 +111,20 @@ class EffectEstimator:
             return back - timedelta(days=1)
         return None
 
-    def _shock(self, work: pd.Series, total: pd.Series, per_year: int | None, start: int, end: int,
+    def _shock(self, work: Working, total: np.ndarray, per_year: int | None, start: int, end: int,
                series: Series) -> dict:
         end = max(end, start)
         span = range(start, min(end + 1, len(total)))
         cf = np.array([_counterfactual(total, t, start, per_year, self.base_periods) for t in span])
-        actual = total.iloc[list(span)].to_numpy(float)
+        actual = total[start:start + len(span)]
         lost = float(np.sum(cf - actual))
-        errors = [total.iloc[j] / c - 1 for j in range(max(self.base_periods, start - self.max_periods), start)
+        errors = [total[j] / c - 1 for j in range(max(self.base_periods, start - self.max_periods), start)
                   if (c := _counterfactual(total, j, j, per_year, self.base_periods)) and np.isfinite(c)]
         sd = float(np.std(errors, ddof=1)) if len(errors) >= 3 else float("nan")
         se = sd * float(np.sqrt(np.sum(cf**2))) if np.isfinite(sd) else float("nan")
         return {
-            "start": total.index[start].date().isoformat(), "end": (series.values.index[-1] if end >= len(total) - 1
-                                                                   else _period_end(total.index, end)).date().isoformat(),
+            "start": work.begins[start].date().isoformat(),
+            "end": work.ends[min(end, len(total) - 1)].date().isoformat(),
             "lost": round(lost, 6),  # counterfactual minus actual: positive = emissions below the path
             "lost_interval": [round(lost - Z95 * se, 6), round(lost + Z95 * se, 6)] if np.isfinite(se) else None,
             "lost_pct": round(100 * lost / float(np.sum(cf)), 2) if np.sum(cf) else None,
@@ -118,23 +138,51 @@ class EffectEstimator:
         }
 
 
-def _working(series: Series) -> tuple[pd.Series, pd.Series, int | None]:
-    """Mean level and total per working period, and periods per year."""
-    values = series.values.astype(float).interpolate(limit_direction="both")
-    if series.frequency is Frequency.DAILY and len(values) >= 90:
-        grouped = values.resample("MS")
-        return grouped.mean(), grouped.sum(), 12
-    per_year = series.frequency.periods_per_year
-    return values, values, per_year if per_year and per_year > 1 else None
+def _levels(work: Working) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Mean level and total per working period (gaps interpolated); (None, None) without two values."""
+    values = np.asarray(work.values, dtype=float)
+    valid = np.isfinite(values)
+    if valid.sum() < 2:
+        return None, None
+    positions = np.arange(len(values))
+    level = np.interp(positions, positions[valid], values[valid])
+    # the total of a period is its mean times the points it spans (a month of daily values: the month's sum)
+    return level, level * (work.stops - work.starts)
 
 
-def _deseasonalise(work: pd.Series, per_year: int | None) -> pd.Series:
-    if per_year is None or per_year > 52 or len(work) < 3 * per_year:
-        return work
-    from statsmodels.tsa.seasonal import STL
+def _per_year(work: Working) -> int | None:
+    """Working periods in a year (for the counterfactual a year earlier); None for annual data."""
+    per_year = Frequency(work.resolution).periods_per_year
+    return per_year if per_year and per_year > 1 else None
 
-    fit = STL(work.reset_index(drop=True), period=per_year, robust=True).fit()
-    return pd.Series(work.to_numpy(float) - np.asarray(fit.seasonal), index=work.index)
+
+def _deseasonalise(level: np.ndarray, work: Working, cuts: list[int]) -> np.ndarray:
+    """`level` less the detector's season model (robust STL) where the detector would model one.
+
+    Like the detector, positive series are adjusted in logs (emission seasons are multiplicative),
+    and the season is taken out only where it is strong (MIN_SEASONAL_STRENGTH). Unlike the detector
+    (more than two cycles), three cycles are required: on two, STL's season halves pure noise (strength
+    about 0.6 on a seasonless weekly series), and a level change between neighbouring periods would
+    carry that noise. The level shifts at the nodes (`cuts`, working positions) are fitted with the
+    season and taken out before it is estimated: left in, STL's smooth trend cannot follow a step, and
+    with few years the season absorbs it (a drop at a year's start read as every January's trough).
+    """
+    period = work.period
+    if period is None or len(level) < 3 * period:
+        return level
+    positive = bool(np.all(level > 0))
+    y = np.log(level) if positive else level
+    bounds = [0, *cuts, len(y)]
+    steps = np.zeros_like(y)
+    seasonal, strength = np.zeros_like(y), 0.0
+    for _ in range(3):  # backfitting: season given the steps, steps given the season
+        seasonal, strength, _ = seasonal_strength(y - steps, period)
+        adjusted = y - seasonal
+        steps = np.concatenate([np.full(b - a, np.mean(adjusted[a:b])) for a, b in pairwise(bounds)])
+        steps -= np.mean(steps)
+    if strength < MIN_SEASONAL_STRENGTH:
+        return level
+    return level * np.exp(-seasonal) if positive else level - seasonal
 
 
 def _step_change(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
@@ -150,22 +198,25 @@ def _step_change(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
         return float(fit.params[1]), float(np.nan_to_num(fit.bse[1]))
 
 
-def _counterfactual(total: pd.Series, t: int, start: int, per_year: int | None, k: int) -> float:
+def _counterfactual(total: np.ndarray, t: int, start: int, per_year: int | None, k: int) -> float:
     """Seasonal naive path (a year earlier) scaled to the level just before the shock; flat without a year."""
-    base = total.iloc[max(0, start - k):start].to_numpy(float)
+    base = total[max(0, start - k):start]
     if len(base) == 0:
         return float("nan")
     if per_year and start - k - per_year >= 0 and t - per_year >= 0:
-        last_year = total.iloc[start - k - per_year:start - per_year].to_numpy(float)
+        last_year = total[start - k - per_year:start - per_year]
         if np.mean(last_year):
-            return float(total.iloc[t - per_year] * np.mean(base) / np.mean(last_year))
+            return float(total[t - per_year] * np.mean(base) / np.mean(last_year))
     return float(np.mean(base))
 
 
-def _position(index: pd.DatetimeIndex, ts: pd.Timestamp) -> int:
-    pos = int(index.searchsorted(ts, side="right")) - 1
-    return min(max(pos, 0), len(index) - 1)
+def _position(starts: np.ndarray, index: int) -> int:
+    """The working period that holds original position `index`."""
+    pos = int(np.searchsorted(starts, index, side="right")) - 1
+    return min(max(pos, 0), len(starts) - 1)
 
 
-def _period_end(index: pd.DatetimeIndex, pos: int) -> pd.Timestamp:
-    return index[pos + 1] - timedelta(days=1) if pos + 1 < len(index) else index[pos]
+def _date_position(begins: pd.DatetimeIndex, ts: pd.Timestamp) -> int:
+    """The working period that holds date `ts`."""
+    pos = int(begins.searchsorted(ts, side="right")) - 1
+    return min(max(pos, 0), len(begins) - 1)
