@@ -129,3 +129,24 @@ def test_confidence_is_a_probability(seed):
     for node in detect(undated(values)):
         assert 0 <= node.confidence <= 1
         assert node.to_dict()["label_zh"] in {"事件类", "季节性调整", "趋势转折", "异常值"}
+
+
+def test_jump_statistic_tells_a_level_shift_on_a_trend_from_a_turn():
+    """A continuous kink is about χ²₁ (a turn); the same kink with a 4-sigma jump is far above it (an event)."""
+    from policytrace.detect.costs import PiecewiseCost
+    from policytrace.detect.kinds import JUMP_LR, jump_statistic
+
+    t = np.arange(120, dtype=float)
+    turns = events = 0
+    for seed in range(20):
+        noise = np.random.default_rng(seed).normal(0, 1, 120)
+        kink = 0.05 * t + 0.3 * np.maximum(t - 59, 0) + noise
+        jump = kink + 4.0 * (t >= 60)
+        for signal, is_jump in ((kink, False), (jump, True)):
+            cost = PiecewiseCost(slope_penalty=np.log(120)).fit(signal)
+            stat = jump_statistic(cost, signal, 0, 60, 120, 2)
+            if is_jump:
+                events += stat > JUMP_LR
+            else:
+                turns += stat <= JUMP_LR
+    assert turns >= 18 and events >= 18, (turns, events)

@@ -18,7 +18,7 @@ from .calibrate import Calibration, default_calibration, evidence
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases, robust_sigma,
                         seasonal_strength)
-from .kinds import JUMP_Z, Change, date_interval, jump_z, merge_shocks, refine_turn, seasonal_change
+from .kinds import JUMP_LR, Change, date_interval, jump_statistic, jump_z, merge_shocks, refine_turn, seasonal_change
 from .node import Node, NodeKind
 from .search import pelt, split_gain
 
@@ -207,7 +207,10 @@ class Detector:
             a, c = bounds[k - 1], bounds[k + 1]
             before, after, jz = jump_z(cost, a, b, c, lrv)
             both_level = not cost.is_line(a, b) and not cost.is_line(b, c)
-            kind = "event" if both_level or jz >= JUMP_Z else "trend"
+            # a level shift when the level jumps: the free split beats a continuous broken line by
+            # more than chance (χ²₁ at 1%, widened for autocorrelation); else only the slope turns
+            jumps = both_level or jump_statistic(cost, z, a, b, c, min_size) > JUMP_LR * lrv
+            kind = "event" if jumps else "trend"
             if kind == "trend" and self.refine_turns:
                 b = refine_turn(z, a, b, c, min_size)
                 before, after, _ = jump_z(cost, a, b, c, lrv)

@@ -1,8 +1,8 @@
 """Typing of change points: event (level shift or temporary shock), trend turn, seasonal change, outlier.
 
-A change point of the piecewise search is an `event` when the level jumps there (the jump, measured
-against both sides' fits, is large against its standard error) and a `trend` turn when the series
-stays continuous and only the slope changes. Two opposite events close together whose second brings
+A change point of the piecewise search is an `event` when the level jumps there (two free segments
+fit clearly better than one continuous broken line) and a `trend` turn when the series stays
+continuous and only the slope changes. Two opposite events close together whose second brings
 the level back are one temporary shock: one event node with a duration and an end.
 """
 
@@ -14,8 +14,10 @@ import numpy as np
 
 from .costs import PiecewiseCost
 
-# A jump this many standard errors from zero is a level shift, not a kink.
-JUMP_Z = 4.0
+# A change is a level shift when a free jump beats a continuous turn by more than χ²₁ at 1%. (It
+# replaced "the extrapolated jump is 4 standard errors", which typed half the synthetic trend turns
+# as events placed a few periods off: trend recall within ±1 rose from 0.49 to 0.75.)
+JUMP_LR = 6.635
 # A shock is undone when the second step brings the level back within this share of the first.
 RETURN_SHARE = 0.5
 
@@ -52,8 +54,8 @@ def jump_z(cost: PiecewiseCost, a: int, b: int, c: int, lrv: float) -> tuple[flo
     return float(before), float(after), float(z)
 
 
-def refine_turn(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> int:
-    """The first period of the new slope in `signal[a:c]`, by a continuous broken line (hinge) fit.
+def hinge_fit(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> tuple[int, float]:
+    """The best continuous broken line (hinge) over `signal[a:c]`: its first new-slope period and SSE.
 
     The search's segments are fitted separately, so a kink found there sits where two free lines
     happen to cross best, often a few periods off; a turn of the slope is continuous, and the
@@ -63,16 +65,35 @@ def refine_turn(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> in
     t = np.arange(c - a, dtype=float)
     candidates = np.arange(max(min_size, 1), c - a - min_size + 1)
     if candidates.size == 0 or c - a < 6:
-        return b
-    best, best_sse = b, np.inf
-    ones = np.ones_like(t)
-    for k in candidates:
-        design = np.column_stack([ones, t, np.maximum(t - k + 1, 0.0)])
-        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-        sse = float(np.sum((y - design @ coef) ** 2))
-        if sse < best_sse:
-            best, best_sse = a + int(k), sse
-    return best
+        return b, np.inf
+    # all hinges at once: the residual of [1, t, (t-k+1)+] for every k, via the projection on [1, t]
+    base = np.column_stack([np.ones_like(t), t])
+    q, _ = np.linalg.qr(base)
+    r = y - q @ (q.T @ y)
+    hinges = np.maximum(t[:, None] - candidates[None, :] + 1, 0.0)
+    hinges -= q @ (q.T @ hinges)
+    norm = np.einsum("ij,ij->j", hinges, hinges)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        saved = np.where(norm > 1e-12, (r @ hinges) ** 2 / norm, 0.0)
+    k = int(np.argmax(saved))
+    return a + int(candidates[k]), float(r @ r - saved[k])
+
+
+def refine_turn(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> int:
+    """The first period of the new slope in `signal[a:c]`, by a continuous broken line (`hinge_fit`)."""
+    return hinge_fit(signal, a, b, c, min_size)[0]
+
+
+def jump_statistic(cost: PiecewiseCost, signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> float:
+    """Likelihood-ratio statistic (unit noise) of a jump at the change against a continuous turn.
+
+    The squared error of the best hinge over [a, c) less that of the search's two free segments:
+    about χ²(1) when the level is continuous and only the slope turns, large for a level shift.
+    """
+    _, hinge = hinge_fit(signal, a, b, c, min_size)
+    split = float(cost.error(np.array([a]), b)[0] + cost.error(np.array([b]), c)[0])
+    lines = cost.is_line(a, b) + cost.is_line(b, c)
+    return float(hinge - (split - lines * cost.slope_penalty))
 
 
 def date_interval(cost: PiecewiseCost, a: int, b: int, c: int, min_size: int, lrv: float) -> tuple[int, int]:
