@@ -11,11 +11,12 @@ import pytest
 
 from policytrace.attribute import PanelAttributor
 from policytrace.attribute.panel import read_panel
+from policytrace.detect.synth import make_series
 from policytrace.errors import InputError
 from policytrace.kb import KnowledgeBase
 from policytrace.regions import lookup
 
-from conftest import cli
+from conftest import CM_DAILY, cli
 
 PROVINCES = ("Xinjiang", "Hubei", "Guangdong", "Henan", "Sichuan", "Jiangsu")
 
@@ -88,3 +89,35 @@ def test_panel_bad_input_names_file_row_and_column(tmp_path, kb_path):
     one = tmp_path / "one.csv"
     one.write_text("date,value\n2020-01,1\n", encoding="utf-8")
     assert cli("panel", str(one), "--kb", str(kb_path)).returncode == 2
+
+
+def test_real_panel_covid_is_one_common_down_break(shared, kb_path):
+    """Carbon Monitor China, 31 provinces × Industry: alone, the detector finds the early-2020 dip in about a
+    third of the provinces (too few for a common break by counting); pooled, it is common."""
+    panel = read_panel(shared / CM_DAILY, sectors=["Industry"])
+    assert len(panel) == 31
+    with KnowledgeBase.open(kb_path) as kb:
+        fitted = PanelAttributor().fit(panel, kb)
+    result = fitted.result_
+    covid = [c for c in result.common if "2020-01" <= c.period <= "2020-04" and c.direction == "down"]
+    assert len(covid) == 1, [(c.period, c.direction, c.share) for c in result.common]
+    common = covid[0]
+    assert common.share >= 0.5 and len(common.members) == round(common.share * 31)
+    assert common.attribution is not None and common.attribution.node.change_pct < 0
+    assert common.attribution.items and all("000000" in i.record.regions for i in common.attribution.items)
+    hubei = result.attributions[f"{lookup('Hubei').code}/industry"]
+    assert any(a.common and a.common["id"] == common.id for a in hubei)
+    assert fitted.pooled_ is not None
+    data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+    assert data["common_breaks"][0]["share"] == round(common.share, 3)
+
+
+@pytest.mark.parametrize("first", [0, 100])
+def test_independent_no_change_panel_has_no_common_break(kb_path, first):
+    panel = {f"s{seed}": make_series(seed, years=4, n_changes=0, daily=False).series
+             for seed in range(first, first + 12)}
+    with KnowledgeBase.open(kb_path) as kb:
+        fitted = PanelAttributor().fit(panel, kb)
+    assert fitted.pooled_ is not None
+    assert fitted.result_.common == (), [(c.period, c.direction, c.share) for c in fitted.result_.common]
+    assert all(a.common is None for v in fitted.result_.attributions.values() for a in v)

@@ -1,11 +1,29 @@
 """Panel mode: several regions (or regions × sectors) at once, telling common national breaks from
 regional ones so that a national cause is credited once and a regional node gets a regional explanation.
 
-A break is common when series of most members (`share`) have a node in the same direction within
-`tolerance` periods (COVID-19 in early 2020 hit nearly every province). The common break is explained
-once, from national records, on the panel's total; each member's node at that date points to it and
-keeps only its own region's records. A regional node may still be explained by a national record, at a
-lower region fit, since a national cause would have shown in most members.
+Common breaks are searched on the pooled cross-section, not only by counting each member's own nodes:
+a member's detector, run alone on a few years of monthly values at a 5% false-detection rate, misses
+many moves that the panel shares (COVID-19 in early 2020 hit nearly every province, but a province's
+dip is often within its noise). Each member's deseasonalised series (the detector's log values less
+its season and Spring Festival effect) is standardised by the member's noise and the members are
+averaged per period; the noise of that mean shrinks by up to sqrt(members), and the same detector,
+with its calibrated penalty, searches it. A change found there is a common break when
+
+- at least `share` of the members move the same way at that date: a node of the member's own in that
+  direction within `tolerance` periods, or a one-sided test (`member_alpha`) of the member's departure
+  along the pooled fit's shape, in a local regression that takes the member's own other changes as
+  nuisance (else a member's own step elsewhere in the window would pass half the time), with the
+  long-run variance of what the member's fit leaves; and
+- it is not carried by one member: the mean of the others, without the member that moves most, passes
+  the same test (a large move of one member shows in the mean, and a few coincident moves then make
+  the share of a small panel).
+
+A period where `share` of the members have a node of their own in one direction is common too (the
+count used before the pooled search; the only one for panels that cannot be pooled, e.g. undated).
+
+The common break is explained once, from national records, on the panel's total; each member's node at
+that date points to it and keeps only its own region's records. A regional node may still be explained
+by a national record, at a lower region fit, since a national cause would have shown in most members.
 """
 
 from __future__ import annotations
@@ -21,8 +39,9 @@ import pandas as pd
 from .. import regions as gazetteer
 from .. import sectors as sector_names
 from ..detect import Detector
+from ..detect.decompose import noise_model
 from ..detect.node import Node, NodeKind
-from ..errors import InputError
+from ..errors import InputError, TooShortError
 from ..kb import KnowledgeBase
 from ..series import Frequency, Series
 from ..series.read import REGION_NAMES, SECTOR_NAMES, find_column, load_table, series_from_table
@@ -75,7 +94,7 @@ class PanelAttributor:
     attributor : Attributor | None
         Explains the nodes; its settings are shared by the common and the regional attributions.
     share : float
-        Least share of members with a node in the same direction and period for a common break.
+        Least share of members that move the same way at a break for it to be common.
     tolerance : int
         Periods (at the panel's working resolution: months for daily or monthly data) by which the
         members' node dates may differ and still be one break.
@@ -83,16 +102,23 @@ class PanelAttributor:
         Region fit of a national record for a regional node.
     min_members : int
         A panel smaller than this has no common breaks.
+    member_alpha : float
+        One-sided level of the test that a member moves the same way as a pooled break.
+
+    After `fit`: `result_` (a `PanelResult`) and `pooled_`, the detector fitted on the pooled
+    standardised series (None where the members could not be pooled).
     """
 
     def __init__(self, detector: Detector | None = None, attributor: Attributor | None = None, share: float = 0.5,
-                 tolerance: int = 1, regional_national_fit: float = 0.5, min_members: int = 3) -> None:
+                 tolerance: int = 1, regional_national_fit: float = 0.5, min_members: int = 3,
+                 member_alpha: float = 0.05) -> None:
         self.detector = detector
         self.attributor = attributor
         self.share = share
         self.tolerance = tolerance
         self.regional_national_fit = regional_national_fit
         self.min_members = min_members
+        self.member_alpha = member_alpha
 
     def fit(self, panel: Mapping[str, Series] | Sequence[Series], kb: KnowledgeBase) -> "PanelAttributor":
         members = dict(panel) if isinstance(panel, Mapping) else {series_key(s): s for s in panel}
@@ -100,14 +126,31 @@ class PanelAttributor:
             raise InputError("the panel has no series")
         detector = self.detector or Detector()
         base = self.attributor or Attributor()
-        nodes = {key: list(detector.fit(s).nodes_) for key, s in members.items()}
+        nodes: dict[str, list[Node]] = {}
+        residuals: dict[str, _Residual] = {}
         freq = _panel_frequency(members.values())
-        groups = self._common_groups(members, nodes, freq)
-
+        for key, s in members.items():
+            nodes[key] = list(detector.fit(s).nodes_)
+            residual = _residual(detector, freq)
+            if residual is not None:
+                residuals[key] = residual
         total = _total(members, freq)
-        common_nodes = [_common_node(total, [(members[k], nodes[k][i]) for k, i in picked], direction,
-                                     len(picked) / len(members)) if total is not None else None
-                        for _, direction, picked in groups]
+        self.pooled_ = None
+        pooled: list[tuple[str, str, list[str], list[tuple[str, int]], Node]] = []
+        if len(members) >= self.min_members and len(residuals) >= self.min_members:
+            pooled = self._pooled_breaks(detector, members, nodes, residuals, freq)
+        taken = {(k, i) for *_, picked, _ in pooled for k, i in picked}
+        counted = [(period, direction, [k for k, _ in picked], picked, None)
+                   for period, direction, picked in self._common_groups(members, nodes, freq, taken)
+                   if not any(d == direction and abs((pd.Period(period, freq) - pd.Period(p, freq)).n) <= self.tolerance
+                              for p, d, *_ in pooled)]
+        groups = sorted(pooled + counted, key=lambda g: g[0])
+
+        common_nodes = [(_pooled_node(total, at, len(names) / len(members), len(names))
+                         if at is not None else
+                         _common_node(total, [(members[k], nodes[k][i]) for k, i in picked], direction,
+                                      len(names) / len(members))) if total is not None else None
+                        for _, direction, names, picked, at in groups]
         explained: dict[int, Attribution] = {}
         if total is not None and common_nodes:
             # all common breaks in one call: a record is credited to one of them, and a fall followed by a
@@ -119,13 +162,14 @@ class PanelAttributor:
         common: list[CommonBreak] = []
         credited: set[str] = set()
         membership: dict[tuple[str, int], dict] = {}
-        for g, (period, direction, picked) in enumerate(groups):
+        for g, (period, direction, names, picked, _) in enumerate(groups):
             cid = f"common-{period}-{direction}"
+            if any(c.id == cid for c in common):  # two breaks of one period and direction (counted nodes)
+                cid = f"{cid}-{sum(c.id.startswith(cid) for c in common) + 1}"
             attribution = explained.get(g)
             if attribution is not None:
                 credited |= {item.record.id for item in attribution.items}
-            found = CommonBreak(cid, period, direction, tuple(k for k, _ in picked), len(picked) / len(members),
-                                attribution)
+            found = CommonBreak(cid, period, direction, tuple(names), len(names) / len(members), attribution)
             common.append(found)
             for k, i in picked:
                 membership[(k, i)] = {"id": cid, "period": period, "share": round(found.share, 3)}
@@ -140,15 +184,75 @@ class PanelAttributor:
         self.result_ = PanelResult(tuple(members), tuple(common), results)
         return self
 
-    def _common_groups(self, members: dict[str, Series], nodes: dict[str, list[Node]], freq: str
-                       ) -> list[tuple[str, str, list[tuple[str, int]]]]:
+    def _pooled_breaks(self, detector: Detector, members: dict[str, Series], nodes: dict[str, list[Node]],
+                       residuals: dict[str, _Residual], freq: str
+                       ) -> list[tuple[str, str, list[str], list[tuple[str, int]], Node]]:
+        """Breaks of the pooled series that `share` of the members follow: (period, direction, members,
+        the members' own nodes at that break, the pooled node)."""
+        frame = pd.DataFrame({k: r.z for k, r in residuals.items()}).sort_index()
+        if len(frame) < 8:
+            return []
+        frame = frame.reindex(pd.period_range(frame.index[0], frame.index[-1], freq=freq))
+        found = _search(detector, frame, freq)
+        if found is None:
+            return []
+        mean, pooled = found
+        self.pooled_ = pooled
+        # the pooled series is native at the panel's resolution: node positions are periods
+        cuts = sorted({n.index for n in pooled.nodes_ if n.kind is not NodeKind.SEASONAL})
+        points = [(key, i, pd.Period(members[key].timestamp(node.index), freq=freq), node.direction)
+                  for key, ns in nodes.items() for i, node in enumerate(ns) if node.kind is not NodeKind.SEASONAL]
+        path = pd.Series(pooled.path_, index=mean.index)
+        need = max(2, int(np.ceil(self.share * len(members))))
+        used: set[tuple[str, int]] = set()
+        found = []
+        for node in pooled.nodes_:
+            if node.kind is NodeKind.SEASONAL:
+                continue
+            at = node.index
+            prev = max([0, *(c for c in cuts if c < at)])
+            nxt = min([len(mean), *(c for c in cuts if c > at)])
+            period = mean.index[at]
+            # members are tested between the neighbouring pooled changes; a shock's departure lasts its span
+            stop = min(at + node.duration, nxt) if node.duration else nxt
+            near = self._members_near(points, period, node.direction, used)
+            own = {k for k, _ in near}
+            first, last, until = mean.index[prev], mean.index[nxt - 1], mean.index[stop - 1]
+            moved = [k for k in members
+                     if k in own or k in residuals and residuals[k].moves(
+                         first, period, last, until, path, tolerance=self.tolerance, alpha=self.member_alpha)]
+            if len(moved) < need:
+                continue
+            # Not carried by one member: a large move of one member shows in the mean, and coincident moves
+            # of a few others then make the share in a small panel. Without the member that moves most, the
+            # mean of the others must still follow the break (the same test as a member's, at the found date,
+            # with the other pooled changes as nuisance).
+            loadings = {k: fitted[0] for k, r in residuals.items()
+                        if (fitted := r.loading(r.z, first, period, last, until, path, self.tolerance)) is not None}
+            if loadings and len(residuals) > 1:
+                strongest = max(loadings, key=loadings.get)
+                others = _pooled_residual(frame.drop(columns=[strongest]), pooled, at, residuals[strongest].window)
+                if others is None or not others.moves(first, period, last, until, path, tolerance=self.tolerance,
+                                                      alpha=self.member_alpha):
+                    continue
+            used |= set(near)
+            # the pooled node's own size is in noise units: its change is the members' median change
+            changes = [c for k in moved if k in residuals and (c := residuals[k].change_pct(
+                first, period, last, until, path, tolerance=self.tolerance,
+                trend=node.kind is NodeKind.TREND)) is not None]
+            change = statistics.median(changes) if changes else node.change_pct
+            found.append((str(period), node.direction, moved, near, replace(node, change_pct=round(change, 1))))
+        return found
+
+    def _common_groups(self, members: dict[str, Series], nodes: dict[str, list[Node]], freq: str,
+                       taken: set[tuple[str, int]] = frozenset()) -> list[tuple[str, str, list[tuple[str, int]]]]:
         """Greedy: the period shared by most members first; each member's node joins one group at most."""
         if len(members) < self.min_members:
             return []
         points = [(key, i, pd.Period(members[key].timestamp(node.index), freq=freq), node.direction)
                   for key, ns in nodes.items() for i, node in enumerate(ns)]
         need = max(2, int(np.ceil(self.share * len(members))))
-        used: set[tuple[str, int]] = set()
+        used: set[tuple[str, int]] = set(taken)
         groups = []
         while True:
             best = None
@@ -237,6 +341,186 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     return out
 
 
+_FREQUENCY = {"M": Frequency.MONTHLY, "Q": Frequency.QUARTERLY, "Y": Frequency.ANNUAL}
+# at most this many periods on either side of a pooled break enter a member's test (local comparison)
+_WINDOW = {"M": 12, "Q": 8, "Y": 5}
+
+
+@dataclass(frozen=True)
+class _Residual:
+    """A member's deseasonalised series at the panel's resolution: `values` in the detector's units (logs
+    for a positive seasonal series), `z` standardised by the member's noise, `lrv` the long-run variance
+    factor of that noise; `changes` the member's own changes (first period, first period after a shock
+    or None), every one that passed its penalty."""
+
+    values: pd.Series
+    z: pd.Series
+    log: bool
+    lrv: float
+    window: int
+    changes: tuple[tuple[pd.Period, pd.Period | None], ...]
+
+    def moves(self, first: pd.Period, at: pd.Period, last: pd.Period, stop: pd.Period, path: pd.Series, *,
+              tolerance: int, alpha: float) -> bool:
+        """Does this member follow the pooled series' change at `at` (one-sided test at level `alpha`)?
+
+        A local regression on [first, last] (at most `window` periods on either side of `at`): the pooled
+        fit's departure from its own line before `at` (over [at, stop]) as the regressor of interest, and
+        the member's own changes elsewhere in the window as nuisance (a line per own segment, an
+        indicator per own shock). Without them a member's own step elsewhere in the window would pass
+        for the common move half the time."""
+        from scipy.stats import norm
+
+        found = self.loading(self.z, first, at, last, stop, path, tolerance)
+        if found is None:
+            return False
+        beta, variance, _ = found
+        se = float(np.sqrt(self.lrv * variance))
+        return bool(se > 0 and beta / se > norm.isf(alpha))
+
+    def change_pct(self, first: pd.Period, at: pd.Period, last: pd.Period, stop: pd.Period, path: pd.Series, *,
+                   tolerance: int, trend: bool) -> float | None:
+        """The member's deseasonalised change at `at` in percent: its loading on the pooled departure times
+        that departure (at the break for a step or shock, at its end for a turn)."""
+        found = self.loading(self.values, first, at, last, stop, path, tolerance, trend)
+        if found is None:
+            return None
+        beta, _, size = found
+        change = beta * size
+        if self.log:
+            return float(100 * (np.exp(change) - 1))
+        level = self.values[self.values.index < at].dropna()
+        base = float(level.iloc[-self.window:].mean()) if len(level) else 0.0
+        return float(100 * change / abs(base)) if base else None
+
+    def loading(self, series: pd.Series, first: pd.Period, at: pd.Period, last: pd.Period, stop: pd.Period,
+                path: pd.Series, tolerance: int, trend: bool = False) -> tuple[float, float, float] | None:
+        """(coefficient on the pooled departure, its variance for unit noise, the departure's size)."""
+        lo, hi = max(first, at - self.window), min(last, at + self.window - 1)
+        x = series[(series.index >= lo) & (series.index <= hi)].dropna()
+        if (x.index < at).sum() < 1 or (x.index >= at).sum() < 1:
+            return None
+        # the pooled departure: its path less the line (or level) it followed before the break
+        before = path[(path.index >= lo) & (path.index < at)]
+        t_before = np.array([(p - at).n for p in before.index], dtype=float)
+        slope = float(np.polyfit(t_before, before.to_numpy(float), 1)[0]) if len(before) >= 3 else 0.0
+        offset = float(np.mean(before.to_numpy(float) - slope * t_before))
+        t = np.array([(p - at).n for p in x.index], dtype=float)
+        support = (x.index >= at) & (x.index <= stop)
+        g = np.where(support, path.reindex(x.index).to_numpy(float) - (offset + slope * t), 0.0)
+        if not support.any() or not np.any(g) or not np.isfinite(g).all():
+            return None
+        # a step or shock is measured at the break; a turn where its window ends
+        size = float(g[support][-1] if trend else g[support][0])
+        # the member's own changes in the window, except those at the break
+        columns, bounds = [], [x.index[0]]
+        for start, end in self.changes:
+            if abs((start - at).n) <= tolerance or not lo < start <= hi:
+                continue
+            if end is None:
+                bounds.append(start)
+            else:
+                columns.append(((x.index >= start) & (x.index < end)).astype(float))
+        bounds = sorted(set(bounds))
+        for a, b in zip(bounds, [*bounds[1:], None]):
+            inside = (x.index >= a) & ((x.index < b) if b is not None else True)
+            if not inside.any():
+                continue
+            columns.append(inside.astype(float))
+            if inside.sum() >= 3:
+                centred = np.where(inside, t - t[inside].mean(), 0.0)
+                columns.append(centred)
+        design = np.column_stack([*columns, g])
+        gram = design.T @ design
+        if np.linalg.matrix_rank(gram) < gram.shape[0]:
+            return None
+        inverse = np.linalg.inv(gram)
+        coef = inverse @ design.T @ x.to_numpy(float)
+        return float(coef[-1]), float(inverse[-1, -1]), size
+
+
+def _residual(detector: Detector, freq: str) -> _Residual | None:
+    """The fitted member's deseasonalised series (values less season and festival), per panel period."""
+    work = getattr(detector, "working_", None)
+    if work is None or work.begins is None or not hasattr(detector, "seasonal_") or freq not in _FREQUENCY:
+        return None
+    y = np.asarray(work.values, dtype=float)
+    valid = np.isfinite(y)
+    if not valid.any() or np.ptp(y[valid]) == 0:
+        # a constant member: the detector stops before it decomposes (its other attributes are a former fit's)
+        return None
+    if detector.log_:
+        y = np.where(valid, np.log(np.where(valid, y, 1.0)), np.nan)
+    periods = work.begins.to_period(freq)
+    values = pd.Series(y - detector.seasonal_ - detector.festival_, index=periods)
+    rest = (values - detector.path_).groupby(level=0).mean().dropna().to_numpy(float)
+    values = values.groupby(level=0).mean()
+    n = len(periods)
+    changes = tuple((periods[ch.at], periods[ch.end] if ch.end is not None and ch.end < n else None)
+                    for ch in detector.changes_ if ch.kind != "seasonal")
+    if len(values) == len(work.begins):
+        # the member was analysed at the panel's resolution: its own noise scale holds
+        sigma = float(detector.noise_)
+    else:
+        # finer working periods averaged to the panel's: the scale of the averaged series
+        sigma = noise_model(values.dropna().to_numpy(float), autocorrelated=False)[0]
+    if not sigma > 0 or len(rest) < 3:
+        return None
+    # The member tests sum a year or two of periods, so they need the noise's long-run variance: measured
+    # on what the member's own fit leaves (a short series' detector assumes white noise; its penalty is
+    # calibrated for that, a sum over many periods is not), never below the detector's scale.
+    scale, rho = noise_model(rest / sigma)
+    lrv = max(1.0, scale**2) * (1 + rho) / (1 - rho)
+    z = (values - float(values.median())) / sigma
+    return _Residual(values, z, bool(detector.log_), lrv, _WINDOW[freq], changes)
+
+
+def _search(detector: Detector, frame: pd.DataFrame, freq: str) -> tuple[pd.Series, Detector] | None:
+    """The pooled series (the members' mean per period, centred) and the detector fitted on it."""
+    mean = frame.mean(axis=1)
+    if mean.isna().all() or frame.shape[1] == 0:
+        return None
+    # centred on its median, so that some values are not positive and the search stays on this scale
+    mean = mean - float(mean.median())
+    series = Series(pd.Series(mean.to_numpy(float), index=mean.index.to_timestamp()), _FREQUENCY[freq],
+                    region=gazetteer.NATION, source="panel: mean of the members' standardised deseasonalised series")
+    pooled = _pooled_detector(detector)
+    try:
+        pooled.fit(series)
+    except TooShortError:
+        return None
+    return mean, pooled
+
+
+def _pooled_residual(frame: pd.DataFrame, pooled: Detector, at: int, window: int) -> _Residual | None:
+    """The mean of some members as a `_Residual`, the pooled search's other changes as its own."""
+    mean = frame.mean(axis=1)
+    x = mean.to_numpy(float)
+    valid = np.isfinite(x)
+    if valid.sum() < 3:
+        return None
+    sigma = noise_model(x[valid], autocorrelated=False)[0]
+    if not sigma > 0:
+        return None
+    scale, rho = noise_model((x[valid] - pooled.path_[valid]) / sigma)
+    lrv = max(1.0, scale**2) * (1 + rho) / (1 - rho)
+    periods = mean.index
+    n = len(periods)
+    changes = tuple((periods[ch.at], periods[ch.end] if ch.end is not None and ch.end < n else None)
+                    for ch in pooled.changes_ if ch.kind != "seasonal" and ch.at != at)
+    return _Residual(mean, mean / sigma, False, lrv, window, changes)
+
+
+def _pooled_detector(detector: Detector) -> Detector:
+    """The members' detector settings for the pooled series, which is already deseasonalised and free of
+    the festival (no calendar). Every change that passes the penalty (the false-detection-rate bar) is a
+    candidate: the confidence floor, calibrated on single series, would drop a three-month dip that the
+    penalty search places as a fall and a recovering slope, and the members' own tests confirm each one."""
+    return Detector(penalty=detector.penalty, calendar=None, min_size=detector.min_size,
+                    max_nodes=detector.max_nodes, iterations=detector.iterations, relevance=detector.relevance,
+                    calibration=detector.calibration, min_confidence=0.0, refine_turns=detector.refine_turns)
+
+
 def _panel_frequency(members) -> str:
     freqs = {s.frequency for s in members}
     if freqs <= {Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY}:
@@ -255,6 +539,40 @@ def _total(members: dict[str, Series], freq: str) -> Series | None:
     sectors = {s.sector for s in series}
     return Series(values=values.astype(float), frequency=series[0].frequency, region=gazetteer.NATION,
                   sector=sectors.pop() if len(sectors) == 1 else "all", unit=series[0].unit, source="panel total")
+
+
+def _pooled_node(total: Series, pooled: Node, share: float, members: int) -> Node:
+    """The pooled break as a node on the panel total: its date, interval and, for a shock, its end."""
+    index = total.values.index
+
+    def position(label: str, last: bool = False) -> int:
+        stamp = pd.Timestamp(label)
+        if last:
+            return max(0, min(int(index.searchsorted(stamp, side="right")) - 1, len(index) - 1))
+        return min(int(index.searchsorted(stamp)), len(index) - 1)
+
+    at = position(pooled.date)
+    lo = min(position(pooled.interval[0]), at)
+    hi = max(position(_period_last(pooled.interval[1], total)), at)
+    duration = end_date = None
+    if pooled.duration:
+        last = position(_period_last(pooled.end_date, total), last=True)
+        duration, end_date = last - at + 1, total.label(last)
+    window = max(1, len(index) // 24)
+    before = float(total.values.iloc[max(0, at - window):at].mean()) if at else float(total.values.iloc[0])
+    after = float(total.values.iloc[at:at + window].mean())
+    kind = NodeKind.TREND if pooled.kind is NodeKind.TREND else NodeKind.EVENT
+    return Node(index=at, date=total.label(at), kind=kind, confidence=round(share, 2), direction=pooled.direction,
+                change_pct=pooled.change_pct, level_before=before, level_after=after,
+                interval=(total.label(lo), total.label(hi)), interval_index=(lo, hi), duration=duration,
+                end_date=end_date, details={"members": members, "pooled_confidence": pooled.confidence,
+                                            "pooled_kind": pooled.kind.value})
+
+
+def _period_last(label: str, total: Series) -> str:
+    """The last day of the pooled period labelled `label` (the pooled series is monthly, quarterly or annual)."""
+    period = pd.Period(label, freq=_panel_frequency([total]))
+    return period.end_time.normalize().isoformat()
 
 
 def _common_node(total: Series, members: list[tuple[Series, Node]], direction: str, share: float) -> Node:
