@@ -85,6 +85,28 @@ def test_change_of_the_seasonal_pattern_is_a_seasonal_node():
     assert not only(nodes, NodeKind.EVENT)
 
 
+def test_two_changes_of_the_seasonal_swing_are_two_seasonal_nodes():
+    n = 192
+    season = 10 * np.cos(2 * np.pi * np.arange(n) / 12)
+    values = 200 + season + noise(n, 8, 1.0)
+    values[60:120] += 1.5 * season[60:120]   # the swing grows 2.5-fold for five years, then falls back
+    seasonal = only(detect(monthly(values)), NodeKind.SEASONAL)
+    assert [round(n.index / 12) for n in seasonal] == [5, 10], seasonal
+    assert [n.direction for n in seasonal] == ["up", "down"]
+
+
+def test_pattern_test_finds_a_moved_season_that_the_swing_test_does_not():
+    n = 168
+    t = np.arange(n)
+    season = np.where(t < 84, 10 * np.cos(2 * np.pi * t / 12), 10 * np.cos(2 * np.pi * (t - 3) / 12))
+    series = monthly(200 + season + noise(n, 9, 1.0))   # the peak moves by a quarter, the swing stays
+    moved = only(Detector(seasonal_test="pattern").fit(series).nodes_, NodeKind.SEASONAL)
+    assert moved and abs(moved[0].index - 84) <= 6, moved
+    assert not only(Detector().fit(series).nodes_, NodeKind.SEASONAL)
+    with pytest.raises(ValueError, match="seasonal_test"):
+        Detector(seasonal_test="shape")
+
+
 def test_seasonal_series_without_change_has_no_event_on_month_or_festival():
     n = 120
     season = 15 * np.cos(2 * np.pi * (np.arange(n) - 6) / 12)

@@ -36,6 +36,7 @@ class Calibration:
     change_penalty_aggregated: float = 4.0   # the same for series aggregated to months (one-month regimes)
     slope_penalty: float = 1.0       # × ln n, extra for a segment with a slope
     seasonal_penalty: float = 3.0    # × period·ln n... see `seasonal_threshold`
+    amplitude_penalty: float = 3.0   # × ln n, for a change of the seasonal swing (one degree of freedom)
     outlier_alpha: float = 0.01      # family-wise level of the outlier test
     outlier_inflation: float = 1.0   # × its Bonferroni limit, so that the level holds on no-change series
     # kind -> [intercept, weight per EVIDENCE name]; a two-number map is [intercept, strength weight]
@@ -44,6 +45,9 @@ class Calibration:
 
     def seasonal_threshold(self, period: int, n: int) -> float:
         return self.seasonal_penalty * period * np.log(n) / 2
+
+    def amplitude_threshold(self, n: int) -> float:
+        return self.amplitude_penalty * np.log(n)
 
     def confidence_of(self, kind: str, evidence: dict[str, float]) -> float:
         weights = self.confidence.get(kind, self.confidence.get("all", [0.0, 1.5]))

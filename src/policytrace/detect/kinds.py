@@ -153,3 +153,44 @@ def seasonal_change(residual: np.ndarray, phase: np.ndarray, period: int, min_cy
                 - np.where(nT > 0, T**2 / nT, 0)).sum(axis=0)
     k = int(np.argmax(gain))
     return int(taus[k]), float(gain[k])
+
+
+def amplitude_change(residual: np.ndarray, profile: np.ndarray, period: int, min_cycles: float = 2.0
+                     ) -> tuple[int, float] | None:
+    """Best single change of the seasonal swing and the cost it saves (unit-noise residual).
+
+    The pattern's shape is kept and only its amplitude may differ on each side: one number per side,
+    so the test has one degree of freedom where a change of every phase mean has period − 1, and finds
+    a growing or fading season with far fewer years. gain(τ) = A_L²/B_L + A_R²/B_R with A = Σ r·s and
+    B = Σ s² on each side (cumulative sums price every split at once).
+    """
+    n = len(residual)
+    lo, hi = int(min_cycles * period), n - int(min_cycles * period)
+    if hi <= lo or not np.any(profile):
+        return None
+    a = np.concatenate([[0.0], np.cumsum(residual * profile)])
+    b = np.concatenate([[0.0], np.cumsum(profile * profile)])
+    taus = np.arange(lo, hi + 1)
+    left_a, left_b = a[taus], b[taus]
+    right_a, right_b = a[-1] - left_a, b[-1] - left_b
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gain = (np.where(left_b > 0, left_a**2 / left_b, 0.0) + np.where(right_b > 0, right_a**2 / right_b, 0.0)
+                - (a[-1] ** 2 / b[-1] if b[-1] > 0 else 0.0))
+    k = int(np.argmax(gain))
+    return int(taus[k]), float(gain[k])
+
+
+def amplitude_changes(residual: np.ndarray, profile: np.ndarray, period: int, threshold: float,
+                      min_cycles: float = 2.0) -> list[tuple[int, float]]:
+    """Every change of the seasonal swing whose gain passes `threshold`, by binary segmentation.
+
+    The threshold is calibrated for the first split of a whole series; a part has fewer candidate
+    positions, so the same bar is conservative there.
+    """
+    found = amplitude_change(residual, profile, period, min_cycles)
+    if found is None or found[1] <= threshold:
+        return []
+    tau, gain = found
+    left = amplitude_changes(residual[:tau], profile[:tau], period, threshold, min_cycles)
+    right = amplitude_changes(residual[tau:], profile[tau:], period, threshold, min_cycles)
+    return [*left, (tau, gain), *((tau + t, g) for t, g in right)]
