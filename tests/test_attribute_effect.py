@@ -48,6 +48,24 @@ def test_shock_loss_against_counterfactual():
     assert "shock" not in effects[1]
 
 
+def test_shock_without_a_year_before_it_is_measured_against_the_season():
+    """A March shock in the second year: no March a year before the base, so the counterfactual is the
+    seasonally adjusted winter level with March's season put back, not the flat winter mean (which
+    reported a gain where emissions fell)."""
+    rng = np.random.default_rng(4)
+    months = np.arange(48)
+    season = np.exp(0.3 * np.cos(2 * np.pi * (months - 6) / 12))   # winter trough, summer peak
+    truth = 100 * season * (1 + rng.normal(0, 0.01, 48))
+    values = truth.copy()
+    values[14] *= 0.7                                                # March of the second year
+    series = monthly(values)
+    (effect,) = EffectEstimator().estimate([node(series, 14, "down", end_date=series.label(14))], series)
+    shock = effect["shock"]
+    lost_true = float(truth[14] - values[14])
+    assert "season put back" in shock["counterfactual"]
+    assert shock["lost"] > 0 and abs(shock["lost"] - lost_true) < 0.25 * lost_true, (shock["lost"], lost_true)
+
+
 def test_explicit_shock_end_date():
     values = np.full(36, 50.0)
     values[20:22] = 30.0

@@ -73,7 +73,8 @@ class EffectEstimator:
             prev_pos, next_pos, end_pos = spans[k]
             effect = self._level_change(adjusted, positions[k], prev_pos, next_pos)
             if end_pos is not None:
-                effect["shock"] = self._shock(work, total, per_year, positions[k], end_pos, series)
+                effect["shock"] = self._shock(work, total, per_year, positions[k], end_pos, series,
+                                              _season_factor(total, adjusted))
             if effect:
                 effect["resolution"] = work.resolution  # "weekly", "monthly", ...: the periods counted
             out[k] = effect
@@ -112,14 +113,14 @@ class EffectEstimator:
         return None
 
     def _shock(self, work: Working, total: np.ndarray, per_year: int | None, start: int, end: int,
-               series: Series) -> dict:
+               series: Series, season: np.ndarray) -> dict:
         end = max(end, start)
         span = range(start, min(end + 1, len(total)))
-        cf = np.array([_counterfactual(total, t, start, per_year, self.base_periods) for t in span])
+        cf = np.array([_counterfactual(total, t, start, per_year, self.base_periods, season) for t in span])
         actual = total[start:start + len(span)]
         lost = float(np.sum(cf - actual))
         errors = [total[j] / c - 1 for j in range(max(self.base_periods, start - self.max_periods), start)
-                  if (c := _counterfactual(total, j, j, per_year, self.base_periods)) and np.isfinite(c)]
+                  if (c := _counterfactual(total, j, j, per_year, self.base_periods, season)) and np.isfinite(c)]
         sd = float(np.std(errors, ddof=1)) if len(errors) >= 3 else float("nan")
         se = sd * float(np.sqrt(np.sum(cf**2))) if np.isfinite(sd) else float("nan")
         return {
@@ -131,8 +132,10 @@ class EffectEstimator:
             "unit": f"{series.unit} × days" if series.frequency is Frequency.DAILY and series.unit else series.unit,
             "lost_means": "counterfactual minus actual over the shock; positive means emissions were lost",
             "counterfactual": ("same periods a year earlier, scaled by the level of the "
-                               f"{self.base_periods} periods before the shock" if per_year and start >= per_year + 1
-                               else f"mean of the {self.base_periods} periods before the shock"),
+                               f"{self.base_periods} periods before the shock"
+                               if per_year and start - self.base_periods - per_year >= 0
+                               else f"seasonally adjusted level of the {self.base_periods} periods before the shock, "
+                                    "with the season put back"),
             "counterfactual_path": [round(float(v), 6) for v in cf],
             "actual_path": [round(float(v), 6) for v in actual],
         }
@@ -198,16 +201,30 @@ def _step_change(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
         return float(fit.params[1]), float(np.nan_to_num(fit.bse[1]))
 
 
-def _counterfactual(total: np.ndarray, t: int, start: int, per_year: int | None, k: int) -> float:
-    """Seasonal naive path (a year earlier) scaled to the level just before the shock; flat without a year."""
-    base = total[max(0, start - k):start]
-    if len(base) == 0:
+def _counterfactual(total: np.ndarray, t: int, start: int, per_year: int | None, k: int,
+                    season: np.ndarray) -> float:
+    """Seasonal naive path (a year earlier) scaled to the level just before the shock.
+
+    Without a year before the base periods, the seasonally adjusted level of the base periods with
+    period t's seasonal factor put back (`season`: total over adjusted level; ones where no season is
+    modelled, times the days). A flat mean of the base would compare a March with the winter before it.
+    """
+    base = slice(max(0, start - k), start)
+    if start == 0:
         return float("nan")
     if per_year and start - k - per_year >= 0 and t - per_year >= 0:
         last_year = total[start - k - per_year:start - per_year]
         if np.mean(last_year):
-            return float(total[t - per_year] * np.mean(base) / np.mean(last_year))
-    return float(np.mean(base))
+            return float(total[t - per_year] * np.mean(total[base]) / np.mean(last_year))
+    return float(np.mean(total[base] / season[base]) * season[t])
+
+
+def _season_factor(total: np.ndarray, adjusted: np.ndarray) -> np.ndarray:
+    """Per period, its total over its seasonally adjusted mean level: the seasonal factor times the days
+    the period spans (a total, not a mean, is what the counterfactual compares)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(adjusted != 0, total / adjusted, 1.0)
+    return np.where(np.isfinite(factor) & (factor > 0), factor, 1.0)
 
 
 def _position(starts: np.ndarray, index: int) -> int:
