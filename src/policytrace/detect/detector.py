@@ -144,21 +144,9 @@ class Detector:
             detrended = detrended - festival_effect(detrended - fixed, regressors)
             fixed = phase_profile(detrended, phase, period, [])
             residual = (detrended - fixed) / scale
-            # "amplitude": the swing grows or fades (one number per regime), split as often as it
-            # passes its bar; "pattern": once, any change of the phase means (shape included)
-            bar = cal.amplitude_threshold(n)
-            first = amplitude_change(residual, fixed / scale, period)
-            if first is not None:
-                self.amplitude_statistic_ = first[1] / (bar / cal.amplitude_penalty)
-                if self.seasonal_test == "amplitude":
-                    seasonal_splits = [(t, g, bar) for t, g in amplitude_changes(residual, fixed / scale, period, bar)]
-            found = seasonal_change(residual, phase, period)
-            threshold = cal.seasonal_threshold(period, n)
-            if found is not None:
-                self.seasonal_statistic_ = found[1] / (threshold / cal.seasonal_penalty)
-                if self.seasonal_test == "pattern" and found[1] > threshold:
-                    seasonal_splits.append((found[0], found[1], threshold))
-            seasonal_splits.sort()
+            self.amplitude_statistic_, self.seasonal_statistic_ = self._seasonal_statistics(
+                residual, fixed / scale, phase, period, cal, n)
+            seasonal_splits = self._seasonal_splits(detrended, phase, period, scale, cal, n)
             seasonal_cps = [t for t, _, _ in seasonal_splits]
             if seasonal_cps:
                 seasonal = phase_profile(detrended, phase, period, seasonal_cps)
@@ -204,8 +192,15 @@ class Detector:
             if round_ == self.iterations:
                 break
             if has_season and seasonal_cps:
+                # A shock the smooth STL trend could not follow leaks into the detrended season and can
+                # pass for a change of it: each split is tested again around the fitted segments.
+                seasonal_splits = self._seasonal_splits(clean - path - festival, phase, period, scale, cal, n)
+                seasonal_cps = [t for t, _, _ in seasonal_splits]
+            if has_season and seasonal_cps:
                 # the robust STL season stands unless the pattern changes; then each regime has its own
                 seasonal = phase_profile(clean - path - festival, phase, period, seasonal_cps)
+            elif has_season:
+                seasonal = stl_seasonal
             if regressors is not None:
                 festival = festival_effect(clean - path - seasonal, regressors)
             if allow_outliers:
@@ -298,6 +293,29 @@ class Detector:
             nodes = sorted(nodes, key=lambda nd: -nd.confidence)[: self.max_nodes]
         self.nodes_ = sorted(nodes, key=lambda nd: nd.index)
         return self
+
+    def _seasonal_splits(self, deseasonal: np.ndarray, phase: np.ndarray, period: int, scale: float,
+                         cal: Calibration, n: int) -> list[tuple[int, float, float]]:
+        """Changes of the seasonal pattern in `deseasonal` (the series less its level path): (position,
+        gain, bar). "amplitude": the swing grows or fades (one number per regime), split as often as
+        it passes its bar; "pattern": once, any change of the phase means (shape included)."""
+        fixed = phase_profile(deseasonal, phase, period, [])
+        residual = (deseasonal - fixed) / scale
+        if self.seasonal_test == "amplitude":
+            bar = cal.amplitude_threshold(n)
+            return [(t, g, bar) for t, g in amplitude_changes(residual, fixed / scale, period, bar)]
+        found = seasonal_change(residual, phase, period)
+        bar = cal.seasonal_threshold(period, n)
+        return [(found[0], found[1], bar)] if found is not None and found[1] > bar else []
+
+    @staticmethod
+    def _seasonal_statistics(residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,
+                             cal: Calibration, n: int) -> tuple[float, float]:
+        """Both seasonal tests' first statistics in units of their calibrated multipliers (for calibration)."""
+        amplitude = amplitude_change(residual, profile, period)
+        pattern = seasonal_change(residual, phase, period)
+        return (amplitude[1] / np.log(n) if amplitude is not None else 0.0,
+                pattern[1] / (period * np.log(n) / 2) if pattern is not None else 0.0)
 
     def predict(self, series: Series) -> list[Node]:
         return self.fit(series).nodes_
