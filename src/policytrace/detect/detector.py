@@ -56,7 +56,7 @@ class Detector:
         "amplitude" (default): the seasonal swing growing or fading, as many times as the data show
         (one degree of freedom per split). "pattern": one change of any phase mean, the shape
         included (period − 1 degrees of freedom). On the synthetic holdout the amplitude test gave
-        F1 0.854 against 0.843: the pattern test also fires where a level shift leaks into the
+        F1 0.854 against 0.843 (670c84f): the pattern test also fires where a level shift leaks into the
         detrended season; choose it where the timing of the season, not its size, may move.
     relevance : float
         Floor of the noise scale as a share of the median absolute level (0.005: changes well
