@@ -16,7 +16,7 @@ from ..series import Series
 from ..series.calendar import Working, spring_festival_regressors, working_resolution
 from .calibrate import Calibration, default_calibration, evidence
 from .costs import PiecewiseCost
-from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases, robust_sigma,
+from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
                         seasonal_strength)
 from .kinds import (JUMP_LR, Change, amplitude_change, amplitude_changes, date_interval, jump_statistic, jump_z,
                     merge_shocks, refine_turn, seasonal_change)

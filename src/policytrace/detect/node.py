@@ -18,7 +18,8 @@ class NodeKind(str, Enum):
 
     @property
     def label_en(self) -> str:
-        return {"event": "event", "seasonal": "seasonal change", "trend": "trend turn", "outlier": "outlier"}[self.value]
+        names = {"event": "event", "seasonal": "seasonal change", "trend": "trend turn", "outlier": "outlier"}
+        return names[self.value]
 
 
 @dataclass(frozen=True)
