@@ -48,30 +48,27 @@ class PiecewiseCost:
         sty = self._ty[end] - self._ty[start]
         return m, sy, syy, st, stt, sty
 
-    def level_error(self, start, end) -> np.ndarray:
-        m, sy, syy, *_ = self._sums(start, end)
-        return np.maximum(syy - sy * sy / m, 0.0)
-
-    def line_error(self, start, end) -> np.ndarray:
-        m, sy, syy, st, stt, sty = self._sums(start, end)
-        level = syy - sy * sy / m
-        sxx = stt - st * st / m
-        sxy = sty - st * sy / m
-        with np.errstate(invalid="ignore", divide="ignore"):
-            line = level - np.where(sxx > 0, sxy * sxy / np.where(sxx > 0, sxx, 1), 0.0)
-        line = np.where(m >= self.min_line, np.maximum(line, 0.0), np.inf)
-        return line
-
-    def error(self, start, end) -> np.ndarray:
-        """Cost of segments [start, end) for an array of starts and one end (or one start, many ends)."""
+    def _errors(self, start, end) -> tuple[np.ndarray, np.ndarray]:
+        """Squared error of the best level and of the best line (inf below `min_line` points), from one
+        set of sums."""
         m, sy, syy, st, stt, sty = self._sums(start, end)
         level = np.maximum(syy - sy * sy / m, 0.0)
         sxx = stt - st * st / m
         sxy = sty - st * sy / m
         with np.errstate(invalid="ignore", divide="ignore"):
             line = level - np.where(sxx > 0, sxy * sxy / np.where(sxx > 0, sxx, 1), 0.0)
-        line = np.where(m >= self.min_line, np.maximum(line, 0.0) + self.slope_penalty, np.inf)
-        return np.minimum(level, line)
+        return level, np.where(m >= self.min_line, np.maximum(line, 0.0), np.inf)
+
+    def level_error(self, start, end) -> np.ndarray:
+        return self._errors(start, end)[0]
+
+    def line_error(self, start, end) -> np.ndarray:
+        return self._errors(start, end)[1]
+
+    def error(self, start, end) -> np.ndarray:
+        """Cost of segments [start, end) for an array of starts and one end (or one start, many ends)."""
+        level, line = self._errors(start, end)
+        return np.minimum(level, line + self.slope_penalty)
 
     def is_line(self, start: int, end: int) -> bool:
         return bool(self.line_error(start, end) + self.slope_penalty < self.level_error(start, end))

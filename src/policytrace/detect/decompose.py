@@ -145,8 +145,7 @@ def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = 
     if smooth is None:
         smooth = pd.Series(signal).rolling(5, center=True, min_periods=1).median().to_numpy()
     resid = signal - smooth
-    # floor: on smooth (autocorrelated) series the running median follows the noise too closely
-    scale = max(robust_sigma(resid), diff_sigma(signal))
+    scale = _outlier_scale(signal, resid)
     if n < 8 or scale == 0:
         return np.array([], dtype=int), np.array([]), scale
     # `inflation` (calibrated) makes up for the noise the seasonal fit absorbs from the residual
@@ -162,8 +161,13 @@ def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float) -> f
     """The largest isolated |residual| in units of the uninflated outlier limit (for calibration)."""
     n = len(signal)
     resid = signal - smooth
-    scale = max(robust_sigma(resid), diff_sigma(signal))
+    scale = _outlier_scale(signal, resid)
     if n < 8 or scale == 0:
         return 0.0
     ratio = np.abs(resid) / (norm.isf(alpha / (2 * n)) * scale)
     return float(ratio.max())
+
+
+def _outlier_scale(signal: np.ndarray, resid: np.ndarray) -> float:
+    # floor: on smooth (autocorrelated) series the running median follows the noise too closely
+    return max(robust_sigma(resid), diff_sigma(signal))

@@ -142,28 +142,25 @@ class Detector:
             # the festival moves between January and February over the years; taken out first, so
             # that its drift is not read as a change of the pattern
             detrended = detrended - festival_effect(detrended - fixed, regressors)
-            fixed = phase_profile(detrended, phase, period, [])
-            residual = (detrended - fixed) / scale
-            self.amplitude_statistic_, self.seasonal_statistic_ = self._seasonal_statistics(
-                residual, fixed / scale, phase, period, cal, n)
-            seasonal_splits = self._seasonal_splits(detrended, phase, period, scale, cal, n)
+            residual, profile = _against_pattern(detrended, phase, period, scale)
+            self.amplitude_statistic_, self.seasonal_statistic_ = _seasonal_statistics(
+                residual, profile, phase, period, n)
+            seasonal_splits = self._seasonal_splits(residual, profile, phase, period, cal, n)
             seasonal_cps = [t for t, _, _ in seasonal_splits]
             if seasonal_cps:
                 seasonal = phase_profile(detrended, phase, period, seasonal_cps)
         # A regime lasts at least `min_size` working periods; one period far off is an outlier (for
         # aggregated data, a month or week off as a whole, reported with its duration).
         aggregated = work.resolution != series.frequency.value
-        allow_outliers = True
         # A whole month off in data spread from monthly totals is a short shock (an event lasting that
         # month) more often than a bad value, so there the nominal Bonferroni limit is kept; the
         # widening calibrated on no-change series applies to bad points of native series.
         inflation = 1.0 if aggregated else cal.outlier_inflation
         min_size = self.min_size
-        outliers, expected, out_scale = np.array([], dtype=int), np.array([]), 1.0
+        # a first guess at the outliers; refined against the fitted segments below
+        outliers, expected, out_scale = find_outliers(y - seasonal, cal.outlier_alpha, inflation=inflation)
         clean = y.copy()
-        if allow_outliers:  # a first guess; refined against the fitted segments below
-            outliers, expected, out_scale = find_outliers(y - seasonal, cal.outlier_alpha, inflation=inflation)
-            clean[outliers] = expected + seasonal[outliers]
+        clean[outliers] = expected + seasonal[outliers]
 
         log_n = np.log(n)
         # Aggregated series (few, smoothed periods) get their own penalty, calibrated the same way.
@@ -194,7 +191,8 @@ class Detector:
             if has_season and seasonal_cps:
                 # A shock the smooth STL trend could not follow leaks into the detrended season and can
                 # pass for a change of it: each split is tested again around the fitted segments.
-                seasonal_splits = self._seasonal_splits(clean - path - festival, phase, period, scale, cal, n)
+                residual, profile = _against_pattern(clean - path - festival, phase, period, scale)
+                seasonal_splits = self._seasonal_splits(residual, profile, phase, period, cal, n)
                 seasonal_cps = [t for t, _, _ in seasonal_splits]
             if has_season and seasonal_cps:
                 # the robust STL season stands unless the pattern changes; then each regime has its own
@@ -203,12 +201,11 @@ class Detector:
                 seasonal = stl_seasonal
             if regressors is not None:
                 festival = festival_effect(clean - path - seasonal, regressors)
-            if allow_outliers:
-                outliers, expected, out_scale = find_outliers(y - seasonal - festival, cal.outlier_alpha, path,
-                                                              inflation=inflation)
-                self.outlier_statistic_ = outlier_statistic(y - seasonal - festival, path, cal.outlier_alpha)
-                clean = y.copy()
-                clean[outliers] = expected + seasonal[outliers] + festival[outliers]
+            outliers, expected, out_scale = find_outliers(y - seasonal - festival, cal.outlier_alpha, path,
+                                                          inflation=inflation)
+            self.outlier_statistic_ = outlier_statistic(y - seasonal - festival, path, cal.outlier_alpha)
+            clean = y.copy()
+            clean[outliers] = expected + seasonal[outliers] + festival[outliers]
             resid = clean - path - seasonal - festival
             if round_ == 0 and n >= MIN_FOR_AUTOCORRELATION:
                 # measured once, on the residual of the first (white-noise) fit, then kept: re-measuring
@@ -283,8 +280,6 @@ class Detector:
         self.long_run_factor_ = float(lrv)
         self.autocorrelation_ = float(rho)
         self.seasonal_ = seasonal
-        # what the penalty search saw, for the false-detection-rate calibration (bench/detect_calibrate.py)
-        self.signal_, self.min_size_, self.slope_cost_ = z, min_size, cal.slope_penalty * log_n * lrv
         self.festival_ = festival
         self.path_ = path
         nodes = [self._node(series, work, ch, cal) for ch in changes]
@@ -294,28 +289,17 @@ class Detector:
         self.nodes_ = sorted(nodes, key=lambda nd: nd.index)
         return self
 
-    def _seasonal_splits(self, deseasonal: np.ndarray, phase: np.ndarray, period: int, scale: float,
+    def _seasonal_splits(self, residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,
                          cal: Calibration, n: int) -> list[tuple[int, float, float]]:
-        """Changes of the seasonal pattern in `deseasonal` (the series less its level path): (position,
-        gain, bar). "amplitude": the swing grows or fades (one number per regime), split as often as
-        it passes its bar; "pattern": once, any change of the phase means (shape included)."""
-        fixed = phase_profile(deseasonal, phase, period, [])
-        residual = (deseasonal - fixed) / scale
+        """Changes of the seasonal pattern (see `_against_pattern`): (position, gain, bar). "amplitude":
+        the swing grows or fades (one number per regime), split as often as it passes its bar;
+        "pattern": once, any change of the phase means (shape included)."""
         if self.seasonal_test == "amplitude":
             bar = cal.amplitude_threshold(n)
-            return [(t, g, bar) for t, g in amplitude_changes(residual, fixed / scale, period, bar)]
+            return [(t, g, bar) for t, g in amplitude_changes(residual, profile, period, bar)]
         found = seasonal_change(residual, phase, period)
         bar = cal.seasonal_threshold(period, n)
         return [(found[0], found[1], bar)] if found is not None and found[1] > bar else []
-
-    @staticmethod
-    def _seasonal_statistics(residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,
-                             cal: Calibration, n: int) -> tuple[float, float]:
-        """Both seasonal tests' first statistics in units of their calibrated multipliers (for calibration)."""
-        amplitude = amplitude_change(residual, profile, period)
-        pattern = seasonal_change(residual, phase, period)
-        return (amplitude[1] / np.log(n) if amplitude is not None else 0.0,
-                pattern[1] / (period * np.log(n) / 2) if pattern is not None else 0.0)
 
     def predict(self, series: Series) -> list[Node]:
         return self.fit(series).nodes_
@@ -363,3 +347,20 @@ class Detector:
             end_date=end_date,
             details=details,
         )
+
+
+def _against_pattern(deseasonal: np.ndarray, phase: np.ndarray, period: int, scale: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """`deseasonal` (the series less its level path) less one fixed seasonal pattern, and that pattern,
+    both at unit noise: what the seasonal tests read."""
+    fixed = phase_profile(deseasonal, phase, period, [])
+    return (deseasonal - fixed) / scale, fixed / scale
+
+
+def _seasonal_statistics(residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,
+                         n: int) -> tuple[float, float]:
+    """Both seasonal tests' first statistics in units of their calibrated multipliers (for calibration)."""
+    amplitude = amplitude_change(residual, profile, period)
+    pattern = seasonal_change(residual, phase, period)
+    return (amplitude[1] / np.log(n) if amplitude is not None else 0.0,
+            pattern[1] / (period * np.log(n) / 2) if pattern is not None else 0.0)
