@@ -68,13 +68,13 @@ class EffectEstimator:
             spans[k] = (prev_pos, next_pos, end_pos)
         cuts = sorted({p for k in order for p in (positions[k], spans[k][1])} - {0, len(work)})
         adjusted = _deseasonalise(level, work, cuts)
+        season = _season_factor(total, adjusted)
         out: list[dict] = [{} for _ in nodes]
         for k in order:
             prev_pos, next_pos, end_pos = spans[k]
             effect = self._level_change(adjusted, positions[k], prev_pos, next_pos)
             if end_pos is not None:
-                effect["shock"] = self._shock(work, total, per_year, positions[k], end_pos, series,
-                                              _season_factor(total, adjusted))
+                effect["shock"] = self._shock(work, total, per_year, positions[k], end_pos, series, season)
             if effect:
                 effect["resolution"] = work.resolution  # "weekly", "monthly", ...: the periods counted
             out[k] = effect

@@ -199,10 +199,10 @@ class PanelAttributor:
         if len(frame) < 8:
             return []
         frame = frame.reindex(pd.period_range(frame.index[0], frame.index[-1], freq=freq))
-        found = pooled_search(detector, frame, freq)
-        if found is None:
+        searched = pooled_search(detector, frame, freq)
+        if searched is None:
             return []
-        mean, pooled = found
+        mean, pooled = searched
         self.pooled_ = pooled
         # the pooled series is native at the panel's resolution: node positions are periods
         cuts = sorted({n.index for n in pooled.nodes_ if n.kind is not NodeKind.SEASONAL})

@@ -144,8 +144,7 @@ def member_residual(detector: Detector, freq: str) -> Residual | None:
     # The member tests sum a year or two of periods, so they need the noise's long-run variance: measured
     # on what the member's own fit leaves (a short series' detector assumes white noise; its penalty is
     # calibrated for that, a sum over many periods is not), never below the detector's scale.
-    scale, rho = noise_model(rest / sigma)
-    lrv = max(1.0, scale**2) * (1 + rho) / (1 - rho)
+    lrv = _long_run_factor(rest / sigma)
     z = (values - float(values.median())) / sigma
     return Residual(values, z, bool(detector.log_), lrv, WINDOW[freq], changes)
 
@@ -177,8 +176,7 @@ def pooled_residual(frame: pd.DataFrame, pooled: Detector, at: int, window: int)
     sigma = noise_model(x[valid], autocorrelated=False)[0]
     if not sigma > 0:
         return None
-    scale, rho = noise_model((x[valid] - pooled.path_[valid]) / sigma)
-    lrv = max(1.0, scale**2) * (1 + rho) / (1 - rho)
+    lrv = _long_run_factor((x[valid] - pooled.path_[valid]) / sigma)
     periods = mean.index
     n = len(periods)
     changes = tuple((periods[ch.at], periods[ch.end] if ch.end is not None and ch.end < n else None)
@@ -194,3 +192,9 @@ def pooled_detector(detector: Detector) -> Detector:
     return Detector(penalty=detector.penalty, calendar=None, min_size=detector.min_size,
                     max_nodes=detector.max_nodes, iterations=detector.iterations, relevance=detector.relevance,
                     calibration=detector.calibration, min_confidence=0.0, refine_turns=detector.refine_turns)
+
+
+def _long_run_factor(rest: np.ndarray) -> float:
+    """Long-run variance of what a fit leaves (in units of the detector's noise), never below that noise."""
+    scale, rho = noise_model(rest)
+    return max(1.0, scale**2) * (1 + rho) / (1 - rho)

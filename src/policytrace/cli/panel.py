@@ -27,7 +27,8 @@ def panel(
     regions: str = typer.Option(None, "--regions", help="Comma-separated regions; all in the file when left out."),
     sectors: str = typer.Option(None, "--sectors", help="Comma-separated sectors; all in the file when left out."),
     value_column: str = typer.Option(None, "--value-column", help="The value column, when it cannot be guessed."),
-    share: float = typer.Option(0.5, "--share", help="Least share of series that move the same way at a break for it to be common."),
+    share: float = typer.Option(0.5, "--share",
+                                help="Least share of series that move the same way at a break for it to be common."),
     out: Path = typer.Option(None, "--out", "-o", help="Write panel.json into this folder."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:

@@ -28,7 +28,7 @@ def write_rendered(rendered: dict[str, str | bytes], out: str | Path) -> list[Pa
             staged.append((tmp, out / name))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+            os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a report is an ordinary file
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -38,7 +38,12 @@ def write_rendered(rendered: dict[str, str | bytes], out: str | Path) -> list[Pa
     return [target for _, target in staged]
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# Read once at import: os.umask can only be read by setting it, and setting it while a server's other
+# threads create files would give those files the wrong mode.
+_UMASK = _read_umask()
