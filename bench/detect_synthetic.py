@@ -1,6 +1,6 @@
 """Synthetic holdout: node F1 (±1 period), kind accuracy, ECE and false detections on no-change series.
 
-    python bench/detect_synthetic.py [--series 300] [--null 300] [--daily-null 100]
+    python bench/detect_synthetic.py [--series 300] [--null 300] [--daily-null 100] [--daily 100]
 
 Held-out seeds (50_000+ for changes, 2_000_000+ for no-change series) never used by
 `bench/detect_calibrate.py`. Monthly series of 14 years with 0–3 changes (the issue's setting).
@@ -17,13 +17,14 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _detect_common import beast_baseline, match_nodes, pelt_baseline  # noqa: E402
+from _detect_common import beast_baseline, match_nodes, pelt_baseline, truth_positions  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
 from policytrace.detect.calibrate import expected_calibration_error  # noqa: E402
 from policytrace.detect.synth import make_null, make_series  # noqa: E402
 
-HOLDOUT_SEED, NULL_SEED, DAILY_NULL_SEED = 50_000, 2_000_000, 3_000_000
+HOLDOUT_SEED, NULL_SEED, DAILY_NULL_SEED, DAILY_SEED = 50_000, 2_000_000, 3_000_000, 4_000_000
+SHORT_EVENTS = ("nominal", "controlled")
 
 
 def point_f1(predicted: list[int], truth: list[int], tolerance: int = 1) -> tuple[int, int, int]:
@@ -53,6 +54,8 @@ def main() -> None:
     parser.add_argument("--null", type=int, default=300)
     parser.add_argument("--daily-null", type=int, default=100,
                         help="no-change daily series spread from monthly totals (4-7 years), as Carbon Monitor China")
+    parser.add_argument("--daily", type=int, default=100,
+                        help="daily series spread from monthly totals with 1-3 changes (4-7 years)")
     args = parser.parse_args()
 
     counts = {m: np.zeros(3) for m in ("policytrace", "pelt_l2_3logn", "beast")}
@@ -93,11 +96,21 @@ def main() -> None:
         cps = beast_baseline(series.array)
         fired["beast"] = np.nan if cps is None else fired["beast"] + bool(cps)
 
-    daily_fired = {"policytrace": 0, "pelt_l2_3logn": 0}
+    daily_fired = {"policytrace": 0, "pelt_l2_3logn": 0, **{f"short_events={m}": 0 for m in SHORT_EVENTS}}
     for i in range(args.daily_null):
         series = make_series(DAILY_NULL_SEED + i, years=4 + i % 4, n_changes=0, daily=True).series
         daily_fired["policytrace"] += bool(Detector().fit(series).nodes_)
         daily_fired["pelt_l2_3logn"] += bool(pelt_baseline(series.array))
+        for mode in SHORT_EVENTS:
+            daily_fired[f"short_events={mode}"] += bool(Detector(short_events=mode).fit(series).nodes_)
+    # the other side of that trade: daily series with 1-3 changes, nodes matched within ±1 month
+    daily_counts = {mode: np.zeros(3) for mode in SHORT_EVENTS}
+    for i in range(args.daily):
+        sample = make_series(DAILY_SEED + i, years=4 + i % 4, n_changes=1 + i % 3, daily=True)
+        for mode in SHORT_EVENTS:
+            det = Detector(short_events=mode).fit(sample.series)
+            found = sum(truth is not None for _, truth, _ in match_nodes(det, sample))
+            daily_counts[mode] += (found, len(det.nodes_), len(truth_positions(sample, det)))
 
     print(f"synthetic holdout: {args.series} monthly series of 14 years with 0-3 changes "
           f"(seeds {HOLDOUT_SEED}+); {args.null} no-change series (seeds {NULL_SEED}+)")
@@ -116,6 +129,15 @@ def main() -> None:
               f"{DAILY_NULL_SEED}+) with a node: policytrace {rates['policytrace']:.3f}, "
               f"PELT on the daily values {rates['pelt_l2_3logn']:.3f}; goal <= 0.05 "
               f"{'met' if rates['policytrace'] <= 0.05 else 'NOT met'}")
+        for mode in SHORT_EVENTS:
+            line = f"  Detector(short_events={mode!r}): no-change {rates[f'short_events={mode}']:.3f}"
+            if args.daily:
+                tp, npred, ntrue = daily_counts[mode]
+                precision, recall = tp / max(npred, 1), tp / max(ntrue, 1)
+                f1 = 2 * precision * recall / max(precision + recall, 1e-12)
+                line += (f"; {args.daily} daily series with 1-3 changes (seeds {DAILY_SEED}+): F1±1 month "
+                         f"{f1:.3f} (precision {precision:.3f}, recall {recall:.3f})")
+            print(line)
     ece = expected_calibration_error(np.array(confidence), np.array(real, float))
     kind_acc = kinds_right / max(kinds_total, 1)
     print(f"policytrace kind accuracy {kind_acc:.3f} ({kinds_right}/{kinds_total} matched nodes); "

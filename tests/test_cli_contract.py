@@ -44,6 +44,24 @@ def test_non_numeric_value_is_one_line_error(tmp_path):
     assert "Traceback" not in run.stderr and run.stdout == ""
 
 
+def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
+    path = monthly_step_csv(tmp_path / "ok.csv")
+    for option in (["--nodes", "abc"], ["--short-events", "loose"]):
+        run = cli("detect", str(path), *option)
+        assert run.returncode == 2 and option[0] in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr and run.stdout == ""
+
+
+def test_detect_short_events_option(xinjiang_industry_csv):
+    counts = {}
+    for mode in ("nominal", "controlled"):
+        run = cli("detect", str(xinjiang_industry_csv), "--short-events", mode, "--json")
+        assert run.returncode == 0, run.stderr
+        counts[mode] = sum(n["details"].get("test") == "outlier" for n in json.loads(run.stdout)["nodes"])
+    # March 2020 passes the nominal one-month limit, not the controlled one (0.89 of it)
+    assert counts["nominal"] > counts["controlled"]
+
+
 def test_missing_file_and_unknown_region_exit_2(tmp_path):
     run = cli("detect", str(tmp_path / "nope.csv"))
     assert run.returncode == 2 and "not found" in run.stderr

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from scipy.stats import t as student_t
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from ..series.calendar import Working
@@ -135,39 +136,62 @@ def noise_model(x: np.ndarray, autocorrelated: bool = True) -> tuple[float, floa
     return d1 / np.sqrt(2 * (1 - rho)), rho
 
 
-def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = None, inflation: float = 1.0
-                  ) -> tuple[np.ndarray, np.ndarray, float]:
+def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = None, inflation: float = 1.0,
+                  controlled: bool = False, period: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Isolated points far from `smooth` (default a running median), family-wise level `alpha` (Bonferroni).
 
-    Returns the outlier positions, the smooth values there, and the residual scale (× inflation).
+    `controlled`: the limit allows for the error of the scale itself (see `_outlier_limit`).
+    Returns the outlier positions, the smooth values there, the residual scale (× inflation) and the limit.
     """
     n = len(signal)
     if smooth is None:
         smooth = pd.Series(signal).rolling(5, center=True, min_periods=1).median().to_numpy()
     resid = signal - smooth
-    scale = _outlier_scale(signal, resid)
+    scale, quantile = _outlier_limit(signal, resid, alpha, controlled, period)
     if n < 8 or scale == 0:
-        return np.array([], dtype=int), np.array([]), scale
+        return np.array([], dtype=int), np.array([]), scale, np.inf
     # `inflation` (calibrated) makes up for the noise the seasonal fit absorbs from the residual
-    limit = inflation * norm.isf(alpha / (2 * n)) * scale
+    limit = inflation * quantile * scale
     big = np.abs(resid) > limit
     half = np.abs(resid) > limit / 2
     isolated = big & ~np.r_[False, half[:-1]] & ~np.r_[half[1:], False]
     where = np.flatnonzero(isolated)
-    return where, smooth[where], scale * inflation
+    return where, smooth[where], scale * inflation, limit
 
 
-def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float) -> float:
+def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float, controlled: bool = False,
+                      period: int | None = None) -> float:
     """The largest isolated |residual| in units of the uninflated outlier limit (for calibration)."""
     n = len(signal)
     resid = signal - smooth
-    scale = _outlier_scale(signal, resid)
+    scale, quantile = _outlier_limit(signal, resid, alpha, controlled, period)
     if n < 8 or scale == 0:
         return 0.0
-    ratio = np.abs(resid) / (norm.isf(alpha / (2 * n)) * scale)
-    return float(ratio.max())
+    return float((np.abs(resid) / (quantile * scale)).max())
 
 
-def _outlier_scale(signal: np.ndarray, resid: np.ndarray) -> float:
+# Gaussian efficiency of the Qn scale: its error is that of a standard deviation from 82% of the values.
+QN_EFFICIENCY = 0.82
+
+
+def _outlier_limit(signal: np.ndarray, resid: np.ndarray, alpha: float, controlled: bool,
+                   period: int | None) -> tuple[float, float]:
+    """The outlier test's noise scale and its Bonferroni quantile in units of that scale.
+
+    Nominal: MAD of the residual, normal quantile. Controlled: the scale from the same phase a
+    year apart (a season fitted over few years absorbs noise from the residual itself) and a
+    Student t quantile on the scale's own degrees of freedom: a scale from a few dozen values is
+    off by 10-20%, and the largest of n ratios to it has a heavier tail than the normal allows.
+    """
+    n = len(signal)
     # floor: on smooth (autocorrelated) series the running median follows the noise too closely
-    return max(robust_sigma(resid), diff_sigma(signal))
+    floor = diff_sigma(signal)
+    if not controlled:
+        return max(robust_sigma(resid), floor), float(norm.isf(alpha / (2 * n)))
+    if period and len(resid) >= 2 * period + 2:
+        lagged = resid[period:] - resid[:-period]
+        spread, count = efficient_sigma(lagged) / np.sqrt(2), len(lagged)
+    else:
+        spread, count = efficient_sigma(resid), len(resid)
+    return max(spread, floor), float(student_t.isf(alpha / (2 * n), max(QN_EFFICIENCY * count, 3.0)))
