@@ -224,17 +224,16 @@ class PanelAttributor:
             near = self._members_near(points, period, node.direction, used)
             own = {k for k, _ in near}
             first, last, until = mean.index[prev], mean.index[nxt - 1], mean.index[stop - 1]
-            moved = [k for k in members
-                     if k in own or k in residuals and residuals[k].moves(
-                         first, period, last, until, path, tolerance=self.tolerance, alpha=self.member_alpha)]
+            # each member's loading on the pooled departure, once: its test here, the strongest mover below
+            fits = {k: r.loading(r.z, first, period, last, until, path, self.tolerance) for k, r in residuals.items()}
+            moved = [k for k in members if k in own or k in fits and residuals[k].follows(fits[k], self.member_alpha)]
             if len(moved) < need:
                 continue
             # Not carried by one member: a large move of one member shows in the mean, and coincident moves
             # of a few others then make the share in a small panel. Without the member that moves most, the
             # mean of the others must still follow the break (the same test as a member's, at the found date,
             # with the other pooled changes as nuisance).
-            loadings = {k: fitted[0] for k, r in residuals.items()
-                        if (fitted := r.loading(r.z, first, period, last, until, path, self.tolerance)) is not None}
+            loadings = {k: fitted[0] for k, fitted in fits.items() if fitted is not None}
             if loadings and len(residuals) > 1:
                 strongest = max(loadings, key=loadings.get)
                 others = pooled_residual(frame.drop(columns=[strongest]), pooled, at, residuals[strongest].window)

@@ -44,9 +44,12 @@ class Residual:
         the member's own changes elsewhere in the window as nuisance (a line per own segment, an
         indicator per own shock). Without them a member's own step elsewhere in the window would pass
         for the common move half the time."""
+        return self.follows(self.loading(self.z, first, at, last, stop, path, tolerance), alpha)
+
+    def follows(self, found: tuple[float, float, float] | None, alpha: float) -> bool:
+        """The one-sided test of `moves` on a `loading` of `z` already computed."""
         from scipy.stats import norm
 
-        found = self.loading(self.z, first, at, last, stop, path, tolerance)
         if found is None:
             return False
         beta, variance, _ = found
