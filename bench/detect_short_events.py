@@ -1,6 +1,6 @@
 """One-month events on real data spread from monthly totals: the nominal limit against the controlled one.
 
-    python bench/detect_short_events.py [--cm FILE]
+    python bench/detect_short_events.py [--file FILE]
 
 Runs `Detector(short_events=...)` in both modes on the 124 Carbon Monitor China daily series
 (31 provinces × Power, Industry, Ground Transport, Residential, 2019-2022) and counts the one-month
@@ -11,36 +11,28 @@ the no-change rate of each mode is in `bench/detect_synthetic.py`.
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 from collections import Counter
 from pathlib import Path
 
-import pandas as pd
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from detect_speed import FILE, panel  # noqa: E402
 
-from policytrace.detect import Detector
-from policytrace.series import Frequency, Series
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("POLICYTRACE_SHARED", ROOT.parent / "shared"))
-CM_DAILY = SHARED / "data" / "emissions" / "carbon_monitor_china_provincial_daily_2019_2022.csv.gz"
-SECTORS = ("Power", "Industry", "Ground Transport", "Residential")
+from policytrace.detect import Detector  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cm", type=Path, default=CM_DAILY)
+    parser.add_argument("--file", type=Path, default=FILE)
     args = parser.parse_args()
-    frame = pd.read_csv(args.cm, parse_dates=["date"])
-    frame = frame[frame.sector.isin(SECTORS)]
+    items = panel(args.file)
     by_month = {mode: Counter() for mode in ("nominal", "controlled")}
-    groups = list(frame.groupby(["province", "sector"]))
-    for _, part in groups:
-        series = Series(part.set_index("date").co2_mt_per_day.sort_index().asfreq("D"), Frequency.DAILY)
+    for _, series in items:
         for mode, counts in by_month.items():
             for node in Detector(short_events=mode).fit(series).nodes_:
                 if node.details.get("test") == "outlier":
                     counts[node.date[:7]] += 1
-    print(f"{len(groups)} Carbon Monitor China daily series; one-month events of the outlier test")
+    print(f"{len(items)} Carbon Monitor China daily series; one-month events of the outlier test")
     for mode, counts in by_month.items():
         covid = sum(c for month, c in counts.items() if "2020-01" <= month <= "2020-04")
         total = sum(counts.values())

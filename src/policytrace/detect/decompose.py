@@ -162,7 +162,7 @@ def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = 
 
 def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float, controlled: bool = False,
                       period: int | None = None) -> float:
-    """The largest isolated |residual| in units of the uninflated outlier limit (for calibration)."""
+    """The largest |residual| in units of the uninflated outlier limit (for calibration)."""
     n = len(signal)
     resid = signal - smooth
     scale, quantile = _outlier_limit(signal, resid, alpha, controlled, period)

@@ -215,9 +215,10 @@ class Detector:
                 seasonal = stl_seasonal
             if regressors is not None:
                 festival = festival_effect(clean - path - seasonal, regressors)
-            outliers, expected, out_scale, limit = find_outliers(y - seasonal - festival, cal.outlier_alpha, path,
+            signal = y - seasonal - festival
+            outliers, expected, out_scale, limit = find_outliers(signal, cal.outlier_alpha, path,
                                                                  inflation=inflation, **limits)
-            self.outlier_statistic_ = outlier_statistic(y - seasonal - festival, path, cal.outlier_alpha, **limits)
+            self.outlier_statistic_ = outlier_statistic(signal, path, cal.outlier_alpha, **limits)
             clean = y.copy()
             clean[outliers] = expected + seasonal[outliers] + festival[outliers]
             resid = clean - path - seasonal - festival
