@@ -53,6 +53,19 @@ def test_temporary_shock_is_one_event_with_duration_and_end():
     assert node.end_date is not None
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_two_period_shock_on_a_slope_is_one_shock_not_a_turn(seed):
+    # both edges of a plateau too short to carry a slope are jumps; a hinge used to read the return
+    # as a steep ramp and type it a trend turn (half of such series before the rule)
+    t = np.arange(150, dtype=float)
+    values = 100 + 0.05 * t + noise(150, seed, 1.0)
+    values[60:62] -= 8
+    nodes = detect(undated(values))
+    shocks = [n for n in only(nodes, NodeKind.EVENT) if abs(n.index - 60) <= 1]
+    assert len(shocks) == 1 and shocks[0].duration is not None and abs(shocks[0].duration - 2) <= 1, nodes
+    assert not [n for n in only(nodes, NodeKind.TREND) if 58 <= n.index <= 70], nodes
+
+
 def test_turn_of_the_slope_is_a_trend_node():
     t = np.arange(150, dtype=float)
     values = 100 + 0.2 * t + noise(150, 3, 1.0)

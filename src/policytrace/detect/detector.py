@@ -237,9 +237,12 @@ class Detector:
             a, c = bounds[k - 1], bounds[k + 1]
             before, after, jz = jump_z(cost, a, b, c, lrv)
             both_level = not cost.is_line(a, b) and not cost.is_line(b, c)
+            # a segment too short to carry a slope is a plateau set apart from both neighbours: both of
+            # its edges are jumps (a hinge would read the end of a two-month shock as a steep ramp)
+            plateau = min(b - a, c - b) < cost.min_line
             # a level shift when the level jumps: the free split beats a continuous broken line by
             # more than chance (χ²₁ at 1%, widened for autocorrelation); else only the slope turns
-            jumps = both_level or jump_statistic(cost, z, a, b, c, min_size) > JUMP_LR * lrv
+            jumps = both_level or plateau or jump_statistic(cost, z, a, b, c, min_size) > JUMP_LR * lrv
             kind = "event" if jumps else "trend"
             if kind == "trend" and self.refine_turns:
                 b = refine_turn(z, a, b, c, min_size)
