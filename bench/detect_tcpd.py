@@ -52,6 +52,8 @@ def ours(values: np.ndarray) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tcpd", type=Path, default=SHARED / "data" / "tcpd")
+    parser.add_argument("--penalty-sweep", action="store_true",
+                        help="also score other global penalties: how far one setting chosen on these labels gets")
     args = parser.parse_args()
     methods = {"policytrace": ours, "pelt_l2_3logn": pelt_baseline, "beast": beast_baseline,
                "zero": lambda v: []}
@@ -87,6 +89,25 @@ def main() -> None:
     print(f"ratio to PELT baseline: F1 {ours_f1 / np.mean(base['f1']):.3f}×, Cover "
           f"{ours_cover / np.mean(base['cover']):.3f}×;  goal F1 >= 0.78: {'met' if ours_f1 >= 0.78 else 'NOT met'}, "
           f"Cover >= 0.74: {'met' if ours_cover >= 0.74 else 'NOT met'}")
+    if args.penalty_sweep:
+        penalty_sweep(args.tcpd)
+
+
+def penalty_sweep(folder: Path, multipliers: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0)) -> None:
+    """F1 and Cover with the default penalty scaled: a diagnostic that reads the labels, never a setting."""
+    from policytrace.detect.calibrate import default_calibration
+
+    beta = default_calibration().change_penalty
+    data = list(load(folder))
+    print("\npenalty sweep (chosen on these labels, so a ceiling for a single penalty, not a default):")
+    for m in multipliers:
+        f1, cover = [], []
+        for _, values, annotations in data:
+            series = Series(pd.Series(values), Frequency.UNDATED, source="tcpd")
+            cps = node_change_points(Detector(penalty=m * beta).fit(series).nodes_)
+            f1.append(f_measure(annotations, cps))
+            cover.append(covering(annotations, cps, len(values)))
+        print(f"  penalty {m:3.1f} x default ({m * beta:5.2f} x ln n): F1 {np.mean(f1):.3f}  Cover {np.mean(cover):.3f}")
 
 
 if __name__ == "__main__":
