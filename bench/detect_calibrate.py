@@ -9,7 +9,8 @@
    multipliers the same way (98.5% quantile) and
    the outlier test's Bonferroni limit (1%) is widened until it holds on the nulls (99% quantile),
    leaving the total at about 5%.
-2. Confidence: on synthetic series with 0-3 changes (seeds 0..N-1; the benchmark holds out 50_000+),
+2. Confidence: on synthetic series with 0-3 changes (seeds 0..N-1, and N/4 undated series of 40-800
+   points, seeds 6_000_000+; the benchmark holds out 50_000+ and 5_000_000+),
    a node is real when a true change starts (or a shock ends) within ±1 working period; per kind, a
    logistic map from the node's evidence (`calibrate.EVIDENCE`) to that chance is fitted and stored.
    `--confidence-only` keeps the shipped penalties and refits only these maps (about 1.5 min).
@@ -29,9 +30,9 @@ from _detect_common import match_nodes  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
 from policytrace.detect.calibrate import EVIDENCE, PATH, Calibration, fit_logistic  # noqa: E402
-from policytrace.detect.synth import make_null, make_series  # noqa: E402
+from policytrace.detect.synth import make_null, make_series, make_undated  # noqa: E402
 
-NULL_SEED, TRAIN_SEED = 1_000_000, 0
+NULL_SEED, TRAIN_SEED, TRAIN_UNDATED_SEED = 1_000_000, 0, 6_000_000
 
 
 def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
@@ -83,11 +84,19 @@ def null_statistics(count: int, daily: bool) -> tuple[np.ndarray, np.ndarray, np
     return np.array(betas), np.array(seasonal), np.array(outlier), np.array(amplitude)
 
 
+def training_samples(count: int):
+    """`count` monthly series (every fifth a 4-year daily one spread from months), then `count // 4`
+    undated series of other lengths: a confidence must mean the same on a 60-point annual series."""
+    for i in range(count):
+        yield make_series(TRAIN_SEED + i, daily=(i % 5 == 0), years=4 if i % 5 == 0 else 14)
+    for i in range(count // 4):
+        yield make_undated(TRAIN_UNDATED_SEED + i)
+
+
 def training_nodes(count: int, cal: Calibration) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Each node's kind, evidence row and whether a true change lies within ±1 working period."""
     kinds, features, real = [], [], []
-    for i in range(count):
-        sample = make_series(TRAIN_SEED + i, daily=(i % 5 == 0), years=4 if i % 5 == 0 else 14)
+    for sample in training_samples(count):
         det = Detector(calibration=cal, min_confidence=0.0).fit(sample.series)
         for node, truth, _ in match_nodes(det, sample):
             kinds.append(node.kind.value)
@@ -109,6 +118,7 @@ def main() -> None:
     fit_confidence(cal, args.series)
     cal.meta = {"null_series": cal.meta.get("null_series") if args.confidence_only else args.null,
                 "null_seed": NULL_SEED, "train_series": args.series, "train_seed": TRAIN_SEED,
+                "train_undated": args.series // 4, "train_undated_seed": TRAIN_UNDATED_SEED,
                 "evidence": list(EVIDENCE), "fitted_by": "bench/detect_calibrate.py"}
     cal.save(PATH)
     print(f"wrote {PATH} in {time.perf_counter() - started:.0f} s")

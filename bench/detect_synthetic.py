@@ -21,9 +21,10 @@ from _detect_common import beast_baseline, match_nodes, pelt_baseline, truth_pos
 
 from policytrace.detect import Detector  # noqa: E402
 from policytrace.detect.calibrate import expected_calibration_error  # noqa: E402
-from policytrace.detect.synth import make_null, make_series  # noqa: E402
+from policytrace.detect.synth import make_null, make_series, make_undated  # noqa: E402
 
 HOLDOUT_SEED, NULL_SEED, DAILY_NULL_SEED, DAILY_SEED = 50_000, 2_000_000, 3_000_000, 4_000_000
+UNDATED_SEED = 5_000_000
 SHORT_EVENTS = ("nominal", "controlled")
 
 
@@ -71,6 +72,8 @@ def main() -> None:
     parser.add_argument("--null", type=int, default=300)
     parser.add_argument("--daily-null", type=int, default=100,
                         help="no-change daily series spread from monthly totals (4-7 years), as Carbon Monitor China")
+    parser.add_argument("--undated", type=int, default=200,
+                        help="undated series of 40-800 points with 0-3 changes (make_undated): F1 and ECE")
     parser.add_argument("--daily", type=int, default=100,
                         help="daily series spread from monthly totals with 1-3 changes (4-7 years)")
     args = parser.parse_args()
@@ -131,6 +134,16 @@ def main() -> None:
             found = sum(truth is not None for _, truth, _ in match_nodes(det, sample))
             daily_counts[mode] += (found, len(det.nodes_), len(truth_positions(sample, det)))
 
+    undated_rows, undated_confidence, undated_real = [], [], []
+    for i in range(args.undated):
+        sample = make_undated(UNDATED_SEED + i)
+        det = Detector().fit(sample.series)
+        matches = match_nodes(det, sample)
+        undated_confidence += [node.confidence for node, _, _ in matches]
+        undated_real += [truth is not None for _, truth, _ in matches]
+        undated_rows.append((sum(truth is not None for _, truth, _ in matches), len(det.nodes_),
+                             len(truth_positions(sample, det))))
+
     print(f"synthetic holdout: {args.series} monthly series of 14 years with 0-3 changes "
           f"(seeds {HOLDOUT_SEED}+); {args.null} no-change series (seeds {NULL_SEED}+)")
     print(f"{'method':16s} {'F1±1':>6s} {'prec':>6s} {'recall':>6s} {'false-det':>9s} {'seconds':>8s}")
@@ -157,6 +170,13 @@ def main() -> None:
                 line += (f"; {args.daily} daily series with 1-3 changes (seeds {DAILY_SEED}+): F1±1 month "
                          f"{f1:.3f} (precision {precision:.3f}, recall {recall:.3f})")
             print(line)
+    if args.undated:
+        f1, precision, recall = f1_score(*np.sum(undated_rows, axis=0))
+        low, high = bootstrap_f1(np.array(undated_rows, float))
+        undated_ece = expected_calibration_error(np.array(undated_confidence), np.array(undated_real, float))
+        print(f"undated series of 40-800 points ({args.undated}, seeds {UNDATED_SEED}+): F1±1 {f1:.3f} "
+              f"({low:.3f}-{high:.3f}; precision {precision:.3f}, recall {recall:.3f}); ECE {undated_ece:.3f} "
+              f"over {len(undated_confidence)} nodes")
     ece = expected_calibration_error(np.array(confidence), np.array(real, float))
     kind_acc = kinds_right / max(kinds_total, 1)
     print(f"policytrace kind accuracy {kind_acc:.3f} ({kinds_right}/{kinds_total} matched nodes); "

@@ -7,7 +7,8 @@ change of the seasonal amplitude (`seasonal`) and one bad point (`outlier`). Siz
 units of the noise, so that every change is meant to be visible; `daily=True` spreads the monthly
 values over days the way Carbon Monitor's China data are made (so month starts step).
 
-Example: `make_series(7).truth` lists the changes of seed 7; `make_null(7)` is a series with none.
+Example: `make_series(7).truth` lists the changes of seed 7; `make_null(7)` is a series with none;
+`make_undated(7)` is an undated series of another length, for the confidence maps to cover such input.
 """
 
 from __future__ import annotations
@@ -136,6 +137,60 @@ def _spread_daily(monthly: np.ndarray, months: pd.DatetimeIndex, truths: list[Tr
                          t.size) for t in truths]
     series = Series(pd.Series(values, index=days), Frequency.DAILY, source=f"synthetic-daily:{seed}")
     return Synthetic(series, daily_truth, params | {"daily": True})
+
+
+def make_undated(seed: int, *, n: int | None = None, n_changes: int | None = None) -> Synthetic:
+    """An undated series of 40-800 points (log-uniform) with AR(1) noise, maybe a slope, and 0-3 changes.
+
+    It widens what the confidence maps are fitted on beyond 14-year monthly series: other lengths, and
+    level shifts from 2 noise units, which a long series shows plainly and a short one hardly at all.
+    """
+    rng = np.random.default_rng(seed)
+    n = n or int(np.exp(rng.uniform(np.log(40), np.log(800))))
+    rho = rng.uniform(0.0, 0.4)
+    e = rng.normal(0, 1, n)
+    noise_path = np.empty(n)
+    noise_path[0] = e[0]
+    for i in range(1, n):
+        noise_path[i] = rho * noise_path[i - 1] + np.sqrt(1 - rho**2) * e[i]
+    signal = 10 + rng.choice([0.0, rng.normal(0, 3 / n)]) * np.arange(n)
+    count = int(rng.integers(0, 4)) if n_changes is None else n_changes
+    gap = max(8, n // 20)
+    truths: list[Truth] = []
+    taken: list[int] = []
+    for _ in range(count):
+        kind = str(rng.choice(("event", "shock", "trend", "outlier")))
+        for _attempt in range(50):
+            at = int(rng.integers(8, n - 8))
+            if all(abs(at - other) >= gap for other in taken):
+                break
+        else:
+            continue
+        taken.append(at)
+        sign = rng.choice([-1.0, 1.0])
+        match kind:
+            case "event":
+                size = rng.uniform(2, 12)
+                signal[at:] += sign * size
+                truths.append(Truth(at, "event", size=size))
+            case "shock":
+                size = rng.uniform(3, 12)
+                stop = min(at + int(rng.integers(2, max(9, n // 10))), n - 1)
+                signal[at:stop] += sign * size
+                truths.append(Truth(at, "event", end=stop, size=size))
+            case "trend":
+                # the new path drifts `size` noise units from the old over a tenth of the series
+                size = rng.uniform(5, 12)
+                signal[at:] += sign * size / max(12, n // 10) * (np.arange(n - at) + 1)
+                truths.append(Truth(at, "trend", size=size))
+            case "outlier":
+                size = rng.uniform(5, 12)
+                signal[at] += sign * size
+                truths.append(Truth(at, "outlier", end=at + 1, size=size))
+    truths.sort(key=lambda tr: tr.index)
+    series = Series(pd.Series(signal + noise_path, index=pd.RangeIndex(n)), Frequency.UNDATED,
+                    source=f"synthetic-undated:{seed}")
+    return Synthetic(series, truths, {"rho": rho, "sigma": 1.0})
 
 
 def make_null(seed: int, *, n: int | None = None, seasonal: bool | None = None) -> Series:
