@@ -13,7 +13,9 @@
    points, seeds 6_000_000+; the benchmark holds out 50_000+ and 5_000_000+),
    a node is real when a true change starts (or a shock ends) within ±1 working period; per kind, a
    logistic map from the node's evidence (`calibrate.EVIDENCE`) to that chance is fitted and stored.
-   `--confidence-only` keeps the shipped penalties and refits only these maps (about 1.5 min).
+   First, on the same series, the map of every seasonal split that passes its bar (`seasonal_split`), which
+   decides the splits the detector keeps (`Detector(seasonal_belief=0.5)`); then the maps of the reported nodes.
+   `--confidence-only` keeps the shipped penalties and refits only these maps (about 3 min).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _detect_common import match_nodes  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
-from policytrace.detect.calibrate import EVIDENCE, PATH, Calibration, fit_logistic  # noqa: E402
+from policytrace.detect.calibrate import EVIDENCE, PATH, SPLIT_MAP, Calibration, fit_logistic  # noqa: E402
 from policytrace.detect.synth import make_null, make_series, make_undated  # noqa: E402
 
 NULL_SEED, TRAIN_SEED, TRAIN_UNDATED_SEED = 1_000_000, 0, 6_000_000
@@ -95,11 +97,12 @@ def training_samples(count: int):
         yield make_undated(TRAIN_UNDATED_SEED + i)
 
 
-def training_nodes(count: int, cal: Calibration) -> tuple[list[str], np.ndarray, np.ndarray]:
+def training_nodes(count: int, cal: Calibration, seasonal_belief: float | None = 0.5
+                   ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Each node's kind, evidence row and whether a true change lies within ±1 working period."""
     kinds, features, real = [], [], []
     for sample in training_samples(count):
-        det = Detector(calibration=cal, min_confidence=0.0).fit(sample.series)
+        det = Detector(calibration=cal, min_confidence=0.0, seasonal_belief=seasonal_belief).fit(sample.series)
         for node, truth, _ in match_nodes(det, sample):
             kinds.append(node.kind.value)
             features.append([node.details["evidence"][name] for name in EVIDENCE])
@@ -146,9 +149,19 @@ def fit_penalties(cal: Calibration, null: int) -> None:
 
 
 def fit_confidence(cal: Calibration, series: int) -> None:
+    # first the map that decides which seasonal splits stay in the fit, on every split that passes its bar
+    kinds, features, real = training_nodes(series, cal, seasonal_belief=None)
+    sel = np.array([k == "seasonal" for k in kinds])
+    split_map = fit_logistic(features[sel], real[sel])
+    print(f"  {SPLIT_MAP} nodes {int(sel.sum()):5d}  real {real[sel].mean():.2f}  map {[round(w, 3) for w in split_map]}")
+    cal.confidence = {SPLIT_MAP: split_map}
     kinds, features, real = training_nodes(series, cal)
-    cal.confidence = {"all": fit_logistic(features, real)}
-    for kind in sorted(set(kinds)):
+    cal.confidence = {SPLIT_MAP: split_map, "all": fit_logistic(features, real), "seasonal": split_map}
+    # the seasonal nodes left keep the split map: fitted on the kept ones alone it loses its strength
+    # term (all get ~0.9, misdated ones too), and a confidence must tell right from wrong
+    sel = np.array([k == "seasonal" for k in kinds])
+    print(f"  seasonal nodes {int(sel.sum()):5d}  real {real[sel].mean():.2f}  map {SPLIT_MAP}")
+    for kind in sorted(set(kinds) - {"seasonal"}):
         sel = np.array([k == kind for k in kinds])
         if sel.sum() >= 30 and 0 < real[sel].mean() < 1:
             cal.confidence[kind] = fit_logistic(features[sel], real[sel])

@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import TooShortError
 from ..series import Series
 from ..series.calendar import Working, spring_festival_regressors, working_resolution
-from .calibrate import Calibration, default_calibration, evidence
+from .calibrate import SPLIT_MAP, Calibration, default_calibration, evidence
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
                         seasonal_strength)
@@ -65,6 +65,12 @@ class Detector:
         finds short shocks (Xinjiang industry's March 2020). "controlled": a scale that the fitted
         season cannot shrink and a Student t limit; 1% of those series show an event, and the
         March 2020 dip falls at 0.89 of the limit (see bench/README.md, "short events").
+    seasonal_belief : float | None
+        A change of the seasonal pattern stays in the fit only if it is at least this likely real
+        (0.5: more likely real than not), by the calibrated map of first-pass splits; the others are
+        dropped and the series analysed again. A spurious split gives its regime its own pattern,
+        which soaks up shocks (`synth.make_series(seed, n_changes=1, kinds=("shock",))`, seeds
+        100-159: both ends found in 46 before, 56 after). None keeps every split that passes its bar.
     relevance : float
         Floor of the noise scale as a share of the median absolute level (0.005: changes well
         under 1% of the level are not key nodes, however precisely measured).
@@ -73,7 +79,8 @@ class Detector:
     def __init__(self, penalty: float | None = None, calendar: str | None = "china", min_size: int = 2,
                  max_nodes: int | None = None, iterations: int = 2, relevance: float = 0.005,
                  calibration: Calibration | None = None, min_confidence: float = 0.4,
-                 refine_turns: bool = True, seasonal_test: str = "amplitude", short_events: str = "nominal") -> None:
+                 refine_turns: bool = True, seasonal_test: str = "amplitude", short_events: str = "nominal",
+                 seasonal_belief: float | None = 0.5) -> None:
         if seasonal_test not in ("amplitude", "pattern"):
             raise ValueError(f"seasonal_test must be 'amplitude' or 'pattern', not {seasonal_test!r}")
         if short_events not in ("nominal", "controlled"):
@@ -89,16 +96,31 @@ class Detector:
         self.refine_turns = refine_turns
         self.seasonal_test = seasonal_test
         self.short_events = short_events
+        self.seasonal_belief = seasonal_belief
 
     def __repr__(self) -> str:
         return (f"Detector(penalty={self.penalty}, calendar={self.calendar!r}, min_size={self.min_size}, "
                 f"max_nodes={self.max_nodes}, iterations={self.iterations}, relevance={self.relevance}, "
                 f"min_confidence={self.min_confidence}, seasonal_test={self.seasonal_test!r}, "
-                f"short_events={self.short_events!r})")
+                f"short_events={self.short_events!r}, seasonal_belief={self.seasonal_belief})")
 
     # -- public -------------------------------------------------------------------------------
     def fit(self, series: Series) -> "Detector":
         cal = self.calibration or default_calibration()
+        self._fit(series, cal)
+        if self.seasonal_belief is None or SPLIT_MAP not in cal.confidence:
+            return self
+        splits = [ch for ch in self.changes_ if ch.kind == "seasonal"]
+        kept = [ch for ch in splits if cal.confidence_of(SPLIT_MAP, ch.extra["evidence"]) >= self.seasonal_belief]
+        if len(kept) < len(splits):
+            # a change of the season that is more likely false than real must not shape the fit: its
+            # regime's own pattern soaks up shocks and turns of the level (a shock's end placed a year off)
+            self._fit(series, cal, [(ch.at, ch.gain, ch.penalty) for ch in kept])
+        return self
+
+    def _fit(self, series: Series, cal: Calibration,
+             fixed_seasonal: list[tuple[int, float, float]] | None = None) -> None:
+        """One analysis; `fixed_seasonal`: the seasonal splits to keep, none searched."""
         work = working_resolution(series)
         y = np.asarray(work.values, dtype=float)
         valid = np.isfinite(y)
@@ -116,7 +138,7 @@ class Detector:
         self.outlier_statistic_ = 0.0
         if np.ptp(y) == 0:
             self.nodes_ = []
-            return self
+            return
 
         phase = phases(work)
         period = work.period
@@ -156,7 +178,8 @@ class Detector:
             residual, profile = _against_pattern(detrended, phase, period, scale)
             self.amplitude_statistic_, self.seasonal_statistic_ = _seasonal_statistics(
                 residual, profile, phase, period, n)
-            seasonal_splits = self._seasonal_splits(residual, profile, phase, period, cal, n)
+            seasonal_splits = (fixed_seasonal if fixed_seasonal is not None
+                               else self._seasonal_splits(residual, profile, phase, period, cal, n))
             seasonal_cps = [t for t, _, _ in seasonal_splits]
             if seasonal_cps:
                 seasonal = phase_profile(detrended, phase, period, seasonal_cps)
@@ -202,7 +225,7 @@ class Detector:
             path = np.concatenate([cost.fitted(a, b) for a, b in zip(bounds[:-1], bounds[1:])]) * sigma + centre
             if round_ == self.iterations:
                 break
-            if has_season and seasonal_cps:
+            if has_season and seasonal_cps and fixed_seasonal is None:
                 # A shock the smooth STL trend could not follow leaks into the detrended season and can
                 # pass for a change of it: each split is tested again around the fitted segments.
                 residual, profile = _against_pattern(clean - path - festival, phase, period, scale)
@@ -301,7 +324,6 @@ class Detector:
         if self.max_nodes is not None:
             nodes = sorted(nodes, key=lambda nd: -nd.confidence)[: self.max_nodes]
         self.nodes_ = sorted(nodes, key=lambda nd: nd.index)
-        return self
 
     def _seasonal_splits(self, residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,
                          cal: Calibration, n: int) -> list[tuple[int, float, float]]:
