@@ -147,12 +147,7 @@ def make_undated(seed: int, *, n: int | None = None, n_changes: int | None = Non
     """
     rng = np.random.default_rng(seed)
     n = n or int(np.exp(rng.uniform(np.log(40), np.log(800))))
-    rho = rng.uniform(0.0, 0.4)
-    e = rng.normal(0, 1, n)
-    noise_path = np.empty(n)
-    noise_path[0] = e[0]
-    for i in range(1, n):
-        noise_path[i] = rho * noise_path[i - 1] + np.sqrt(1 - rho**2) * e[i]
+    noise_path = _ar1(rng, n, rng.uniform(0.0, 0.4))
     signal = 10 + rng.choice([0.0, rng.normal(0, 3 / n)]) * np.arange(n)
     count = int(rng.integers(0, 4)) if n_changes is None else n_changes
     gap = max(8, n // 20)
@@ -190,7 +185,7 @@ def make_undated(seed: int, *, n: int | None = None, n_changes: int | None = Non
     truths.sort(key=lambda tr: tr.index)
     series = Series(pd.Series(signal + noise_path, index=pd.RangeIndex(n)), Frequency.UNDATED,
                     source=f"synthetic-undated:{seed}")
-    return Synthetic(series, truths, {"rho": rho, "sigma": 1.0})
+    return Synthetic(series, truths, {"sigma": 1.0})
 
 
 def make_null(seed: int, *, n: int | None = None, seasonal: bool | None = None) -> Series:
@@ -201,12 +196,17 @@ def make_null(seed: int, *, n: int | None = None, seasonal: bool | None = None) 
     if seasonal:
         return make_series(seed, years=int(rng.integers(4, 21)), n_changes=0).series
     n = n or int(rng.integers(30, 700))
-    rho = rng.uniform(0, 0.4)
+    x = _ar1(rng, n, rng.uniform(0, 0.4))
+    slope = rng.choice([0.0, rng.normal(0, 3 / n)])
+    values = 10 + slope * np.arange(n) + x
+    return Series(pd.Series(values, index=pd.RangeIndex(n)), Frequency.UNDATED, source=f"null:{seed}")
+
+
+def _ar1(rng: np.random.Generator, n: int, rho: float) -> np.ndarray:
+    """`n` steps of AR(1) noise with unit marginal variance."""
     e = rng.normal(0, 1, n)
     x = np.empty(n)
     x[0] = e[0]
     for i in range(1, n):
         x[i] = rho * x[i - 1] + np.sqrt(1 - rho**2) * e[i]
-    slope = rng.choice([0.0, rng.normal(0, 3 / n)])
-    values = 10 + slope * np.arange(n) + x
-    return Series(pd.Series(values, index=pd.RangeIndex(n)), Frequency.UNDATED, source=f"null:{seed}")
+    return x
