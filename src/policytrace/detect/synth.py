@@ -76,12 +76,9 @@ def make_series(seed: int, *, years: int = 14, n_changes: int | None = None, kin
         kind = str(rng.choice(kinds))
         if kind == "seasonal" and n < 72:
             kind = "event"   # a seasonal change needs two years on each side
-        for _attempt in range(50):
-            margin = 30 if kind == "seasonal" else 8
-            at = int(rng.integers(margin, n - margin))
-            if all(abs(at - other) >= 12 for other in taken):
-                break
-        else:
+        margin = 30 if kind == "seasonal" else 8
+        at = _free_position(rng, margin, n - margin, taken, gap=12)
+        if at is None:
             continue
         taken.append(at)
         size = rng.uniform(5, 12)
@@ -155,11 +152,8 @@ def make_undated(seed: int, *, n: int | None = None, n_changes: int | None = Non
     taken: list[int] = []
     for _ in range(count):
         kind = str(rng.choice(("event", "shock", "trend", "outlier")))
-        for _attempt in range(50):
-            at = int(rng.integers(8, n - 8))
-            if all(abs(at - other) >= gap for other in taken):
-                break
-        else:
+        at = _free_position(rng, 8, n - 8, taken, gap)
+        if at is None:
             continue
         taken.append(at)
         sign = rng.choice([-1.0, 1.0])
@@ -200,6 +194,15 @@ def make_null(seed: int, *, n: int | None = None, seasonal: bool | None = None) 
     slope = rng.choice([0.0, rng.normal(0, 3 / n)])
     values = 10 + slope * np.arange(n) + x
     return Series(pd.Series(values, index=pd.RangeIndex(n)), Frequency.UNDATED, source=f"null:{seed}")
+
+
+def _free_position(rng: np.random.Generator, lo: int, hi: int, taken: list[int], gap: int) -> int | None:
+    """A position in [lo, hi) at least `gap` from every taken one (50 draws), or None."""
+    for _ in range(50):
+        at = int(rng.integers(lo, hi))
+        if all(abs(at - other) >= gap for other in taken):
+            return at
+    return None
 
 
 def _ar1(rng: np.random.Generator, n: int, rho: float) -> np.ndarray:
