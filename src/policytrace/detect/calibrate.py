@@ -48,11 +48,21 @@ class Calibration:
     confidence: dict[str, list[float]] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
 
+    @staticmethod
+    def seasonal_unit(period: int, n: int) -> float:
+        """What `seasonal_penalty` multiplies: half the pattern test's degrees of freedom times ln n."""
+        return period * np.log(n) / 2
+
+    @staticmethod
+    def amplitude_unit(n: int) -> float:
+        """What `amplitude_penalty` multiplies: ln n (one degree of freedom)."""
+        return float(np.log(n))
+
     def seasonal_threshold(self, period: int, n: int) -> float:
-        return self.seasonal_penalty * period * np.log(n) / 2
+        return self.seasonal_penalty * self.seasonal_unit(period, n)
 
     def amplitude_threshold(self, n: int) -> float:
-        return self.amplitude_penalty * np.log(n)
+        return self.amplitude_penalty * self.amplitude_unit(n)
 
     def confidence_of(self, kind: str, evidence: dict[str, float]) -> float:
         weights = self.confidence.get(kind, self.confidence.get("all", [0.0, 1.5]))

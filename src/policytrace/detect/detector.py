@@ -398,5 +398,5 @@ def _seasonal_statistics(residual: np.ndarray, profile: np.ndarray, phase: np.nd
     """Both seasonal tests' first statistics in units of their calibrated multipliers (for calibration)."""
     amplitude = amplitude_change(residual, profile, period)
     pattern = seasonal_change(residual, phase, period)
-    return (amplitude[1] / np.log(n) if amplitude is not None else 0.0,
-            pattern[1] / (period * np.log(n) / 2) if pattern is not None else 0.0)
+    return (amplitude[1] / Calibration.amplitude_unit(n) if amplitude is not None else 0.0,
+            pattern[1] / Calibration.seasonal_unit(period, n) if pattern is not None else 0.0)
