@@ -6,6 +6,7 @@ import bisect
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from policytrace.detect import Detector
 from policytrace.detect.calibrate import EVIDENCE, Calibration, fit_logistic
@@ -39,6 +40,15 @@ def test_shipped_maps_use_every_evidence_name():
     narrow = cal.confidence_of("event", base | {"log_interval": 0.0})
     wide = cal.confidence_of("event", base | {"log_interval": np.log1p(12)})
     assert narrow > wide
+
+
+@pytest.mark.parametrize("kind", ["event", "trend"])
+def test_a_change_among_many_is_less_credible_than_one_alone(kind):
+    cal = Calibration.load()
+    base = {name: 0.0 for name in EVIDENCE} | {"strength": 1.0, "log_n": np.log(168), "log_jump_z": 2.0}
+    alone = cal.confidence_of(kind, base | {"log_others": 0.0})
+    crowded = cal.confidence_of(kind, base | {"log_others": np.log1p(12)})
+    assert crowded < alone - 0.05
 
 
 def test_real_nodes_get_more_confidence_than_false_ones():

@@ -310,7 +310,7 @@ class Detector:
             right = min([n, *(s for j, s in enumerate(starts) if j != i and s > ch.at)]) - ch.at
             shock = ch.end is not None and ch.kind == "event"
             ch.extra["evidence"] = evidence(ch.strength, ch.interval, min(left, right),
-                                            float(ch.extra.get("jump_z", 0.0)), shock, n)
+                                            float(ch.extra.get("jump_z", 0.0)), shock, n, len(changes) - 1)
         self.changes_ = changes
         self.noise_ = float(sigma)
         self.penalty_ = float(beta * log_n * lrv)
