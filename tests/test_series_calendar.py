@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policytrace.detect.synth import make_series
+from policytrace.detect.synth import make_series, make_undated
 from policytrace.series import Frequency, Series
-from policytrace.series.calendar import (is_month_disaggregated, spring_festival_regressors,
+from policytrace.series.calendar import (is_month_disaggregated, repeating_period, spring_festival_regressors,
                                          spring_festival_start, working_resolution)
 
 
@@ -54,3 +54,21 @@ def test_festival_regressors_follow_the_moving_date():
     for k, year in enumerate(range(2019, 2023)):
         start = spring_festival_start(year)
         assert holiday[k, start.month - 1] > 0   # the holiday lies in the month the calendar says
+
+
+def undated(values) -> Series:
+    return Series(pd.Series(np.asarray(values, dtype=float)), Frequency.UNDATED, source="u.csv")
+
+
+def test_undated_monthly_values_get_their_yearly_period():
+    periods = [working_resolution(undated(make_series(seed).series.array)).period for seed in range(20)]
+    assert periods.count(12) >= 17, periods
+    assert set(periods) <= {12, 24, None}
+
+
+def test_undated_series_without_a_repeating_pattern_get_none():
+    rng = np.random.default_rng(3)
+    assert repeating_period(np.cumsum(rng.normal(0, 1, 500))) is None          # a random walk
+    assert repeating_period(np.full(60, 4.0)) is None
+    found = [seed for seed in range(200) if repeating_period(make_undated(90_000 + seed).series.array)]
+    assert len(found) <= 2, found

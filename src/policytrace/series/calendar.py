@@ -3,7 +3,8 @@
 China's daily emission series (Carbon Monitor) are monthly totals spread over days with daily
 proxies, so every month start is an artificial step. `working_resolution` finds such series and
 aggregates them to the months they really resolve; genuinely daily series are read as weekly
-means (day-of-week noise averaged out). `spring_festival_regressors` describes, per working
+means (day-of-week noise averaged out); an undated series whose changes repeat is given that period
+as its season (`repeating_period`). `spring_festival_regressors` describes, per working
 period, how much of the festival and of the recovery after it falls inside that period; the
 dates come from `chinese_calendar` (official holiday calendar), never from a typed table.
 """
@@ -78,7 +79,45 @@ def working_resolution(series: Series) -> Working:
             return _aggregate(values, weeks, 52, "weekly", False)
         return _identity(series, 7 if len(values) >= 28 else None, "daily")
     period = {Frequency.WEEKLY: 52, Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4}.get(freq)
+    if freq is Frequency.UNDATED:
+        period = repeating_period(series.array)
     return _identity(series, period, freq.value)
+
+
+# An undated series has a season when its changes repeat: the autocorrelation of its first
+# differences peaks at the period, and again at twice it. Both bars are high, for a pattern strong
+# enough to matter: of 1,000 synthetic undated series without one (synth.make_undated, seeds
+# 5,000,000+) one passes.
+_REPEAT_ACF = (0.4, 0.3)        # at the period, at twice the period
+_MIN_REPEAT_PERIOD = 4
+_MIN_CYCLES = 3
+
+
+def repeating_period(values: np.ndarray) -> int | None:
+    """The period of a pattern that repeats through an undated series (12 in monthly data), or None."""
+    from statsmodels.tsa.stattools import acf
+
+    x = np.asarray(values, dtype=float)
+    ok = np.isfinite(x)
+    if ok.sum() < 2 * _MIN_CYCLES * _MIN_REPEAT_PERIOD:
+        return None
+    d = np.diff(np.interp(np.arange(len(x)), np.flatnonzero(ok), x[ok]))
+    centre = np.median(d)
+    spread = 1.4826 * np.median(np.abs(d - centre)) or np.std(d)
+    if spread == 0:
+        return None
+    # clipped: the single large differences of a few level shifts must not set the autocorrelation
+    d = np.clip(d, centre - 4 * spread, centre + 4 * spread)
+    r = acf(d, nlags=len(d) // 2, fft=True)
+    peaks = [p for p in range(_MIN_REPEAT_PERIOD, len(d) // _MIN_CYCLES)
+             if r[p] >= r[p - 1] and r[p] >= r[p + 1] and 2 * p < len(r)]
+    at_period, at_twice = _REPEAT_ACF
+    if not peaks or max(r[p] for p in peaks) < at_period:
+        return None
+    # the shortest lag nearly as strong as the best: the period itself, not a multiple of it
+    top = max(r[p] for p in peaks)
+    period = next(p for p in peaks if r[p] >= 0.9 * top)
+    return int(period) if r[period] >= at_period and r[2 * period] >= at_twice else None
 
 
 def _identity(series: Series, period: int | None, resolution: str) -> Working:
