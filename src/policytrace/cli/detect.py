@@ -29,7 +29,7 @@ def detect(
     short_events: ShortEvents = typer.Option(
         ShortEvents.nominal, "--short-events",
         help="Data spread from monthly totals: test a month off as a whole at the 'nominal' limit (finds short "
-             "shocks; 12-15% of no-change series show one) or the 'controlled' one (1%; see bench/README.md)."),
+             "shocks; ~20% of no-change series show one) or the 'controlled' one (2%; see bench/README.md)."),
     as_json: bool = typer.Option(False, "--json", help="Print the nodes as JSON."),
 ) -> None:
     """Find the key nodes (关键节点) of a series.

@@ -61,9 +61,9 @@ class Detector:
     short_events : str
         How a one-period event of aggregated data (a whole month off in daily values spread from
         monthly totals) is tested. "nominal" (default): the Bonferroni limit at 1% on the residual's
-        MAD; on 4-7 years of such no-change series 12-15% show an event, above the ~5% goal, but it
+        MAD; on 4-7 years of such no-change series about 20% show an event, far above the ~5% goal, but it
         finds short shocks (Xinjiang industry's March 2020). "controlled": a scale that the fitted
-        season cannot shrink and a Student t limit; 1% of those series show an event, and the
+        season cannot shrink and a Student t limit; 1-2% of those series show an event, and the
         March 2020 dip falls at 0.89 of the limit (see bench/README.md, "short events").
     seasonal_belief : float | None
         A change of the seasonal pattern stays in the fit only if it is at least this likely real
