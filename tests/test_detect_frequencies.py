@@ -9,7 +9,7 @@ import pytest
 from policytrace.detect import Detector, NodeKind, detect
 from policytrace.detect.synth import make_null, make_series
 from policytrace.errors import TooShortError
-from policytrace.series import Frequency, Series
+from policytrace.series import Frequency, Series, read_series
 
 STEP = {
     Frequency.DAILY: ("D", 400, 200),
@@ -77,6 +77,18 @@ def test_gaps_are_bridged_and_dates_kept():
     nodes = detect(Series(values, Frequency.MONTHLY))
     events = [n for n in nodes if n.kind is NodeKind.EVENT]
     assert events and abs(events[0].index - at) <= 1
+
+
+def test_undated_file_keeps_its_own_numbering_and_gaps(tmp_path):
+    rng = np.random.default_rng(4)
+    rows = [f"{t},{100 + rng.normal(0, 1) + (12 if t >= 121 else 0):.3f}" for t in range(101, 161) if t != 117]
+    path = tmp_path / "numbered.csv"
+    path.write_text("date,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.UNDATED and series.meta["gaps"] == 1
+    assert np.isnan(series.values.loc[117]) and series.label(0) == "101"
+    events = [n for n in detect(series) if n.kind is NodeKind.EVENT]
+    assert [n.date for n in events] == ["121"]
 
 
 def test_too_short_is_a_clear_error():

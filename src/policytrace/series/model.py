@@ -31,8 +31,8 @@ class Series:
     """A univariate series.
 
     `values` is indexed by a regular `DatetimeIndex` (missing dates are NaN) or, for an undated
-    series, by the integers 0..n-1. `region` is a 6-digit region code, `sector` a key of
-    `policytrace.sectors.SECTORS` or the user's own label.
+    series, by consecutive integers (the user's own numbering; missing ones are NaN). `region` is a
+    6-digit region code, `sector` a key of `policytrace.sectors.SECTORS` or the user's own label.
     """
 
     values: pd.Series
@@ -57,7 +57,7 @@ class Series:
     def label(self, i: int) -> str:
         """The date of position `i` as text at the series' resolution ('2020-03' for monthly)."""
         if not self.dated:
-            return str(int(self.values.index[i]) + 1)
+            return str(int(self.values.index[i]))   # the position as the user numbered it
         ts = self.values.index[i]
         match self.frequency:
             case Frequency.ANNUAL:

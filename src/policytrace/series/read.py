@@ -84,6 +84,9 @@ def series_from_table(
             raise InputError(f"date {data.index[bad].date()} does not fit a regular {frequency.value} calendar",
                              file=name, row=int(frame.index[bad]) + _LINE_OFFSET, column=dcol)
         data = data.reindex(full)
+    else:
+        # a missing integer is a gap, as a missing date is
+        data = data.reindex(pd.RangeIndex(int(data.index[0]), int(data.index[-1]) + 1))
     n_valid = int(data.notna().sum())
     if n_valid < MIN_POINTS:
         raise TooShortError(f"only {n_valid} values; at least {MIN_POINTS} are needed to find change", file=name)
@@ -197,7 +200,7 @@ def _parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Freq
         return pd.DatetimeIndex([pd.Timestamp(int(float(t)), 1, 1) for t in text]), Frequency.ANNUAL
     if _INT.match(sample) and all(_INT.match(t) for t in text):
         ints = np.array([int(t) for t in text])
-        return pd.Index(ints - ints.min(), dtype=int), Frequency.UNDATED
+        return pd.Index(ints, dtype=int), Frequency.UNDATED
     if _QUARTER.match(sample):
         return _convert(text, name, col, column, lambda t: _quarter(t)), Frequency.QUARTERLY
     if _MONTH.match(sample):
