@@ -112,10 +112,10 @@ def repeating_period(values: np.ndarray) -> int | None:
     peaks = [p for p in range(_MIN_REPEAT_PERIOD, len(d) // _MIN_CYCLES)
              if r[p] >= r[p - 1] and r[p] >= r[p + 1] and 2 * p < len(r)]
     at_period, at_twice = _REPEAT_ACF
-    if not peaks or max(r[p] for p in peaks) < at_period:
+    top = max((r[p] for p in peaks), default=-1.0)
+    if top < at_period:
         return None
     # the shortest lag nearly as strong as the best: the period itself, not a multiple of it
-    top = max(r[p] for p in peaks)
     period = next(p for p in peaks if r[p] >= 0.9 * top)
     return int(period) if r[period] >= at_period and r[2 * period] >= at_twice else None
 
