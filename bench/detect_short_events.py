@@ -32,12 +32,14 @@ def main() -> None:
             for node in Detector(short_events=mode).fit(series).nodes_:
                 if node.details.get("test") == "outlier":
                     counts[node.date[:7]] += 1
+    months = sorted({str(day)[:7] for _, series in items for day in series.values.index})
+    others = sum(not ("2020-01" <= month <= "2020-04") for month in months)
     print(f"{len(items)} Carbon Monitor China daily series; one-month events of the outlier test")
     for mode, counts in by_month.items():
         covid = sum(c for month, c in counts.items() if "2020-01" <= month <= "2020-04")
         total = sum(counts.values())
         print(f"  short_events={mode!r:13s} {total:3d} events: {covid} in 2020-01..04, {total - covid} in the other "
-              f"44 months; by month {dict(sorted(counts.items()))}")
+              f"{others} months; by month {dict(sorted(counts.items()))}")
 
 
 if __name__ == "__main__":
