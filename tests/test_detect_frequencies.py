@@ -91,6 +91,17 @@ def test_undated_file_keeps_its_own_numbering_and_gaps(tmp_path):
     assert [n.date for n in events] == ["121"]
 
 
+def test_days_written_without_separators_are_dates_not_numbers(tmp_path):
+    # 20200131 then 20200201: read as numbers, the month turn would be a gap of 70 positions
+    days = pd.date_range("2020-01-01", periods=90, freq="D")
+    path = tmp_path / "compact.csv"
+    path.write_text("date,value\n" + "".join(f"{d:%Y%m%d},{10 + i % 7}\n" for i, d in enumerate(days)),
+                    encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.DAILY and len(series) == 90 and series.meta["gaps"] == 0
+    assert series.label(31) == "2020-02-01"
+
+
 def test_too_short_is_a_clear_error():
     short = Series(pd.Series([1.0, 2, 3, 4, 5]), Frequency.UNDATED, source="tiny.csv")
     with pytest.raises(TooShortError, match="tiny.csv.*at least 8"):

@@ -187,6 +187,8 @@ _YEAR = re.compile(r"^\d{4}(\.0)?$")
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.I)
 _INT = re.compile(r"^\d+$")
+# 20200131: a day written without separators (as spreadsheets export it), not a position
+_COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 
 
 def _parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequency]:
@@ -198,7 +200,7 @@ def _parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Freq
     sample = text.iloc[0]
     if all(_YEAR.match(t) for t in text) and all(1000 < int(float(t)) < 3000 for t in text):
         return pd.DatetimeIndex([pd.Timestamp(int(float(t)), 1, 1) for t in text]), Frequency.ANNUAL
-    if _INT.match(sample) and all(_INT.match(t) for t in text):
+    if all(_INT.match(t) for t in text) and not all(_COMPACT_DAY.match(t) for t in text):
         ints = np.array([int(t) for t in text])
         return pd.Index(ints, dtype=int), Frequency.UNDATED
     if _QUARTER.match(sample):
