@@ -107,7 +107,8 @@ class Detector:
     # -- public -------------------------------------------------------------------------------
     def fit(self, series: Series) -> "Detector":
         cal = self.calibration or default_calibration()
-        self._fit(series, cal)
+        work = working_resolution(series)   # once: the refit below reads the same periods
+        self._fit(series, work, cal)
         if self.seasonal_belief is None or SPLIT_MAP not in cal.confidence:
             return self
         splits = [ch for ch in self.changes_ if ch.kind == "seasonal"]
@@ -115,13 +116,13 @@ class Detector:
         if len(kept) < len(splits):
             # a change of the season that is more likely false than real must not shape the fit: its
             # regime's own pattern soaks up shocks and turns of the level (a shock's end placed a year off)
-            self._fit(series, cal, [(ch.at, ch.gain, ch.penalty) for ch in kept])
+            self._fit(series, work, cal, [(ch.at, ch.gain, ch.penalty) for ch in kept])
         return self
 
-    def _fit(self, series: Series, cal: Calibration,
+    def _fit(self, series: Series, work: Working, cal: Calibration,
              fixed_seasonal: list[tuple[int, float, float]] | None = None) -> None:
-        """One analysis; `fixed_seasonal`: the seasonal splits to keep, none searched."""
-        work = working_resolution(series)
+        """One analysis of `series` at its working resolution; `fixed_seasonal`: the seasonal splits to
+        keep, none searched."""
         y = np.asarray(work.values, dtype=float)
         valid = np.isfinite(y)
         if valid.sum() < MIN_POINTS:
