@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from policytrace.series import Frequency, Series
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("POLICYTRACE_SHARED", ROOT.parent / "shared"))
 CM_DAILY = "data/emissions/carbon_monitor_china_provincial_daily_2019_2022.csv.gz"
@@ -51,3 +53,8 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the installed command as a user would."""
     return subprocess.run([sys.executable, "-m", "policytrace", *args], capture_output=True, text=True,
                           cwd=cwd, timeout=600)
+
+
+def undated(values) -> Series:
+    """`values` as an undated series (positions 0..n-1)."""
+    return Series(pd.Series(np.asarray(values, dtype=float)), Frequency.UNDATED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import undated
 
 from policytrace.detect import Detector, NodeKind, detect
 from policytrace.detect.synth import make_series
@@ -14,10 +15,6 @@ from policytrace.series import Frequency, Series
 def monthly(values, start="2008-01-01") -> Series:
     index = pd.date_range(start, periods=len(values), freq="MS")
     return Series(pd.Series(np.asarray(values, float), index=index), Frequency.MONTHLY)
-
-
-def undated(values) -> Series:
-    return Series(pd.Series(np.asarray(values, float)), Frequency.UNDATED)
 
 
 def noise(n, seed=0, scale=1.0):

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import undated
 
 from policytrace.detect.synth import make_series, make_undated
 from policytrace.series import Frequency, Series
@@ -54,10 +55,6 @@ def test_festival_regressors_follow_the_moving_date():
     for k, year in enumerate(range(2019, 2023)):
         start = spring_festival_start(year)
         assert holiday[k, start.month - 1] > 0   # the holiday lies in the month the calendar says
-
-
-def undated(values) -> Series:
-    return Series(pd.Series(np.asarray(values, dtype=float)), Frequency.UNDATED, source="u.csv")
 
 
 def test_undated_monthly_values_get_their_yearly_period():
