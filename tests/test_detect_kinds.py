@@ -75,6 +75,31 @@ def test_turn_of_the_slope_is_a_trend_node():
     assert not only(nodes, NodeKind.EVENT)
 
 
+@pytest.mark.parametrize("curve", ["parabola", "saturating"])
+def test_growth_that_slows_smoothly_has_no_turn(curve):
+    # no date where the slope breaks; a broken line still "turns" wherever it is cut, and before the
+    # smooth-bend test every one of these 20 series got 1-3 trend nodes (bench/README.md, round 7)
+    t = np.arange(120, dtype=float)
+    shape = 0.6 * t - 0.0025 * t * t if curve == "parabola" else 60 * (1 - np.exp(-t / 80))
+    turned = sum(bool(only(detect(undated(100 + shape + noise(120, 10 + seed, 1.0))), NodeKind.TREND))
+                 for seed in range(20))
+    assert turned <= 2, turned
+
+
+def test_bend_statistic_tells_a_kink_from_a_smooth_bend():
+    from policytrace.detect.kinds import JUMP_LR, bend_statistic
+
+    t = np.arange(120, dtype=float)
+    kinks = bends = 0
+    for seed in range(20):
+        e = np.random.default_rng(seed).normal(0, 1, 120)
+        kink = 0.05 * t + 0.3 * np.maximum(t - 59, 0) + e
+        bend = 0.3 * t - 0.0025 * t * t + e   # the same overall change of slope, spread over the whole span
+        kinks += bend_statistic(kink, 0, 60, 120, 2) > JUMP_LR
+        bends += bend_statistic(bend, 0, 60, 120, 2) <= JUMP_LR
+    assert kinks >= 18 and bends >= 18, (kinks, bends)
+
+
 def test_one_bad_point_is_an_outlier():
     values = 50 + noise(100, 4, 1.0)
     values[37] += 15

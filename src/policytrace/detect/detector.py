@@ -18,8 +18,8 @@ from .calibrate import SPLIT_MAP, Calibration, default_calibration, evidence
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
                         seasonal_strength)
-from .kinds import (JUMP_LR, Change, amplitude_change, amplitude_changes, date_interval, jump_statistic, jump_z,
-                    merge_shocks, refine_turn, seasonal_change)
+from .kinds import (Change, amplitude_change, amplitude_changes, date_interval, drop_smooth_turns, is_jump,
+                    jump_z, merge_shocks, refine_turn, seasonal_change)
 from .node import Node, NodeKind
 from .search import pelt, split_gain
 
@@ -256,18 +256,15 @@ class Detector:
             if sigma_new > 0:
                 sigma, lrv = sigma_new, (1 + rho) / (1 - rho)
 
+        kept = drop_smooth_turns(cost, z, cps, min_size, lrv)
+        if len(kept) < len(cps):
+            cps, bounds = kept, [0, *kept, n]
+            path = np.concatenate([cost.fitted(a, b) for a, b in zip(bounds[:-1], bounds[1:])]) * sigma + centre
         changes: list[Change] = []
         for k, b in enumerate(cps, start=1):
             a, c = bounds[k - 1], bounds[k + 1]
             before, after, jz = jump_z(cost, a, b, c, lrv)
-            both_level = not cost.is_line(a, b) and not cost.is_line(b, c)
-            # a segment too short to carry a slope is a plateau set apart from both neighbours: both of
-            # its edges are jumps (a hinge would read the end of a two-month shock as a steep ramp)
-            plateau = min(b - a, c - b) < cost.min_line
-            # a level shift when the level jumps: the free split beats a continuous broken line by
-            # more than chance (χ²₁ at 1%, widened for autocorrelation); else only the slope turns
-            jumps = both_level or plateau or jump_statistic(cost, z, a, b, c, min_size) > JUMP_LR * lrv
-            kind = "event" if jumps else "trend"
+            kind = "event" if is_jump(cost, z, a, b, c, min_size, lrv) else "trend"
             if kind == "trend" and self.refine_turns:
                 b = refine_turn(z, a, b, c, min_size)
                 before, after, _ = jump_z(cost, a, b, c, lrv)

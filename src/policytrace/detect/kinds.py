@@ -96,6 +96,56 @@ def jump_statistic(cost: PiecewiseCost, signal: np.ndarray, a: int, b: int, c: i
     return float(hinge - (split - lines * cost.slope_penalty))
 
 
+def bend_statistic(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> float:
+    """How much better a turn fits `signal[a:c]` than one smooth bend (unit-noise squared error).
+
+    The best continuous broken line (hinge) against a parabola: both have three parameters, so the
+    difference is about zero where the series curves gradually and large where its slope breaks.
+    """
+    y = signal[a:c]
+    if c - a < 6:
+        return 0.0
+    t = np.linspace(-1.0, 1.0, c - a)
+    design = np.column_stack([np.ones_like(t), t, t * t])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    parabola = float(np.sum((y - design @ coef) ** 2))
+    _, hinge = hinge_fit(signal, a, b, c, min_size)
+    return parabola - hinge
+
+
+def is_jump(cost: PiecewiseCost, signal: np.ndarray, a: int, b: int, c: int, min_size: int, lrv: float) -> bool:
+    """Whether the change at `b` (neighbours `a`, `c`) is a level shift rather than a turn of the slope.
+
+    Two level segments, or a plateau too short to carry a slope (both its edges are jumps: a hinge
+    would read the end of a two-month shock as a steep ramp), or a free split that beats a continuous
+    broken line by more than chance (χ²₁ at 1%, widened for autocorrelation).
+    """
+    both_level = not cost.is_line(a, b) and not cost.is_line(b, c)
+    plateau = min(b - a, c - b) < cost.min_line
+    return both_level or plateau or jump_statistic(cost, signal, a, b, c, min_size) > JUMP_LR * lrv
+
+
+def drop_smooth_turns(cost: PiecewiseCost, signal: np.ndarray, cps: list[int], min_size: int,
+                      lrv: float) -> list[int]:
+    """`cps` less the turns of the slope that one smooth bend explains as well (`bend_statistic` within
+    the χ²₁ 1% bar): curvature, such as a growth that slows, which a broken line "turns" wherever it is
+    cut. The weakest goes first and its neighbours are judged again over the span it leaves."""
+    cps = list(cps)
+    while cps:
+        bounds = [0, *cps, cost.n]
+        smooth = []
+        for k, b in enumerate(cps, start=1):
+            a, c = bounds[k - 1], bounds[k + 1]
+            if not is_jump(cost, signal, a, b, c, min_size, lrv):
+                bend = bend_statistic(signal, a, b, c, min_size)
+                if bend <= JUMP_LR * lrv:
+                    smooth.append((bend, b))
+        if not smooth:
+            return cps
+        cps.remove(min(smooth)[1])
+    return cps
+
+
 def date_interval(cost: PiecewiseCost, a: int, b: int, c: int, min_size: int, lrv: float) -> tuple[int, int]:
     """Change-point positions whose split cost is within a 95% likelihood-ratio band of the best."""
     taus = np.arange(a + min_size, c - min_size + 1)
