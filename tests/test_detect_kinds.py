@@ -86,20 +86,6 @@ def test_growth_that_slows_smoothly_has_no_turn(curve):
     assert turned <= 2, turned
 
 
-def test_bend_statistic_tells_a_kink_from_a_smooth_bend():
-    from policytrace.detect.kinds import JUMP_LR, bend_statistic
-
-    t = np.arange(120, dtype=float)
-    kinks = bends = 0
-    for seed in range(20):
-        e = np.random.default_rng(seed).normal(0, 1, 120)
-        kink = 0.05 * t + 0.3 * np.maximum(t - 59, 0) + e
-        bend = 0.3 * t - 0.0025 * t * t + e   # the same overall change of slope, spread over the whole span
-        kinks += bend_statistic(kink, 0, 60, 120, 2) > JUMP_LR
-        bends += bend_statistic(bend, 0, 60, 120, 2) <= JUMP_LR
-    assert kinks >= 18 and bends >= 18, (kinks, bends)
-
-
 def test_one_bad_point_is_an_outlier():
     values = 50 + noise(100, 4, 1.0)
     values[37] += 15
@@ -189,13 +175,15 @@ def test_confidence_is_a_probability(seed):
         assert node.to_dict()["label_zh"] in {"事件类", "季节性调整", "趋势转折", "异常值"}
 
 
-def test_jump_statistic_tells_a_level_shift_on_a_trend_from_a_turn():
-    """A continuous kink is about χ²₁ (a turn); the same kink with a 4-sigma jump is far above it (an event)."""
+def test_a_kink_is_told_from_a_level_shift_and_from_a_smooth_bend():
+    """A continuous kink is about χ²₁ against a free jump (a turn, not an event); the same kink with a 4-sigma
+    jump is far above it (an event); and a kink beats a parabola, which the same change of slope spread over
+    the whole span does not (`bend_statistic`: a smooth bend is not a turn)."""
     from policytrace.detect.costs import PiecewiseCost
-    from policytrace.detect.kinds import JUMP_LR, jump_statistic
+    from policytrace.detect.kinds import JUMP_LR, bend_statistic, jump_statistic
 
     t = np.arange(120, dtype=float)
-    turns = events = 0
+    turns = events = kinks = bends = 0
     for seed in range(20):
         noise = np.random.default_rng(seed).normal(0, 1, 120)
         kink = 0.05 * t + 0.3 * np.maximum(t - 59, 0) + noise
@@ -207,7 +195,10 @@ def test_jump_statistic_tells_a_level_shift_on_a_trend_from_a_turn():
                 events += stat > JUMP_LR
             else:
                 turns += stat <= JUMP_LR
-    assert turns >= 18 and events >= 18, (turns, events)
+        bend = 0.3 * t - 0.0025 * t * t + noise
+        kinks += bend_statistic(kink, 0, 60, 120, 2) > JUMP_LR
+        bends += bend_statistic(bend, 0, 60, 120, 2) <= JUMP_LR
+    assert turns >= 18 and events >= 18 and kinks >= 18 and bends >= 18, (turns, events, kinks, bends)
 
 
 def test_seasonal_series_with_one_shock_get_both_of_its_ends():
