@@ -14,14 +14,14 @@ import numpy as np
 from ..errors import TooShortError
 from ..series import Series
 from ..series.calendar import Working, spring_festival_regressors, working_resolution
-from .calibrate import SPLIT_MAP, Calibration, default_calibration, evidence
+from .calibrate import SPLIT_MAP, Calibration, default_calibration
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
                         seasonal_strength)
-from .kinds import (Change, amplitude_change, amplitude_changes, date_interval, drop_smooth_turns, is_jump,
-                    jump_z, merge_shocks, refine_turn, seasonal_change)
+from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_changes, seasonal_changes
+from .kinds import Change, amplitude_change, amplitude_changes, drop_smooth_turns, seasonal_change
 from .node import Node, NodeKind
-from .search import pelt, split_gain
+from .search import pelt
 
 MIN_POINTS = 8
 # Below this many working periods a lag-1 autocorrelation estimate is mostly noise (its standard
@@ -140,35 +140,61 @@ class Detector:
         if np.ptp(y) == 0:
             self.nodes_ = []
             return
-
-        phase = phases(work)
-        period = work.period
         # Emission seasons are multiplicative (February's trough is a share of the year's level), so a
         # positive seasonal series is analysed in logs: one pattern then fits years of any level, and
         # steps are relative changes.
-        self.log_ = bool(period and work.begins is not None and np.all(y > 0))
+        self.log_ = bool(work.period and work.begins is not None and np.all(y > 0))
         if self.log_:
             y = np.log(y)
-        seasonal = np.zeros(n)
-        has_season = bool(period and phase is not None and n >= 2 * period + 1)
-        if has_season:
-            stl_seasonal, strength, stl_trend = seasonal_strength(y, period)
-            has_season = strength >= MIN_SEASONAL_STRENGTH
-            if has_season:
-                seasonal = stl_seasonal
+        season = self._season(y, work, cal, fixed_seasonal)
+        # A regime lasts at least `min_size` working periods; one period far off is an outlier (for
+        # aggregated data, a month or week off as a whole, reported with its duration).
+        aggregated = work.resolution != series.frequency.value
+        fit = self._search(y, season, cal, aggregated, fixed_seasonal is not None)
+        changes = [*level_changes(fit, season.period, self.min_size, self.refine_turns),
+                   *seasonal_changes(season, n), *outlier_changes(fit, season, y, aggregated)]
+        changes.sort(key=lambda ch: ch.at)
+        attach_evidence(changes, n)
+        self.changes_ = changes
+        self.outlier_statistic_ = fit.outlier_statistic
+        self.noise_ = float(fit.sigma)
+        self.penalty_ = float(fit.penalty)
+        self.long_run_factor_ = float(fit.lrv)
+        self.autocorrelation_ = float(fit.rho)
+        self.seasonal_ = season.pattern
+        self.festival_ = fit.festival
+        self.path_ = fit.path
+        nodes = [self._node(series, work, ch, cal) for ch in changes]
+        nodes = [nd for nd in nodes if nd.confidence >= self.min_confidence]
+        if self.max_nodes is not None:
+            nodes = sorted(nodes, key=lambda nd: -nd.confidence)[: self.max_nodes]
+        self.nodes_ = sorted(nodes, key=lambda nd: nd.index)
+
+    def _season(self, y: np.ndarray, work: Working, cal: Calibration,
+                fixed_seasonal: list[tuple[int, float, float]] | None) -> Season:
+        """The seasonal pattern (robust STL), the festival terms, and the first test for a change of the
+        pattern (sets `amplitude_statistic_` and `seasonal_statistic_`)."""
+        n = len(y)
+        phase, period = phases(work), work.period
+        pattern = np.zeros(n)
+        stl = stl_trend = None
+        present = bool(period and phase is not None and n >= 2 * period + 1)
+        if present:
+            stl, strength, stl_trend = seasonal_strength(y, period)
+            present = strength >= MIN_SEASONAL_STRENGTH
+            if present:
+                pattern = stl
         regressors = None
         if self.calendar == "china" and work.begins is not None and work.resolution in ("monthly", "weekly", "daily"):
             regressors = spring_festival_regressors(work.begins, work.ends)
-            if regressors is not None and has_season:
+            if regressors is not None and present:
                 # the season already holds the festival's average month; keep only its movement
                 for p in np.unique(phase):
                     regressors[phase == p] -= regressors[phase == p].mean(axis=0)
-        festival = np.zeros(n)
-
-        seasonal_cps: list[int] = []
-        seasonal_splits: list[tuple[int, float, float]] = []   # (position, gain, threshold)
-        scale = noise_model(y - seasonal, autocorrelated=False)[0]
-        if has_season and scale > 0:
+        scale = noise_model(y - pattern, autocorrelated=False)[0]
+        season = Season(phase, period, present, stl if stl is not None else pattern, stl_trend, regressors, scale,
+                        [], pattern)
+        if present and scale > 0:
             # Does the pattern itself change? Tested around the smooth STL trend: against fitted
             # segments, a mis-placed split and a spurious step can explain each other.
             detrended = y - stl_trend
@@ -179,24 +205,31 @@ class Detector:
             residual, profile = _against_pattern(detrended, phase, period, scale)
             self.amplitude_statistic_, self.seasonal_statistic_ = _seasonal_statistics(
                 residual, profile, phase, period, n)
-            seasonal_splits = (fixed_seasonal if fixed_seasonal is not None
-                               else self._seasonal_splits(residual, profile, phase, period, cal, n))
-            seasonal_cps = [t for t, _, _ in seasonal_splits]
-            if seasonal_cps:
-                seasonal = phase_profile(detrended, phase, period, seasonal_cps)
-        # A regime lasts at least `min_size` working periods; one period far off is an outlier (for
-        # aggregated data, a month or week off as a whole, reported with its duration).
-        aggregated = work.resolution != series.frequency.value
+            season.splits = (fixed_seasonal if fixed_seasonal is not None
+                             else self._seasonal_splits(residual, profile, phase, period, cal, n))
+            if season.splits:
+                season.pattern = phase_profile(detrended, phase, period, season.cps)
+        return season
+
+    def _search(self, y: np.ndarray, season: Season, cal: Calibration, aggregated: bool,
+                splits_fixed: bool) -> LevelFit:
+        """The penalised level/trend search, alternated `iterations` times with the season, the festival,
+        the outliers and the noise model re-estimated around the found segments (updates `season`)."""
+        n = len(y)
+        phase, period = season.phase, season.period
         # A whole month off in data spread from monthly totals is a short shock (an event lasting that
         # month) more often than a bad value, so there the nominal Bonferroni limit is kept; the
         # widening calibrated on no-change series applies to bad points of native series.
         inflation = 1.0 if aggregated else cal.outlier_inflation
         controlled = aggregated and self.short_events == "controlled"
-        limits = {"controlled": controlled, "period": period if has_season else None}
+        limits = {"controlled": controlled, "period": period if season.present else None}
         min_size = self.min_size
+        seasonal = season.pattern
+        festival = np.zeros(n)
         # a first guess at the outliers; refined against the fitted segments below
         outliers, expected, out_scale, limit = find_outliers(y - seasonal, cal.outlier_alpha, inflation=inflation,
                                                              **limits)
+        outlier_stat = 0.0
         clean = y.copy()
         clean[outliers] = expected + seasonal[outliers]
 
@@ -222,27 +255,26 @@ class Detector:
             cost = PiecewiseCost(slope_penalty=cal.slope_penalty * log_n * lrv).fit(z)
             penalty = beta * log_n * lrv
             cps = pelt(cost, penalty, min_size)
-            bounds = [0, *cps, n]
-            path = np.concatenate([cost.fitted(a, b) for a, b in zip(bounds[:-1], bounds[1:])]) * sigma + centre
+            path = _level_path(cost, cps, sigma, centre)
             if round_ == self.iterations:
                 break
-            if has_season and seasonal_cps and fixed_seasonal is None:
+            if season.present and season.splits and not splits_fixed:
                 # A shock the smooth STL trend could not follow leaks into the detrended season and can
                 # pass for a change of it: each split is tested again around the fitted segments.
-                residual, profile = _against_pattern(clean - path - festival, phase, period, scale)
-                seasonal_splits = self._seasonal_splits(residual, profile, phase, period, cal, n)
-                seasonal_cps = [t for t, _, _ in seasonal_splits]
-            if has_season and seasonal_cps:
+                residual, profile = _against_pattern(clean - path - festival, phase, period, season.scale)
+                season.splits = self._seasonal_splits(residual, profile, phase, period, cal, n)
+            if season.present and season.splits:
                 # the robust STL season stands unless the pattern changes; then each regime has its own
-                seasonal = phase_profile(clean - path - festival, phase, period, seasonal_cps)
-            elif has_season:
-                seasonal = stl_seasonal
-            if regressors is not None:
-                festival = festival_effect(clean - path - seasonal, regressors)
+                seasonal = phase_profile(clean - path - festival, phase, period, season.cps)
+            elif season.present:
+                seasonal = season.stl
+            season.pattern = seasonal
+            if season.regressors is not None:
+                festival = festival_effect(clean - path - seasonal, season.regressors)
             signal = y - seasonal - festival
             outliers, expected, out_scale, limit = find_outliers(signal, cal.outlier_alpha, path,
                                                                  inflation=inflation, **limits)
-            self.outlier_statistic_ = outlier_statistic(signal, path, cal.outlier_alpha, **limits)
+            outlier_stat = outlier_statistic(signal, path, cal.outlier_alpha, **limits)
             clean = y.copy()
             clean[outliers] = expected + seasonal[outliers] + festival[outliers]
             resid = clean - path - seasonal - festival
@@ -258,70 +290,9 @@ class Detector:
 
         kept = drop_smooth_turns(cost, z, cps, min_size, lrv)
         if len(kept) < len(cps):
-            cps, bounds = kept, [0, *kept, n]
-            path = np.concatenate([cost.fitted(a, b) for a, b in zip(bounds[:-1], bounds[1:])]) * sigma + centre
-        changes: list[Change] = []
-        for k, b in enumerate(cps, start=1):
-            a, c = bounds[k - 1], bounds[k + 1]
-            before, after, jz = jump_z(cost, a, b, c, lrv)
-            kind = "event" if is_jump(cost, z, a, b, c, min_size, lrv) else "trend"
-            if kind == "trend" and self.refine_turns:
-                b = refine_turn(z, a, b, c, min_size)
-                before, after, _ = jump_z(cost, a, b, c, lrv)
-            ch = Change(at=b, kind=kind, gain=split_gain(cost, bounds, k), penalty=penalty,
-                        before=before * sigma + centre, after=after * sigma + centre,
-                        interval=date_interval(cost, a, b, c, min_size, lrv),
-                        extra={"jump_z": round(jz, 2)})
-            if kind == "trend":
-                horizon = min(c - b, period or 12)
-                old = cost.fitted(a, b)[-1] + cost.slope(a, b) * (horizon + 1)
-                new = cost.fitted(b, c)[min(horizon, c - b - 1)]
-                ch.after = new * sigma + centre
-                ch.before = old * sigma + centre
-                ch.extra.update(horizon=horizon, level_at_turn=float(after * sigma + centre),
-                                slope_before=float(cost.slope(a, b) * sigma),
-                                slope_after=float(cost.slope(b, c) * sigma))
-            changes.append(ch)
-        changes = merge_shocks(changes, max_duration=max(n // 3, 2))
-        regimes = [0, *seasonal_cps, n]
-        for k, (tau, gain, bar) in enumerate(seasonal_splits, start=1):
-            amp_before = float(np.std(seasonal[regimes[k - 1]:tau]))
-            amp_after = float(np.std(seasonal[tau:regimes[k + 1]]))
-            half = max(period // 2, 1)
-            changes.append(Change(at=tau, kind="seasonal", gain=gain, penalty=bar,
-                                  before=amp_before, after=amp_after,
-                                  interval=(max(tau - half, 0), min(tau + half, n - 1)),
-                                  extra={"measure": "seasonal amplitude (std of the seasonal pattern)"}))
-        for t, e in zip(outliers, expected):
-            value = y[t] - seasonal[t] - festival[t]
-            gain = ((value - e) / out_scale) ** 2
-            changes.append(Change(at=int(t), kind="event" if aggregated else "outlier", gain=gain,
-                                  penalty=(limit / out_scale) ** 2,
-                                  before=float(e), after=float(value),
-                                  interval=(int(t), int(t)), end=int(t) + 1,
-                                  extra={"test": "outlier"}))
-        changes.sort(key=lambda ch: ch.at)
-        starts = [ch.at for ch in changes]
-        for i, ch in enumerate(changes):
-            # the shorter regime beside the change, up to the nearest other change or the series' end
-            left = ch.at - max([0, *(s for j, s in enumerate(starts) if j != i and s <= ch.at)])
-            right = min([n, *(s for j, s in enumerate(starts) if j != i and s > ch.at)]) - ch.at
-            shock = ch.end is not None and ch.kind == "event"
-            ch.extra["evidence"] = evidence(ch.strength, ch.interval, min(left, right),
-                                            float(ch.extra.get("jump_z", 0.0)), shock, n, len(changes) - 1)
-        self.changes_ = changes
-        self.noise_ = float(sigma)
-        self.penalty_ = float(beta * log_n * lrv)
-        self.long_run_factor_ = float(lrv)
-        self.autocorrelation_ = float(rho)
-        self.seasonal_ = seasonal
-        self.festival_ = festival
-        self.path_ = path
-        nodes = [self._node(series, work, ch, cal) for ch in changes]
-        nodes = [nd for nd in nodes if nd.confidence >= self.min_confidence]
-        if self.max_nodes is not None:
-            nodes = sorted(nodes, key=lambda nd: -nd.confidence)[: self.max_nodes]
-        self.nodes_ = sorted(nodes, key=lambda nd: nd.index)
+            cps, path = kept, _level_path(cost, kept, sigma, centre)
+        return LevelFit(cost, z, cps, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
+                        out_scale, limit, outlier_stat)
 
     def _seasonal_splits(self, residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,
                          cal: Calibration, n: int) -> list[tuple[int, float, float]]:
@@ -381,6 +352,12 @@ class Detector:
             end_date=end_date,
             details=details,
         )
+
+
+def _level_path(cost: PiecewiseCost, cps: list[int], sigma: float, centre: float) -> np.ndarray:
+    """The fitted level of the segments between `cps`, in data units."""
+    bounds = [0, *cps, cost.n]
+    return np.concatenate([cost.fitted(a, b) for a, b in zip(bounds[:-1], bounds[1:])]) * sigma + centre
 
 
 def _against_pattern(deseasonal: np.ndarray, phase: np.ndarray, period: int, scale: float

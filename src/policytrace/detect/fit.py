@@ -1,0 +1,131 @@
+"""The state of one analysis at working resolution, and the changes read from it.
+
+`Detector._fit` fills a `Season` (the seasonal pattern, its splits and the festival terms) and a
+`LevelFit` (the penalised level/trend search, at unit noise, with its scale and the outliers set
+aside); the functions here turn them into typed `Change`s with their evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .calibrate import evidence
+from .costs import PiecewiseCost
+from .kinds import Change, date_interval, is_jump, jump_z, merge_shocks, refine_turn
+from .search import split_gain
+
+
+@dataclass
+class Season:
+    """The seasonal side: `pattern` is the component currently removed (zeros without a season)."""
+
+    phase: np.ndarray | None
+    period: int | None
+    present: bool                       # a pattern strong enough to model
+    stl: np.ndarray                     # the robust STL pattern, kept unless the pattern changes
+    stl_trend: np.ndarray | None
+    regressors: np.ndarray | None       # Spring Festival shares, centred per phase when `present`
+    scale: float                        # noise scale of the series less its STL pattern
+    splits: list[tuple[int, float, float]]   # changes of the pattern: (position, gain, bar)
+    pattern: np.ndarray
+
+    @property
+    def cps(self) -> list[int]:
+        return [t for t, _, _ in self.splits]
+
+
+@dataclass
+class LevelFit:
+    """The level/trend search: change points on `z` (unit noise) and the scale back to the data."""
+
+    cost: PiecewiseCost
+    z: np.ndarray
+    cps: list[int]
+    path: np.ndarray                    # fitted level in data units (logs where the analysis is)
+    sigma: float
+    centre: float
+    lrv: float                          # long-run variance factor (autocorrelation)
+    rho: float
+    penalty: float
+    festival: np.ndarray
+    outliers: np.ndarray
+    expected: np.ndarray                # the smooth values at the outliers
+    out_scale: float
+    limit: float
+    outlier_statistic: float
+
+    @property
+    def bounds(self) -> list[int]:
+        return [0, *self.cps, self.cost.n]
+
+    def units(self, value: float) -> float:
+        """A unit-noise value back in data units."""
+        return float(value * self.sigma + self.centre)
+
+
+def level_changes(fit: LevelFit, period: int | None, min_size: int, refine_turns: bool) -> list[Change]:
+    """The search's change points typed as events (level shifts, shocks) or trend turns."""
+    cost, z, lrv, bounds = fit.cost, fit.z, fit.lrv, fit.bounds
+    n = cost.n
+    changes: list[Change] = []
+    for k, b in enumerate(fit.cps, start=1):
+        a, c = bounds[k - 1], bounds[k + 1]
+        before, after, jz = jump_z(cost, a, b, c, lrv)
+        kind = "event" if is_jump(cost, z, a, b, c, min_size, lrv) else "trend"
+        if kind == "trend" and refine_turns:
+            b = refine_turn(z, a, b, c, min_size)
+            before, after, _ = jump_z(cost, a, b, c, lrv)
+        ch = Change(at=b, kind=kind, gain=split_gain(cost, bounds, k), penalty=fit.penalty,
+                    before=fit.units(before), after=fit.units(after),
+                    interval=date_interval(cost, a, b, c, min_size, lrv),
+                    extra={"jump_z": round(jz, 2)})
+        if kind == "trend":
+            horizon = min(c - b, period or 12)
+            old = cost.fitted(a, b)[-1] + cost.slope(a, b) * (horizon + 1)
+            new = cost.fitted(b, c)[min(horizon, c - b - 1)]
+            ch.after, ch.before = fit.units(new), fit.units(old)
+            ch.extra.update(horizon=horizon, level_at_turn=fit.units(after),
+                            slope_before=float(cost.slope(a, b) * fit.sigma),
+                            slope_after=float(cost.slope(b, c) * fit.sigma))
+        changes.append(ch)
+    return merge_shocks(changes, max_duration=max(n // 3, 2))
+
+
+def seasonal_changes(season: Season, n: int) -> list[Change]:
+    """Each split of the seasonal pattern, sized by the swing (std of the pattern) on either side."""
+    regimes = [0, *season.cps, n]
+    half = max((season.period or 2) // 2, 1)
+    changes = []
+    for k, (tau, gain, bar) in enumerate(season.splits, start=1):
+        changes.append(Change(at=tau, kind="seasonal", gain=gain, penalty=bar,
+                              before=float(np.std(season.pattern[regimes[k - 1]:tau])),
+                              after=float(np.std(season.pattern[tau:regimes[k + 1]])),
+                              interval=(max(tau - half, 0), min(tau + half, n - 1)),
+                              extra={"measure": "seasonal amplitude (std of the seasonal pattern)"}))
+    return changes
+
+
+def outlier_changes(fit: LevelFit, season: Season, y: np.ndarray, aggregated: bool) -> list[Change]:
+    """The points set aside as outliers; in aggregated data a whole period off, an event of that period."""
+    changes = []
+    for t, e in zip(fit.outliers, fit.expected):
+        value = y[t] - season.pattern[t] - fit.festival[t]
+        changes.append(Change(at=int(t), kind="event" if aggregated else "outlier",
+                              gain=((value - e) / fit.out_scale) ** 2, penalty=(fit.limit / fit.out_scale) ** 2,
+                              before=float(e), after=float(value), interval=(int(t), int(t)), end=int(t) + 1,
+                              extra={"test": "outlier"}))
+    return changes
+
+
+def attach_evidence(changes: list[Change], n: int) -> None:
+    """Each change's evidence (`calibrate.evidence`), read beside all the others."""
+    starts = [ch.at for ch in changes]
+    for i, ch in enumerate(changes):
+        # the shorter regime beside the change, up to the nearest other change or the series' end
+        left = ch.at - max([0, *(s for j, s in enumerate(starts) if j != i and s <= ch.at)])
+        right = min([n, *(s for j, s in enumerate(starts) if j != i and s > ch.at)]) - ch.at
+        shock = ch.end is not None and ch.kind == "event"
+        ch.extra["evidence"] = evidence(ch.strength, ch.interval, min(left, right),
+                                        float(ch.extra.get("jump_z", 0.0)), shock, n, len(changes) - 1)
