@@ -40,11 +40,15 @@ def detect(
     detector = Detector(max_nodes=nodes, short_events=short_events.value).fit(data)
     found = detector.nodes_
     resolution = detector.working_.resolution
+    period = detector.rhythm_[0] if detector.rhythm_ else None
     if as_json:
         typer.echo(json.dumps({"frequency": data.frequency.value, "resolution": resolution, "n": len(data),
-                               "nodes": [n.to_dict() for n in found]}, ensure_ascii=False, indent=2))
+                               "rhythm_period": period, "nodes": [n.to_dict() for n in found]},
+                              ensure_ascii=False, indent=2))
         return
     analysed = "" if resolution == data.frequency.value else f", analysed as {resolution}"
+    if period is not None:
+        analysed = f", analysed per cycle of {period:.1f} points: its large steps recur at that interval"
     table = Table(title=f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points"
                         f"{analysed})")
     for col in ("index", "date", "kind", "confidence", "direction", "change %", "interval", "until"):

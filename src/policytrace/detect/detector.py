@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import TooShortError
 from ..series import Series
-from ..series.calendar import Working, spring_festival_regressors, working_resolution
+from ..series.calendar import Working, cycles, spring_festival_regressors, working_resolution
 from .calibrate import SPLIT_MAP, Calibration, default_calibration
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
@@ -21,6 +21,7 @@ from .decompose import (festival_effect, find_outliers, noise_model, outlier_sta
 from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_changes, seasonal_changes
 from .kinds import Change, amplitude_change, amplitude_changes, drop_smooth_turns, seasonal_change
 from .node import Node, NodeKind
+from .rhythm import recurring_period
 from .search import pelt
 
 MIN_POINTS = 8
@@ -109,6 +110,13 @@ class Detector:
         cal = self.calibration or default_calibration()
         work = working_resolution(series)   # once: the refit below reads the same periods
         self._fit(series, work, cal)
+        self.rhythm_: tuple[float, float] | None = None
+        rhythm = recurring_period(self.changes_, len(work)) if work.period is None and not self.aggregated_ else None
+        by_cycle = cycles(series, *rhythm) if rhythm is not None else None
+        if by_cycle is not None and np.isfinite(by_cycle.values).sum() >= MIN_POINTS:
+            # steps that recur at a steady interval are the series' rhythm: its level lives in the cycles
+            work, self.rhythm_ = by_cycle, rhythm
+            self._fit(series, work, cal)
         if self.seasonal_belief is None or SPLIT_MAP not in cal.confidence:
             return self
         splits = [ch for ch in self.changes_ if ch.kind == "seasonal"]
@@ -133,6 +141,7 @@ class Detector:
         positions = np.arange(n)
         y = np.interp(positions, positions[valid], y[valid])
         self.working_ = work
+        self.aggregated_ = work.resolution != series.frequency.value
         self.changes_: list[Change] = []
         self.seasonal_statistic_ = 0.0
         self.amplitude_statistic_ = 0.0
@@ -149,7 +158,7 @@ class Detector:
         season = self._season(y, work, cal, fixed_seasonal)
         # A regime lasts at least `min_size` working periods; one period far off is an outlier (for
         # aggregated data, a month or week off as a whole, reported with its duration).
-        aggregated = work.resolution != series.frequency.value
+        aggregated = self.aggregated_
         fit = self._search(y, season, cal, aggregated, fixed_seasonal is not None)
         changes = [*level_changes(fit, season.period, self.min_size, self.refine_turns),
                    *seasonal_changes(season, n), *outlier_changes(fit, season, y, aggregated)]

@@ -148,6 +148,32 @@ def _aggregate(values: pd.Series, keys, period: int, resolution: str, disaggrega
     return Working(means, starts, stops, period, resolution, disaggregated, begins, ends)
 
 
+def cycles(series: Series, period: float, phase: float) -> Working:
+    """`series` as one mean per cycle of `period` points, cycles starting at `phase` (mod period).
+
+    For a series with a rhythm (a balance that jumps every pay day): a cycle's mean does not depend on
+    where in the rhythm the series is, so its level can be read from one value per cycle. The partial
+    cycles at either end are gaps (their means would be a part of the rhythm, not a level).
+    """
+    n = len(series)
+    first = phase % period
+    bounds = np.unique(np.round(first + period * np.arange(int(n / period) + 2)).astype(int))
+    bounds = bounds[(bounds > 0) & (bounds < n)]
+    starts = np.r_[0, bounds]
+    stops = np.r_[bounds, n]
+    arr = series.array
+    sums = np.add.reduceat(np.nan_to_num(arr), starts)
+    counts = np.add.reduceat(np.isfinite(arr).astype(float), starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    means[[0, -1]] = np.nan
+    begins = ends = None
+    if series.dated:
+        index = pd.DatetimeIndex(series.values.index)
+        begins, ends = index[starts], index[stops - 1]
+    return Working(means, starts, stops, None, "cycle", False, begins, ends)
+
+
 @lru_cache(maxsize=64)
 def spring_festival_start(year: int) -> dt.date | None:
     """First official Spring Festival holiday day of `year` (chinese_calendar), None if unknown."""
