@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.stats import median_abs_deviation, norm
 from scipy.stats import t as student_t
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
@@ -97,7 +97,7 @@ def robust_sigma(x: np.ndarray) -> float:
     x = x[np.isfinite(x)]
     if x.size == 0:
         return 0.0
-    return float(1.4826 * np.median(np.abs(x - np.median(x))))
+    return float(median_abs_deviation(x, scale="normal"))
 
 
 def efficient_sigma(x: np.ndarray) -> float:

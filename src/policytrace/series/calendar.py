@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from scipy.stats import median_abs_deviation
 
 from .model import Frequency, Series
 
@@ -103,7 +104,7 @@ def repeating_period(values: np.ndarray) -> int | None:
         return None
     d = np.diff(np.interp(np.arange(len(x)), np.flatnonzero(ok), x[ok]))
     centre = np.median(d)
-    spread = 1.4826 * np.median(np.abs(d - centre)) or np.std(d)
+    spread = median_abs_deviation(d, scale="normal") or np.std(d)
     if spread == 0:
         return None
     # clipped: the single large differences of a few level shifts must not set the autocorrelation
