@@ -75,6 +75,24 @@ class Detector:
     relevance : float
         Floor of the noise scale as a share of the median absolute level (0.005: changes well
         under 1% of the level are not key nodes, however precisely measured).
+
+    Attributes (after `fit`)
+    ------------------------
+    nodes_ : list[Node]
+        The key nodes reported, by date.
+    changes_ : list[Change]
+        Every change that passed its penalty, with its evidence, before the confidence floor.
+    working_ : Working
+        The resolution analysed (months for daily values spread from monthly totals; cycles for a
+        series with a rhythm).
+    rhythm_ : tuple[float, float] | None
+        (period, phase) of steps that recur at a steady interval (`rhythm`), if the series has them.
+    noise_, penalty_, autocorrelation_, long_run_factor_ : float
+        The noise scale, the penalty per change point, and the noise model's lag-1 autocorrelation and
+        long-run variance factor.
+    path_, seasonal_, festival_ : np.ndarray
+        The fitted level, seasonal pattern and Spring Festival effect at the working resolution (in
+        logs where `log_` is true).
     """
 
     def __init__(self, penalty: float | None = None, calendar: str | None = "china", min_size: int = 2,
