@@ -4,7 +4,8 @@ China's daily emission series (Carbon Monitor) are monthly totals spread over da
 proxies, so every month start is an artificial step. `working_resolution` finds such series and
 aggregates them to the months they really resolve; genuinely daily series are read as weekly
 means (day-of-week noise averaged out); an undated series whose changes repeat is given that period
-as its season (`repeating_period`). `spring_festival_regressors` describes, per working
+as its season (`repeating_period`); a series whose steps recur at a steady interval is read one value
+per cycle (`cycles`). `spring_festival_regressors` describes, per working
 period, how much of the festival and of the recovery after it falls inside that period; the
 dates come from `chinese_calendar` (official holiday calendar), never from a typed table.
 """
@@ -42,7 +43,7 @@ class Working:
     starts: np.ndarray
     stops: np.ndarray
     period: int | None
-    resolution: str             # "daily", "weekly", "monthly", "quarterly", "annual", "undated"
+    resolution: str             # "daily", "weekly", "monthly", "quarterly", "annual", "undated", "cycle"
     disaggregated: bool         # daily values spread from monthly totals
     begins: pd.DatetimeIndex | None   # first calendar day of each working period
     ends: pd.DatetimeIndex | None     # last calendar day of each working period
@@ -138,15 +139,19 @@ def _aggregate(values: pd.Series, keys, period: int, resolution: str, disaggrega
     change = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     starts = change
     stops = np.r_[change[1:], len(values)]
-    arr = values.to_numpy(dtype=float)
-    sums = np.add.reduceat(np.nan_to_num(arr), starts)
-    counts = np.add.reduceat(np.isfinite(arr).astype(float), starts)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    means = _means(values.to_numpy(dtype=float), starts)
     index = values.index
     begins = pd.DatetimeIndex(index[starts])
     ends = pd.DatetimeIndex(index[stops - 1])
     return Working(means, starts, stops, period, resolution, disaggregated, begins, ends)
+
+
+def _means(arr: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Mean of the finite values from each start to the next (NaN where none is)."""
+    sums = np.add.reduceat(np.nan_to_num(arr), starts)
+    counts = np.add.reduceat(np.isfinite(arr).astype(float), starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
 def cycles(series: Series, period: float, phase: float) -> Working:
@@ -162,11 +167,7 @@ def cycles(series: Series, period: float, phase: float) -> Working:
     bounds = bounds[(bounds > 0) & (bounds < n)]
     starts = np.r_[0, bounds]
     stops = np.r_[bounds, n]
-    arr = series.array
-    sums = np.add.reduceat(np.nan_to_num(arr), starts)
-    counts = np.add.reduceat(np.isfinite(arr).astype(float), starts)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    means = _means(series.array, starts)
     means[[0, -1]] = np.nan
     begins = ends = None
     if series.dated:
