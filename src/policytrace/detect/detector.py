@@ -129,11 +129,9 @@ class Detector:
         work = working_resolution(series)   # once: the refit below reads the same periods
         self._fit(series, work, cal)
         self.rhythm_: tuple[float, float] | None = None
-        rhythm = recurring_period(self.changes_, len(work)) if work.period is None and not self.aggregated_ else None
-        by_cycle = cycles(series, *rhythm) if rhythm is not None else None
-        if by_cycle is not None and np.isfinite(by_cycle.values).sum() >= MIN_POINTS:
-            # steps that recur at a steady interval are the series' rhythm: its level lives in the cycles
-            work, self.rhythm_ = by_cycle, rhythm
+        by_cycle = self._by_cycle(series, work)
+        if by_cycle is not None:
+            work = by_cycle
             self._fit(series, work, cal)
         if self.seasonal_belief is None or SPLIT_MAP not in cal.confidence:
             return self
@@ -144,6 +142,21 @@ class Detector:
             # regime's own pattern soaks up shocks and turns of the level (a shock's end placed a year off)
             self._fit(series, work, cal, [(ch.at, ch.gain, ch.penalty) for ch in kept])
         return self
+
+    def _by_cycle(self, series: Series, work: Working) -> Working | None:
+        """`series` one value per cycle when the steps of the fit just made recur at a steady interval (their
+        rhythm, not events: its level lives in the cycles); sets `rhythm_`. None without a calendar-free
+        rhythm or with too few cycles."""
+        if work.period is not None or self.aggregated_:
+            return None
+        rhythm = recurring_period(self.changes_, len(work))
+        if rhythm is None:
+            return None
+        by_cycle = cycles(series, *rhythm)
+        if np.isfinite(by_cycle.values).sum() < MIN_POINTS:
+            return None
+        self.rhythm_ = rhythm
+        return by_cycle
 
     def _fit(self, series: Series, work: Working, cal: Calibration,
              fixed_seasonal: list[tuple[int, float, float]] | None = None) -> None:
