@@ -76,11 +76,11 @@ def test_evidence_is_reported_with_the_node():
     assert node.details["evidence"]["log_n"] == round(float(np.log(120)), 3)
 
 
-def test_refine_turn_places_a_continuous_kink():
-    from policytrace.detect.kinds import refine_turn
+def test_hinge_fit_places_a_continuous_kink():
+    from policytrace.detect.kinds import hinge_fit
 
     t = np.arange(80, dtype=float)
     for seed in range(5):
         signal = 0.02 * t + 1.0 * np.maximum(t - 49, 0) + np.random.default_rng(seed).normal(0, 1, 80)
         # started 5 periods off, as a search over separately fitted lines can leave it
-        assert abs(refine_turn(signal, 0, 45, 80, 2) - 50) <= 1
+        assert abs(hinge_fit(signal, 0, 45, 80, 2)[0] - 50) <= 1

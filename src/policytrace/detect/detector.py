@@ -19,7 +19,7 @@ from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
                         seasonal_strength)
 from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_changes, seasonal_changes
-from .kinds import Change, amplitude_change, amplitude_changes, drop_smooth_turns, seasonal_change
+from .kinds import Change, amplitude_change, amplitude_changes, seasonal_change, typed_change_points
 from .node import Node, NodeKind
 from .rhythm import recurring_period
 from .search import pelt
@@ -328,10 +328,10 @@ class Detector:
             if sigma_new > 0:
                 sigma, lrv = sigma_new, (1 + rho) / (1 - rho)
 
-        kept = drop_smooth_turns(cost, z, cps, min_size, lrv)
-        if len(kept) < len(cps):
-            cps, path = kept, _level_path(cost, kept, sigma, centre)
-        return LevelFit(cost, z, cps, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
+        points = typed_change_points(cost, z, cps, min_size, lrv)
+        if len(points) < len(cps):
+            path = _level_path(cost, [p.at for p in points], sigma, centre)
+        return LevelFit(cost, z, points, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
                         out_scale, limit, outlier_stat)
 
     def _seasonal_splits(self, residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,

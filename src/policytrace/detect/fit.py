@@ -13,7 +13,7 @@ import numpy as np
 
 from .calibrate import evidence
 from .costs import PiecewiseCost
-from .kinds import Change, date_interval, is_jump, jump_z, merge_shocks, refine_turn
+from .kinds import Change, TypedPoint, date_interval, jump_z, merge_shocks
 from .search import split_gain
 
 
@@ -42,7 +42,7 @@ class LevelFit:
 
     cost: PiecewiseCost
     z: np.ndarray
-    cps: list[int]
+    points: list[TypedPoint]
     path: np.ndarray                    # fitted level in data units (logs where the analysis is)
     sigma: float
     centre: float
@@ -57,6 +57,10 @@ class LevelFit:
     outlier_statistic: float
 
     @property
+    def cps(self) -> list[int]:
+        return [p.at for p in self.points]
+
+    @property
     def bounds(self) -> list[int]:
         return [0, *self.cps, self.cost.n]
 
@@ -67,15 +71,15 @@ class LevelFit:
 
 def level_changes(fit: LevelFit, period: int | None, min_size: int, refine_turns: bool) -> list[Change]:
     """The search's change points typed as events (level shifts, shocks) or trend turns."""
-    cost, z, lrv, bounds = fit.cost, fit.z, fit.lrv, fit.bounds
+    cost, lrv, bounds = fit.cost, fit.lrv, fit.bounds
     n = cost.n
     changes: list[Change] = []
-    for k, b in enumerate(fit.cps, start=1):
-        a, c = bounds[k - 1], bounds[k + 1]
+    for k, point in enumerate(fit.points, start=1):
+        a, b, c = bounds[k - 1], point.at, bounds[k + 1]
         before, after, jz = jump_z(cost, a, b, c, lrv)
-        kind = "event" if is_jump(cost, z, a, b, c, min_size, lrv) else "trend"
+        kind = "event" if point.jump else "trend"
         if kind == "trend" and refine_turns:
-            b = refine_turn(z, a, b, c, min_size)
+            b = point.turn_at
             before, after, _ = jump_z(cost, a, b, c, lrv)
         ch = Change(at=b, kind=kind, gain=split_gain(cost, bounds, k), penalty=fit.penalty,
                     before=fit.units(before), after=fit.units(after),

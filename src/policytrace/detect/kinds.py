@@ -79,28 +79,28 @@ def hinge_fit(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> tupl
     return a + int(candidates[k]), float(r @ r - saved[k])
 
 
-def refine_turn(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> int:
-    """The first period of the new slope in `signal[a:c]`, by a continuous broken line (`hinge_fit`)."""
-    return hinge_fit(signal, a, b, c, min_size)[0]
-
-
-def jump_statistic(cost: PiecewiseCost, signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> float:
+def jump_statistic(cost: PiecewiseCost, signal: np.ndarray, a: int, b: int, c: int, min_size: int,
+                   hinge_sse: float | None = None) -> float:
     """Likelihood-ratio statistic (unit noise) of a jump at the change against a continuous turn.
 
-    The squared error of the best hinge over [a, c) less that of the search's two free segments:
-    about χ²(1) when the level is continuous and only the slope turns, large for a level shift.
+    The squared error of the best hinge over [a, c) (`hinge_sse`, fitted here if not given) less that
+    of the search's two free segments: about χ²(1) when the level is continuous and only the slope
+    turns, large for a level shift.
     """
-    _, hinge = hinge_fit(signal, a, b, c, min_size)
+    if hinge_sse is None:
+        _, hinge_sse = hinge_fit(signal, a, b, c, min_size)
     split = float(cost.error(np.array([a]), b)[0] + cost.error(np.array([b]), c)[0])
     lines = cost.is_line(a, b) + cost.is_line(b, c)
-    return float(hinge - (split - lines * cost.slope_penalty))
+    return float(hinge_sse - (split - lines * cost.slope_penalty))
 
 
-def bend_statistic(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> float:
+def bend_statistic(signal: np.ndarray, a: int, b: int, c: int, min_size: int,
+                   hinge_sse: float | None = None) -> float:
     """How much better a turn fits `signal[a:c]` than one smooth bend (unit-noise squared error).
 
-    The best continuous broken line (hinge) against a parabola: both have three parameters, so the
-    difference is about zero where the series curves gradually and large where its slope breaks.
+    The best continuous broken line (hinge; `hinge_sse`, fitted here if not given) against a parabola:
+    both have three parameters, so the difference is about zero where the series curves gradually and
+    large where its slope breaks.
     """
     y = signal[a:c]
     if c - a < 6:
@@ -109,41 +109,52 @@ def bend_statistic(signal: np.ndarray, a: int, b: int, c: int, min_size: int) ->
     design = np.column_stack([np.ones_like(t), t, t * t])
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
     parabola = float(np.sum((y - design @ coef) ** 2))
-    _, hinge = hinge_fit(signal, a, b, c, min_size)
-    return parabola - hinge
+    if hinge_sse is None:
+        _, hinge_sse = hinge_fit(signal, a, b, c, min_size)
+    return parabola - hinge_sse
 
 
-def is_jump(cost: PiecewiseCost, signal: np.ndarray, a: int, b: int, c: int, min_size: int, lrv: float) -> bool:
-    """Whether the change at `b` (neighbours `a`, `c`) is a level shift rather than a turn of the slope.
+@dataclass(frozen=True)
+class TypedPoint:
+    """A change point of the search, typed: a level shift (`jump`) or a turn of the slope that continuous
+    broken line (hinge) places at `turn_at`, its first new-slope period."""
 
-    Two level segments, or a plateau too short to carry a slope (both its edges are jumps: a hinge
-    would read the end of a two-month shock as a steep ramp), or a free split that beats a continuous
-    broken line by more than chance (χ²₁ at 1%, widened for autocorrelation).
+    at: int
+    jump: bool
+    turn_at: int
+
+
+def typed_change_points(cost: PiecewiseCost, signal: np.ndarray, cps: list[int], min_size: int,
+                        lrv: float) -> list[TypedPoint]:
+    """Each change point typed, less the turns of the slope that one smooth bend explains as well.
+
+    A jump: two level segments, or a plateau too short to carry a slope (both its edges are jumps: a
+    hinge would read the end of a two-month shock as a steep ramp), or a free split that beats the hinge
+    by more than chance (χ²₁ at 1%, widened for autocorrelation). A turn whose hinge does not beat a
+    parabola by that bar (`bend_statistic`) is curvature, such as a growth that slows, which a broken
+    line "turns" wherever it is cut: the weakest goes first and its neighbours are typed again over the
+    span it leaves. One hinge fit per point and pass serves all three tests.
     """
-    both_level = not cost.is_line(a, b) and not cost.is_line(b, c)
-    plateau = min(b - a, c - b) < cost.min_line
-    return both_level or plateau or jump_statistic(cost, signal, a, b, c, min_size) > JUMP_LR * lrv
-
-
-def drop_smooth_turns(cost: PiecewiseCost, signal: np.ndarray, cps: list[int], min_size: int,
-                      lrv: float) -> list[int]:
-    """`cps` less the turns of the slope that one smooth bend explains as well (`bend_statistic` within
-    the χ²₁ 1% bar): curvature, such as a growth that slows, which a broken line "turns" wherever it is
-    cut. The weakest goes first and its neighbours are judged again over the span it leaves."""
     cps = list(cps)
-    while cps:
+    bar = JUMP_LR * lrv
+    while True:
         bounds = [0, *cps, cost.n]
-        smooth = []
+        typed, smooth = [], []
         for k, b in enumerate(cps, start=1):
             a, c = bounds[k - 1], bounds[k + 1]
-            if not is_jump(cost, signal, a, b, c, min_size, lrv):
-                bend = bend_statistic(signal, a, b, c, min_size)
-                if bend <= JUMP_LR * lrv:
-                    smooth.append((bend, b))
+            both_level = not cost.is_line(a, b) and not cost.is_line(b, c)
+            plateau = min(b - a, c - b) < cost.min_line
+            if both_level or plateau:
+                typed.append(TypedPoint(b, True, b))
+                continue
+            turn_at, hinge_sse = hinge_fit(signal, a, b, c, min_size)
+            jump = jump_statistic(cost, signal, a, b, c, min_size, hinge_sse) > bar
+            typed.append(TypedPoint(b, jump, turn_at))
+            if not jump and (bend := bend_statistic(signal, a, b, c, min_size, hinge_sse)) <= bar:
+                smooth.append((bend, b))
         if not smooth:
-            return cps
+            return typed
         cps.remove(min(smooth)[1])
-    return cps
 
 
 def date_interval(cost: PiecewiseCost, a: int, b: int, c: int, min_size: int, lrv: float) -> tuple[int, int]:
