@@ -84,3 +84,22 @@ def test_hinge_fit_places_a_continuous_kink():
         signal = 0.02 * t + 1.0 * np.maximum(t - 49, 0) + np.random.default_rng(seed).normal(0, 1, 80)
         # started 5 periods off, as a search over separately fitted lines can leave it
         assert abs(hinge_fit(signal, 0, 45, 80, 2)[0] - 50) <= 1
+
+
+def test_hinge_fit_is_the_least_squares_hinge():
+    # the hinges are priced from running sums; each must equal an explicit least-squares fit of
+    # [1, t, (t − k + 1)+], and the one returned must be the best of them
+    from policytrace.detect.kinds import hinge_fit
+
+    rng = np.random.default_rng(7)
+    for m, offset in ((12, 0), (40, 5), (150, 20)):
+        signal = np.r_[rng.normal(0, 1, offset), np.cumsum(rng.normal(0, 1, m))]
+        at, sse = hinge_fit(signal, offset, offset + m // 2, offset + m, 2)
+        t = np.arange(m, dtype=float)
+        explicit = {}
+        for k in range(2, m - 1):
+            design = np.column_stack([np.ones(m), t, np.maximum(t - k + 1, 0)])
+            resid = signal[offset:] - design @ np.linalg.lstsq(design, signal[offset:], rcond=None)[0]
+            explicit[offset + k] = float(resid @ resid)
+        assert sse == pytest.approx(explicit[at], rel=1e-9)
+        assert sse == pytest.approx(min(explicit.values()), rel=1e-9)

@@ -61,20 +61,30 @@ def hinge_fit(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> tupl
     happen to cross best, often a few periods off; a turn of the slope is continuous, and the
     joinpoint fit, which only moves the hinge, places it better (measured on the synthetic holdout).
     """
-    y = signal[a:c]
-    t = np.arange(c - a, dtype=float)
-    candidates = np.arange(max(min_size, 1), c - a - min_size + 1)
-    if candidates.size == 0 or c - a < 6:
+    m = c - a
+    candidates = np.arange(max(min_size, 1), m - min_size + 1)
+    if candidates.size == 0 or m < 6:
         return b, np.inf
-    # all hinges at once: the residual of [1, t, (t-k+1)+] for every k, via the projection on [1, t]
-    base = np.column_stack([np.ones_like(t), t])
-    q, _ = np.linalg.qr(base)
-    r = y - q @ (q.T @ y)
-    hinges = np.maximum(t[:, None] - candidates[None, :] + 1, 0.0)
-    hinges -= q @ (q.T @ hinges)
-    norm = np.einsum("ij,ij->j", hinges, hinges)
+    # Every hinge h_k = (t − k + 1)+ priced at once from suffix sums and closed-form power sums, in O(m)
+    # memory (the matrix of all hinges took m × candidates). r is y less its line on [1, t]; the hinge
+    # saves (r·h)² / |h − its projection on [1, t]|², and r ⟂ [1, t] makes r·h the raw product.
+    y = signal[a:c]
+    t = np.arange(m, dtype=float) - (m - 1) / 2
+    tt = float(t @ t)
+    r = y - y.mean() - t * (float(t @ y) / tt)
+    start = candidates - 1.0                      # h is 0 up to index k − 1, then 1, 2, …
+    length = m - start                            # u = 0 .. length − 1 over the hinge's support
+    sum_u = length * (length - 1) / 2
+    sum_u2 = (length - 1) * length * (2 * length - 1) / 6
+    first_t = start - (m - 1) / 2                 # centred t where the support starts
+    sum_th = sum_u2 + first_t * sum_u
+    norm = sum_u2 - sum_u**2 / m - sum_th**2 / tt
+    suffix_r = np.cumsum(r[::-1])[::-1]
+    suffix_ur = np.cumsum((np.arange(m) * r)[::-1])[::-1]
+    at = candidates - 1
+    rh = suffix_ur[at] - at * suffix_r[at]
     with np.errstate(invalid="ignore", divide="ignore"):
-        saved = np.where(norm > 1e-12, (r @ hinges) ** 2 / norm, 0.0)
+        saved = np.where(norm > 1e-9 * sum_u2, rh**2 / norm, 0.0)
     k = int(np.argmax(saved))
     return a + int(candidates[k]), float(r @ r - saved[k])
 
