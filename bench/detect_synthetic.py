@@ -127,11 +127,15 @@ def main() -> None:
     daily_fired["policytrace"] = daily_fired[f"short_events={Detector().short_events}"]   # the default's run
     # the other side of that trade: daily series with 1-3 changes, nodes matched within ±1 month
     daily_counts = {mode: np.zeros(3) for mode in SHORT_EVENTS}
+    daily_confidence = {mode: ([], []) for mode in SHORT_EVENTS}   # (confidence, real) of each node
     for i in range(args.daily):
         sample = make_series(DAILY_SEED + i, years=4 + i % 4, n_changes=1 + i % 3, daily=True)
         for mode in SHORT_EVENTS:
             det = Detector(short_events=mode).fit(sample.series)
-            found = sum(truth is not None for _, truth, _ in match_nodes(det, sample))
+            matches = match_nodes(det, sample)
+            daily_confidence[mode][0].extend(node.confidence for node, _, _ in matches)
+            daily_confidence[mode][1].extend(truth is not None for _, truth, _ in matches)
+            found = sum(truth is not None for _, truth, _ in matches)
             daily_counts[mode] += (found, len(det.nodes_), len(truth_positions(sample, det)))
 
     undated_rows, undated_confidence, undated_real = [], [], []
@@ -167,8 +171,10 @@ def main() -> None:
             line = f"  Detector(short_events={mode!r}): no-change {rates[f'short_events={mode}']:.3f}"
             if args.daily:
                 f1, precision, recall = f1_score(*daily_counts[mode])
+                conf, real_ = (np.array(v, float) for v in daily_confidence[mode])
                 line += (f"; {args.daily} daily series with 1-3 changes (seeds {DAILY_SEED}+): F1±1 month "
-                         f"{f1:.3f} (precision {precision:.3f}, recall {recall:.3f})")
+                         f"{f1:.3f} (precision {precision:.3f}, recall {recall:.3f}); ECE "
+                         f"{expected_calibration_error(conf, real_):.3f} over {len(conf)} nodes")
             print(line)
     if args.undated:
         f1, precision, recall = f1_score(*np.sum(undated_rows, axis=0))

@@ -31,6 +31,15 @@ def test_confidence_never_falls_as_the_cost_saved_grows():
     assert w[1] == 0.0 and w[2] > 0
 
 
+def test_dropping_the_strength_keeps_a_term_that_rightly_lowers_confidence():
+    # only the strength is held to its sign: a wide date interval may still lower the confidence
+    rng = np.random.default_rng(2)
+    x = rng.normal(0, 1, (2000, 3))
+    y = (rng.random(2000) < 1 / (1 + np.exp(0.5 * x[:, 0] + x[:, 1] - x[:, 2]))).astype(float)
+    w = fit_logistic(x, y)
+    assert w[1] == 0.0 and w[2] < -0.5 and w[3] > 0.5
+
+
 def test_shipped_maps_use_every_evidence_name():
     cal = Calibration.load()
     for kind in ("event", "trend", "seasonal", "outlier"):

@@ -27,9 +27,9 @@ def detect(
     sector: str = typer.Option(None, "--sector", "-s", help="Sector, e.g. 工业 or Industry."),
     nodes: int = typer.Option(None, "--nodes", "-n", help="Keep at most this many nodes."),
     short_events: ShortEvents = typer.Option(
-        ShortEvents.nominal, "--short-events",
-        help="Data spread from monthly totals: test a month off as a whole at the 'nominal' limit (finds short "
-             "shocks; ~20% of no-change series show one) or the 'controlled' one (2%; see bench/README.md)."),
+        ShortEvents.controlled, "--short-events",
+        help="Data spread from monthly totals: test a month off as a whole at the 'controlled' limit (5% "
+             "level; ~4% of no-change series show an event) or the 'nominal' one (~20%; see bench/README.md)."),
     as_json: bool = typer.Option(False, "--json", help="Print the nodes as JSON."),
 ) -> None:
     """Find the key nodes (关键节点) of a series.

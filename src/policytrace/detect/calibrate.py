@@ -47,6 +47,7 @@ class Calibration:
     seasonal_penalty: float = 3.0    # × period·ln n... see `seasonal_threshold`
     amplitude_penalty: float = 3.0   # × ln n, for a change of the seasonal swing (one degree of freedom)
     outlier_alpha: float = 0.01      # family-wise level of the outlier test
+    short_event_alpha: float = 0.05  # the same for one-period shocks of aggregated series (controlled test)
     outlier_inflation: float = 1.0   # × its Bonferroni limit, so that the level holds on no-change series
     # kind -> [intercept, weight per EVIDENCE name]; a two-number map is [intercept, strength weight]
     confidence: dict[str, list[float]] = field(default_factory=dict)
@@ -93,12 +94,24 @@ def default_calibration() -> Calibration:
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 0.1, iterations: int = 100) -> list[float]:
-    """Logistic regression by Newton's method: p = 1 / (1 + exp(-(w0 + w·x))); x one column per feature.
+    """Logistic regression by Newton's method: p = 1 / (1 + exp(-(w0 + w·x))); x one column per feature,
+    the first the strength.
 
     A light ridge keeps the weights finite where a kind's nodes are almost all right (outliers).
     """
     x = np.asarray(x, float)
     X = np.column_stack([np.ones(len(x)), x.reshape(len(x), -1)])
+    w = _newton(X, y, ridge, iterations)
+    if w[1] < 0:
+        # confidence must not fall as the cost saved grows: refit without that term (only that one:
+        # the others, such as the width of the date interval, may rightly lower it)
+        rest = _newton(np.delete(X, 1, axis=1), y, ridge, iterations)
+        return [float(rest[0]), 0.0, *(float(v) for v in rest[1:])]
+    return [float(v) for v in w]
+
+
+def _newton(X: np.ndarray, y: np.ndarray, ridge: float, iterations: int) -> np.ndarray:
+    """The ridge-penalised logistic weights of design X (intercept column included)."""
     w = np.zeros(X.shape[1])
     for _ in range(iterations):
         p = 1 / (1 + np.exp(-X @ w))
@@ -108,14 +121,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 0.1, iterations: i
         w -= step
         if np.abs(step).max() < 1e-9:
             break
-    if w[1] < 0:
-        # confidence must not fall as the cost saved grows: refit without that term
-        if X.shape[1] == 2:
-            rate = float(np.clip(np.mean(y), 1e-3, 1 - 1e-3))
-            return [float(np.log(rate / (1 - rate))), 0.0]
-        rest = fit_logistic(X[:, 2:], y, ridge, iterations)
-        return [rest[0], 0.0, *rest[1:]]
-    return [float(v) for v in w]
+    return w
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:

@@ -61,11 +61,12 @@ class Detector:
         detrended season; choose it where the timing of the season, not its size, may move.
     short_events : str
         How a one-period event of aggregated data (a whole month off in daily values spread from
-        monthly totals) is tested. "nominal" (default): the Bonferroni limit at 1% on the residual's
-        MAD; on 4-7 years of such no-change series about 20% show an event, far above the ~5% goal, but it
-        finds short shocks (Xinjiang industry's March 2020). "controlled": a scale that the fitted
-        season cannot shrink and a Student t limit; 1-2% of those series show an event, and the
-        March 2020 dip falls at 0.89 of the limit (see bench/README.md, "short events").
+        monthly totals) is tested. "controlled" (default): against a scale that the fitted season
+        cannot shrink (the same phase a year apart) with a Student t limit on that scale's degrees of
+        freedom, at the family-wise level `Calibration.short_event_alpha` (5%, the goal for a series
+        with no change). "nominal": the normal Bonferroni limit at 1% on the residual's MAD, which a
+        season fitted over a few years makes too small: about 20% of 4-7-year no-change series then
+        show an event (see bench/README.md, "short events").
     seasonal_belief : float | None
         A change of the seasonal pattern stays in the fit only if it is at least this likely real
         (0.5: more likely real than not), by the calibrated map of first-pass splits; the others are
@@ -98,7 +99,7 @@ class Detector:
     def __init__(self, penalty: float | None = None, calendar: str | None = "china", min_size: int = 2,
                  max_nodes: int | None = None, iterations: int = 2, relevance: float = 0.005,
                  calibration: Calibration | None = None, min_confidence: float = 0.4,
-                 refine_turns: bool = True, seasonal_test: str = "amplitude", short_events: str = "nominal",
+                 refine_turns: bool = True, seasonal_test: str = "amplitude", short_events: str = "controlled",
                  seasonal_belief: float | None = 0.5) -> None:
         if seasonal_test not in ("amplitude", "pattern"):
             raise ValueError(f"seasonal_test must be 'amplitude' or 'pattern', not {seasonal_test!r}")
@@ -258,16 +259,17 @@ class Detector:
         n = len(y)
         phase, period = season.phase, season.period
         # A whole month off in data spread from monthly totals is a short shock (an event lasting that
-        # month) more often than a bad value, so there the nominal Bonferroni limit is kept; the
-        # widening calibrated on no-change series applies to bad points of native series.
+        # month) more often than a bad value: it gets the controlled limit at the no-change budget, not
+        # the widening calibrated on no-change series for bad points of native series.
         inflation = 1.0 if aggregated else cal.outlier_inflation
         controlled = aggregated and self.short_events == "controlled"
         limits = {"controlled": controlled, "period": period if season.present else None}
+        alpha = cal.short_event_alpha if controlled else cal.outlier_alpha
         min_size = self.min_size
         seasonal = season.pattern
         festival = np.zeros(n)
         # a first guess at the outliers; refined against the fitted segments below
-        outliers, expected, out_scale, limit = find_outliers(y - seasonal, cal.outlier_alpha, inflation=inflation,
+        outliers, expected, out_scale, limit = find_outliers(y - seasonal, alpha, inflation=inflation,
                                                              **limits)
         outlier_stat = 0.0
         clean = y.copy()
@@ -312,9 +314,9 @@ class Detector:
             if season.regressors is not None:
                 festival = festival_effect(clean - path - seasonal, season.regressors)
             signal = y - seasonal - festival
-            outliers, expected, out_scale, limit = find_outliers(signal, cal.outlier_alpha, path,
+            outliers, expected, out_scale, limit = find_outliers(signal, alpha, path,
                                                                  inflation=inflation, **limits)
-            outlier_stat = outlier_statistic(signal, path, cal.outlier_alpha, **limits)
+            outlier_stat = outlier_statistic(signal, path, alpha, **limits)
             clean = y.copy()
             clean[outliers] = expected + seasonal[outliers] + festival[outliers]
             resid = clean - path - seasonal - festival
