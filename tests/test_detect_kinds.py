@@ -75,15 +75,35 @@ def test_turn_of_the_slope_is_a_trend_node():
     assert not only(nodes, NodeKind.EVENT)
 
 
-@pytest.mark.parametrize("curve", ["parabola", "saturating"])
-def test_growth_that_slows_smoothly_has_no_turn(curve):
+SMOOTH_CURVES = {
+    "parabola": lambda t: 0.6 * t - 0.0025 * t * t,
+    "saturating": lambda t: 60 * (1 - np.exp(-t / 80)),
+    # growth compounding at a steady rate (e-folding 15 of 120 points): with the parabola alone as the
+    # smooth bend all 20 got a trend node (bench/README.md, round 9)
+    "compounding": lambda t: 100 * np.expm1(t / 15) / np.expm1(119 / 15),
+}
+
+
+@pytest.mark.parametrize("curve", list(SMOOTH_CURVES))
+def test_growth_that_changes_pace_smoothly_has_no_turn(curve):
     # no date where the slope breaks; a broken line still "turns" wherever it is cut, and before the
     # smooth-bend test every one of these 20 series got 1-3 trend nodes (bench/README.md, round 7)
     t = np.arange(120, dtype=float)
-    shape = 0.6 * t - 0.0025 * t * t if curve == "parabola" else 60 * (1 - np.exp(-t / 80))
+    shape = SMOOTH_CURVES[curve](t)
     turned = sum(bool(only(detect(undated(100 + shape + noise(120, 10 + seed, 1.0))), NodeKind.TREND))
                  for seed in range(20))
     assert turned <= 2, turned
+
+
+def test_a_late_take_off_from_a_flat_level_is_still_a_turn():
+    # flat, then rising 15 points before the end: an exponential with a short enough e-folding length
+    # would pass for it (with no cap on the rate, 15 of these 20 were found); `kinds.MAX_RATE` keeps it a turn
+    t = np.arange(120, dtype=float)
+    found = 0
+    for seed in range(20):
+        values = 100 + 0.6 * np.maximum(t - 105, 0) + noise(120, seed, 1.0)
+        found += any(abs(n.index - 105) <= 4 for n in only(detect(undated(values)), NodeKind.TREND))
+    assert found >= 18, found
 
 
 def test_one_bad_point_is_an_outlier():
@@ -178,12 +198,14 @@ def test_confidence_is_a_probability(seed):
 def test_a_kink_is_told_from_a_level_shift_and_from_a_smooth_bend():
     """A continuous kink is about χ²₁ against a free jump (a turn, not an event); the same kink with a 4-sigma
     jump is far above it (an event); and a kink beats a parabola, which the same change of slope spread over
-    the whole span does not (`bend_statistic`: a smooth bend is not a turn)."""
+    the whole span does not (`bend_statistic`: a smooth bend is not a turn). A compounding growth beats the
+    parabola too, but not the exponential that `compounding` adds, which the kink still beats."""
     from policytrace.detect.costs import PiecewiseCost
     from policytrace.detect.kinds import JUMP_LR, bend_statistic, jump_statistic
 
     t = np.arange(120, dtype=float)
     turns = events = kinks = bends = 0
+    compounded = {False: 0, True: 0}   # exponential bends read as smooth, without and with that family
     for seed in range(20):
         noise = np.random.default_rng(seed).normal(0, 1, 120)
         kink = 0.05 * t + 0.3 * np.maximum(t - 59, 0) + noise
@@ -196,9 +218,13 @@ def test_a_kink_is_told_from_a_level_shift_and_from_a_smooth_bend():
             else:
                 turns += stat <= JUMP_LR
         bend = 0.3 * t - 0.0025 * t * t + noise
-        kinks += bend_statistic(kink, 0, 60, 120, 2) > JUMP_LR
-        bends += bend_statistic(bend, 0, 60, 120, 2) <= JUMP_LR
-    assert turns >= 18 and events >= 18 and kinks >= 18 and bends >= 18, (turns, events, kinks, bends)
+        compound = 40 * np.expm1(t / 20) / np.expm1(119 / 20) + noise
+        for compounding in (False, True):
+            kinks += bend_statistic(kink, 0, 60, 120, 2, compounding=compounding) > JUMP_LR
+            bends += bend_statistic(bend, 0, 60, 120, 2, compounding=compounding) <= JUMP_LR
+            compounded[compounding] += bend_statistic(compound, 0, 60, 120, 2, compounding=compounding) <= JUMP_LR
+    assert turns >= 18 and events >= 18 and kinks >= 36 and bends >= 36, (turns, events, kinks, bends)
+    assert compounded[True] >= 18 and compounded[False] <= 2, compounded
 
 
 def test_seasonal_series_with_one_shock_get_both_of_its_ends():

@@ -330,7 +330,8 @@ class Detector:
             if sigma_new > 0:
                 sigma, lrv = sigma_new, (1 + rho) / (1 - rho)
 
-        points = typed_change_points(cost, z, cps, min_size, lrv)
+        # in levels a steady growth rate compounds into an exponential bend; in logs it is a line
+        points = typed_change_points(cost, z, cps, min_size, lrv, compounding=not self.log_)
         if len(points) < len(cps):
             path = _level_path(cost, [p.at for p in points], sigma, centre)
         return LevelFit(cost, z, points, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
