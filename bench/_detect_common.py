@@ -22,16 +22,20 @@ def _working(starts: list[int], index: int) -> int:
     return bisect.bisect_right(starts, index) - 1
 
 
-def match_nodes(det: Detector, sample: Synthetic, tolerance: int = 1
+def match_nodes(det: Detector, sample: Synthetic, tolerance: int = 1, by: str = "confidence"
                 ) -> list[tuple[Node, Truth | None, bool]]:
     """Each node with the true change it finds (within ± tolerance working periods), greedily by distance.
 
-    A shock node also claims the shock's end. Returns (node, truth or None, matched at the start).
+    Nodes claim truths in order of `by`, highest first: "confidence", or "strength" (the evidence, which
+    does not depend on the confidence maps: calibration labels its training nodes so, or the maps it
+    starts from would decide which of two nodes near one truth is the real one). A shock node also claims
+    the shock's end. Returns (node, truth or None, matched at the start).
     """
     truths = truth_positions(sample, det)
     free = set(range(len(truths)))
     out = []
-    for node in sorted(det.nodes_, key=lambda nd: -nd.confidence):
+    rank = (lambda nd: nd.confidence) if by == "confidence" else (lambda nd: nd.details["strength"])
+    for node in sorted(det.nodes_, key=lambda nd: -rank(nd)):
         at = node.details["working_index"]
         best = min((abs(truths[j][0] - at), j) for j in free) if free else None
         if best is not None and best[0] <= tolerance:

@@ -97,7 +97,7 @@ def test_growth_that_changes_pace_smoothly_has_no_turn(curve):
 
 def test_a_late_take_off_from_a_flat_level_is_still_a_turn():
     # flat, then rising 15 points before the end: an exponential with a short enough e-folding length
-    # would pass for it (with no cap on the rate, 15 of these 20 were found); `kinds.MAX_RATE` keeps it a turn
+    # would pass for it (with rates up to 60, 16 of these 20 were found); `kinds.MAX_RATE` keeps it a turn
     t = np.arange(120, dtype=float)
     found = 0
     for seed in range(20):
