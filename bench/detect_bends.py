@@ -28,8 +28,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _detect_common import covering, f_measure, node_change_points  # noqa: E402
-from detect_tcpd import SHARED, load  # noqa: E402
+from detect_tcpd import SHARED, load, mean_scores  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
 from policytrace.series import Frequency, Series  # noqa: E402
@@ -82,9 +81,7 @@ def main() -> None:
             recall, false_rate = found / args.series, false / args.series
             line = f"{cap:6.2f} {recall:11.3f} {false_rate:11.3f} {recall - false_rate:6.3f}"
             if tcpd:
-                scores = [(f_measure(ann, cps := node_change_points(nodes_of(values))), covering(ann, cps, len(values)))
-                          for _, values, ann in tcpd]
-                line += f" {np.mean([f for f, _ in scores]):8.3f} {np.mean([c for _, c in scores]):6.3f}"
+                line += " {:8.3f} {:6.3f}".format(*mean_scores(tcpd, Detector()))
             print(line + ("   <- shipped (kinds.MAX_RATE)" if cap == shipped else ""), flush=True)
     finally:
         kinds.MAX_RATE = shipped

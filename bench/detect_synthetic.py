@@ -144,7 +144,8 @@ def main() -> None:
         daily_fired["pelt_l2_3logn"] += bool(pelt_baseline(series.array))
         for mode in SHORT_EVENTS:
             daily_fired[f"short_events={mode}"] += bool(Detector(short_events=mode).fit(series).nodes_)
-    daily_fired["policytrace"] = daily_fired[f"short_events={Detector().short_events}"]   # the default's run
+    default_mode = Detector().short_events
+    daily_fired["policytrace"] = daily_fired[f"short_events={default_mode}"]   # the default's run
     # the other side of that trade: daily series with 1-3 changes, nodes matched within ±1 month
     daily_counts = {mode: np.zeros(3) for mode in SHORT_EVENTS}
     daily_confidence = {mode: ([], []) for mode in SHORT_EVENTS}   # (confidence, real) of each node
@@ -157,7 +158,7 @@ def main() -> None:
             daily_confidence[mode][1].extend(truth is not None for _, truth, _ in matches)
             found = sum(truth is not None for _, truth, _ in matches)
             daily_counts[mode] += (found, len(det.nodes_), len(truth_positions(sample, det)))
-            if mode == Detector().short_events:
+            if mode == default_mode:
                 count_found(daily_found, sample, matches)
 
     undated_rows, undated_confidence, undated_real = [], [], []

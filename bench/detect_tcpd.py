@@ -142,13 +142,19 @@ def penalty_sweep(folder: Path, multipliers: tuple[float, ...] = (0.5, 1.0, 1.5,
     data = list(load(folder))
     print("\npenalty sweep (chosen on these labels, so a ceiling for a single penalty, not a default):")
     for m in multipliers:
-        f1, cover = [], []
-        for _, values, annotations in data:
-            series = Series(pd.Series(values), Frequency.UNDATED, source="tcpd")
-            cps = node_change_points(Detector(penalty=m * beta).fit(series).nodes_)
-            f1.append(f_measure(annotations, cps))
-            cover.append(covering(annotations, cps, len(values)))
-        print(f"  penalty {m:3.1f} x default ({m * beta:5.2f} x ln n): F1 {np.mean(f1):.3f}  Cover {np.mean(cover):.3f}")
+        f1, cover = mean_scores(data, Detector(penalty=m * beta))
+        print(f"  penalty {m:3.1f} x default ({m * beta:5.2f} x ln n): F1 {f1:.3f}  Cover {cover:.3f}")
+
+
+def mean_scores(data: list, detector: Detector) -> tuple[float, float]:
+    """Mean F1 and Cover of `detector`'s regime boundaries over `data` (name, values, annotations)."""
+    f1, cover = [], []
+    for _, values, annotations in data:
+        series = Series(pd.Series(values), Frequency.UNDATED, source="tcpd")
+        cps = node_change_points(detector.fit(series).nodes_)
+        f1.append(f_measure(annotations, cps))
+        cover.append(covering(annotations, cps, len(values)))
+    return float(np.mean(f1)), float(np.mean(cover))
 
 
 if __name__ == "__main__":

@@ -132,15 +132,15 @@ def bend_statistic(signal: np.ndarray, a: int, b: int, c: int, min_size: int,
     return smooth - hinge_sse
 
 
-def exponential_sse(y: np.ndarray, t: np.ndarray, max_rate: float | None = None) -> float:
-    """Squared error of the best a + b·e^(c·t), |c| from 0.25 to `max_rate` (`MAX_RATE`), on a grid.
+def exponential_sse(y: np.ndarray, t: np.ndarray) -> float:
+    """Squared error of the best a + b·e^(c·t), |c| from 0.25 to `MAX_RATE`, on a grid.
 
     Growth at a steady rate bends this way in levels: it is what a parabola misses in a series
     that compounds (a GDP, a concentration). Each rate is a two-column least squares, priced for a
     block of rates at once (blocks of about 2^14 values keep a long span's memory flat); exponents
     are shifted to at most 0 so that no rate overflows.
     """
-    grid = np.geomspace(0.25, MAX_RATE if max_rate is None else max_rate, 48)
+    grid = np.geomspace(0.25, MAX_RATE, 48)
     rates = np.concatenate([-grid, grid])
     centred = y - y.mean()
     best = 0.0
