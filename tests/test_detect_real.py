@@ -65,6 +65,17 @@ def test_other_provinces_no_festival_events_and_few_nodes(shared, province, sect
     assert not [n for n in det.nodes_ if n.kind is NodeKind.EVENT and in_festival_season(n)]
 
 
+@pytest.mark.xfail(strict=True, reason="open: at weekly resolution ground transport's festival dip and the "
+                   "recovery after it (2021-02-23, +26% in every province) are read as a turn and an event: the "
+                   "fitted festival effect is near zero, 2019's data carry no dip at all, and the holiday window "
+                   "misses the travel season before it (bench/README.md, round 10)")
+@pytest.mark.parametrize("province", ["Anhui", "Sichuan"])
+def test_weekly_series_festival_recovery_is_not_an_event(shared, province):
+    det = Detector().fit(daily(shared, province, "Ground Transport"))
+    assert det.working_.resolution == "weekly"
+    assert not [n for n in det.nodes_ if n.kind is NodeKind.EVENT and in_festival_season(n)]
+
+
 def test_cli_json_names_the_working_resolution(xinjiang_industry_csv):
     run = cli("detect", str(xinjiang_industry_csv), "--json")
     assert run.returncode == 0, run.stderr
