@@ -25,22 +25,32 @@ class PiecewiseCost:
         self.slope_penalty = slope_penalty
         self.min_line = min_line
 
-    def fit(self, signal: np.ndarray) -> "PiecewiseCost":
+    def fit(self, signal: np.ndarray, read: np.ndarray | None = None) -> "PiecewiseCost":
+        """`read`: which points the costs read (all by default); the others lie inside segments but cost
+        nothing and move no fit, so a change across them is placed anywhere among them at one cost."""
         y = np.asarray(signal, dtype=float)
         n = len(y)
+        w = np.ones(n) if read is None else np.asarray(read, dtype=float)
+        y = np.where(w > 0, y, 0.0)
         t = np.arange(n, dtype=float) - n / 2  # centred: keeps the sums well conditioned
         zero = np.zeros(1)
-        self._y = np.concatenate([zero, np.cumsum(y)])
-        self._yy = np.concatenate([zero, np.cumsum(y * y)])
-        self._t = np.concatenate([zero, np.cumsum(t)])
-        self._tt = np.concatenate([zero, np.cumsum(t * t)])
-        self._ty = np.concatenate([zero, np.cumsum(t * y)])
+        self._w = np.concatenate([zero, np.cumsum(w)])
+        self._y = np.concatenate([zero, np.cumsum(w * y)])
+        self._yy = np.concatenate([zero, np.cumsum(w * y * y)])
+        self._t = np.concatenate([zero, np.cumsum(w * t)])
+        self._tt = np.concatenate([zero, np.cumsum(w * t * t)])
+        self._ty = np.concatenate([zero, np.cumsum(w * t * y)])
         self.n = n
         return self
 
+    def count(self, start: int, end: int) -> int:
+        """How many points of segment [start, end) the costs read."""
+        return round(float(self._w[end] - self._w[start]))
+
     def _sums(self, start, end):
         start = np.asarray(start)
-        m = (end - start).astype(float)
+        # at least a tiny count: a segment the costs do not read costs nothing (and is fitted at 0)
+        m = np.maximum(self._w[end] - self._w[start], 1e-12)
         sy = self._y[end] - self._y[start]
         syy = self._yy[end] - self._yy[start]
         st = self._t[end] - self._t[start]
@@ -57,7 +67,7 @@ class PiecewiseCost:
         sxy = sty - st * sy / m
         with np.errstate(invalid="ignore", divide="ignore"):
             line = level - np.where(sxx > 0, sxy * sxy / np.where(sxx > 0, sxx, 1), 0.0)
-        return level, np.where(m >= self.min_line, np.maximum(line, 0.0), np.inf)
+        return level, np.where(m >= self.min_line - 1e-9, np.maximum(line, 0.0), np.inf)
 
     def level_error(self, start, end) -> np.ndarray:
         return self._errors(start, end)[0]

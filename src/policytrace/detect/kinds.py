@@ -53,8 +53,8 @@ def jump_z(cost: PiecewiseCost, a: int, b: int, c: int, lrv: float) -> tuple[flo
     slope_left = cost.slope(a, b)
     before = left[-1] + slope_left
     after = right[0]
-    var_left = (4.0 if cost.is_line(a, b) else 1.0) / (b - a)
-    var_right = (4.0 if cost.is_line(b, c) else 1.0) / (c - b)
+    var_left = (4.0 if cost.is_line(a, b) else 1.0) / max(cost.count(a, b), 1)
+    var_right = (4.0 if cost.is_line(b, c) else 1.0) / max(cost.count(b, c), 1)
     z = abs(after - before) / np.sqrt((var_left + var_right) * lrv)
     return float(before), float(after), float(z)
 

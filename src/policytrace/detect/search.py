@@ -43,3 +43,28 @@ def split_gain(cost: PiecewiseCost, bounds: list[int], k: int) -> float:
     merged = float(cost.error(np.array([a]), c)[0])
     split = float(cost.error(np.array([a]), b)[0] + cost.error(np.array([b]), c)[0])
     return merged - split
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True in `mask`."""
+    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def redate_within(cost: PiecewiseCost, cps: list[int], mask: np.ndarray, min_size: int = 2) -> list[int]:
+    """Each change point that falls in a masked run (or just after it) moved to where `cost`, read over the
+    whole run, places the split between its neighbours: a search blind to the run can only tell that the
+    level differs across it."""
+    out = sorted(cps)
+    for lo, hi in runs(mask):
+        for k, c in enumerate(out):
+            if not lo <= c <= hi + 1:
+                continue
+            before = out[k - 1] if k else 0
+            after = out[k + 1] if k + 1 < len(out) else cost.n
+            taus = np.arange(max(lo, before + min_size), min(hi + 1, after - min_size) + 1)
+            if taus.size:
+                # dated as a step: a line on either side, fitted across the season's dip, drifts to its edge
+                split = cost.level_error(np.array([before]), taus) + cost.level_error(taus, after)
+                out[k] = int(taus[np.argmin(split)])
+    return out
