@@ -12,7 +12,7 @@ from conftest import undated
 from policytrace.detect.synth import make_series, make_undated
 from policytrace.series import Frequency, Series
 from policytrace.series.calendar import (is_month_disaggregated, repeating_period, spring_festival_regressors,
-                                         spring_festival_start, working_resolution)
+                                         spring_festival_season, spring_festival_start, working_resolution)
 
 
 def test_month_spread_daily_series_is_recognised():
@@ -55,6 +55,29 @@ def test_festival_regressors_follow_the_moving_date():
     for k, year in enumerate(range(2019, 2023)):
         start = spring_festival_start(year)
         assert holiday[k, start.month - 1] > 0   # the holiday lies in the month the calendar says
+
+
+def test_travel_season_regressor_covers_the_fortnight_before_the_holiday():
+    days = pd.date_range("2021-01-01", "2021-04-30", freq="D")
+    plain = spring_festival_regressors(days, days)
+    x = spring_festival_regressors(days, days, travel=True)
+    assert plain.shape == (len(days), 2) and x.shape == (len(days), 3)
+    assert np.array_equal(x[:, :2], plain)
+    start = pd.Timestamp(spring_festival_start(2021))
+    travel = days[x[:, 2] > 0]
+    assert travel[0] == start - pd.Timedelta(days=15) and travel[-1] == start - pd.Timedelta(days=1)
+
+
+def test_festival_season_opens_with_the_travel_season_and_ends_after_the_recovery():
+    weeks = pd.date_range("2019-01-01", "2022-12-31", freq="7D")
+    inside = spring_festival_season(weeks, weeks + pd.Timedelta(days=6))
+    for year in range(2019, 2023):
+        start = pd.Timestamp(spring_festival_start(year))
+        covered = weeks[inside & (weeks.year == year)]
+        assert covered[0] <= start - pd.Timedelta(days=15) < covered[0] + pd.Timedelta(days=7)
+        assert covered[-1] <= start + pd.Timedelta(days=34) < covered[-1] + pd.Timedelta(days=7)
+        assert len(covered) in (7, 8, 9)              # 50 days, in the weeks that touch them
+    assert not inside[(weeks.month >= 5) & (weeks.month <= 12)].any()
 
 
 def test_undated_monthly_values_get_their_yearly_period():

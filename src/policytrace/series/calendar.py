@@ -6,8 +6,9 @@ aggregates them to the months they really resolve; genuinely daily series are re
 means (day-of-week noise averaged out); an undated series whose changes repeat is given that period
 as its season (`repeating_period`); a series whose steps recur at a steady interval is read one value
 per cycle (`cycles`). `spring_festival_regressors` describes, per working
-period, how much of the festival and of the recovery after it falls inside that period; the
-dates come from `chinese_calendar` (official holiday calendar), never from a typed table.
+period, how much of the festival and of the recovery after it falls inside that period, and
+`spring_festival_season` which periods its whole season touches; the dates come from
+`chinese_calendar` (official holiday calendar), never from a typed table.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ _MONTH_STEP_RATIO = 3.0
 # weeks in which factories and transport come back. Both measured as shares of a period.
 _HOLIDAY_DAYS = (0, 10)
 _RECOVERY_DAYS = (10, 35)
+# The whole festival season, for data that resolve it week by week: it opens with the official travel
+# season (春运), 15 days before the holiday, when migrant workers leave and city traffic thins.
+_SEASON_DAYS = (-15, 35)
 
 
 @dataclass(frozen=True)
@@ -197,10 +201,25 @@ def spring_festival_start(year: int) -> dt.date | None:
     return None
 
 
-def spring_festival_regressors(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> np.ndarray | None:
-    """Shares of each period covered by the festival holiday and by the recovery after it.
+def spring_festival_season(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> np.ndarray:
+    """Whether each period overlaps a Spring Festival season (15 days before the holiday to 35 after)."""
+    years = range(begins[0].year - 1, ends[-1].year + 2)
+    anchors = [a for a in (spring_festival_start(y) for y in years) if a is not None]
+    b = begins.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    e = ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1
+    inside = np.zeros(len(b), dtype=bool)
+    for anchor in anchors:
+        a = np.datetime64(anchor, "D").astype(np.int64)
+        inside |= (b < a + _SEASON_DAYS[1]) & (e > a + _SEASON_DAYS[0])
+    return inside
 
-    Returns an (n, 2) array, or None when no festival of the covered years is known.
+
+def spring_festival_regressors(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex,
+                               travel: bool = False) -> np.ndarray | None:
+    """Shares of each period covered by the festival holiday and by the recovery after it, and with
+    `travel` by the travel season before the holiday (the first 15 days of `spring_festival_season`).
+
+    Returns an (n, 2) or (n, 3) array, or None when no festival of the covered years is known.
     """
     years = range(begins[0].year - 1, ends[-1].year + 1)
     anchors = [a for a in (spring_festival_start(y) for y in years) if a is not None]
@@ -209,10 +228,11 @@ def spring_festival_regressors(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex)
     b = begins.to_numpy(dtype="datetime64[D]").astype(np.int64)
     e = ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1
     length = np.maximum(e - b, 1)
-    out = np.zeros((len(b), 2))
+    windows = (_HOLIDAY_DAYS, _RECOVERY_DAYS, (_SEASON_DAYS[0], 0))[: 3 if travel else 2]
+    out = np.zeros((len(b), len(windows)))
     for anchor in anchors:
         a = np.datetime64(anchor, "D").astype(np.int64)
-        for col, (lo, hi) in enumerate((_HOLIDAY_DAYS, _RECOVERY_DAYS)):
+        for col, (lo, hi) in enumerate(windows):
             overlap = np.clip(np.minimum(e, a + hi) - np.maximum(b, a + lo), 0, None)
             out[:, col] += overlap / length
     return out if out.any() else None
