@@ -114,8 +114,8 @@ def test_genuinely_daily_series_is_measured_in_weeks():
 def test_effect_resolution_is_the_detectors():
     from policytrace.detect import Detector
 
-    values = genuinely_daily(730, seed=5)
-    values[400:] *= 0.8
+    values = genuinely_daily(4 * 365, seed=5)
+    values[400:] *= 0.8   # 2022-02-08: inside the Spring Festival season, which the search does not read
     series = daily(values)
     nodes = Detector().fit(series).nodes_
     assert nodes

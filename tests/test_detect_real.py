@@ -65,15 +65,15 @@ def test_other_provinces_no_festival_events_and_few_nodes(shared, province, sect
     assert not [n for n in det.nodes_ if n.kind is NodeKind.EVENT and in_festival_season(n)]
 
 
-@pytest.mark.xfail(strict=True, reason="open: at weekly resolution ground transport's festival dip and the "
-                   "recovery after it (2021-02-23, +26% in every province) are read as a turn and an event: the "
-                   "fitted festival effect is near zero, 2019's data carry no dip at all, and the holiday window "
-                   "misses the travel season before it (bench/README.md, round 10)")
 @pytest.mark.parametrize("province", ["Anhui", "Sichuan"])
-def test_weekly_series_festival_recovery_is_not_an_event(shared, province):
+def test_ground_transport_festival_recovery_is_no_event_and_covid_is(shared, province):
+    # read week by week; before round 10 every province got 2021-02-23 +26% (the recovery after the holiday)
     det = Detector().fit(daily(shared, province, "Ground Transport"))
     assert det.working_.resolution == "weekly"
     assert not [n for n in det.nodes_ if n.kind is NodeKind.EVENT and in_festival_season(n)]
+    onset = [n for n in det.nodes_ if n.kind is NodeKind.EVENT and n.direction == "down"
+             and pd.Timestamp("2020-01-15") <= pd.Timestamp(n.date) <= pd.Timestamp("2020-02-15")]
+    assert onset and onset[0].change_pct < -30
 
 
 def test_cli_json_names_the_working_resolution(xinjiang_industry_csv):

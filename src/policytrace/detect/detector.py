@@ -1,10 +1,10 @@
 """The calendar-aware detector: typed key nodes with calibrated confidence.
 
 Steps: the series at the resolution its values really carry (`series.calendar`); a robust seasonal
-pattern and the moving Spring Festival removed; isolated outliers set aside; one penalised search
-(PELT over cumulative-sum costs) for level shifts and trend turns, with the penalty chosen by
-false-detection-rate control; the season re-estimated around the segments and tested for a change;
-each change typed (`kinds`) and given a confidence (`calibrate`).
+pattern and the moving Spring Festival removed (week by week, its whole season held out of the search);
+isolated outliers set aside; one penalised search (PELT over cumulative-sum costs) for level shifts and
+trend turns, with the penalty chosen by false-detection-rate control; the season re-estimated around
+the segments and tested for a change; each change typed (`kinds`) and given a confidence (`calibrate`).
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ import numpy as np
 
 from ..errors import TooShortError
 from ..series import Series
-from ..series.calendar import Working, cycles, spring_festival_regressors, working_resolution
+from ..series.calendar import (Working, cycles, spring_festival_regressors, spring_festival_season,
+                               working_resolution)
 from .calibrate import SPLIT_MAP, Calibration, default_calibration
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
                         seasonal_strength)
+from .festival import bridged, outside, widen_in_seasons
 from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_changes, seasonal_changes
 from .kinds import Change, amplitude_change, amplitude_changes, seasonal_change, typed_change_points
 from .node import Node, NodeKind
 from .rhythm import recurring_period
-from .search import pelt
+from .search import pelt, redate_within
 
 MIN_POINTS = 8
 # Below this many working periods a lag-1 autocorrelation estimate is mostly noise (its standard
@@ -41,7 +43,9 @@ class Detector:
         Penalty per change point as a multiple of ln n (unit-noise scale). None: the value chosen
         by false-detection-rate control and shipped in `calibration.json`.
     calendar : str | None
-        "china" removes the moving Spring Festival from dated series; None does not.
+        "china" removes the moving Spring Festival from dated series and, where they are read week by
+        week, does not read its season (15 days before the holiday to 35 after) for changes of level;
+        None does neither.
     min_size : int
         Shortest regime, in working periods.
     max_nodes : int | None
@@ -196,6 +200,8 @@ class Detector:
                    *seasonal_changes(season, n), *outlier_changes(fit, season, y, aggregated)]
         changes.sort(key=lambda ch: ch.at)
         attach_evidence(changes, n)
+        if season.festival_season is not None:
+            widen_in_seasons(changes, season.festival_season)
         self.changes_ = changes
         self.outlier_statistic_ = fit.outlier_statistic
         self.noise_ = float(fit.sigma)
@@ -217,6 +223,14 @@ class Detector:
         pattern (sets `amplitude_statistic_` and `seasonal_statistic_`)."""
         n = len(y)
         phase, period = phases(work), work.period
+        festival_season = None
+        if self.calendar == "china" and work.begins is not None and work.resolution in ("weekly", "daily"):
+            # week by week the festival's season is read neither for the pattern nor for changes (`festival`)
+            festival_season = spring_festival_season(work.begins, work.ends)
+            if (~festival_season).sum() >= 2:
+                y = bridged(y, festival_season)
+            else:
+                festival_season = None
         pattern = np.zeros(n)
         stl = stl_trend = None
         present = bool(period and phase is not None and n >= 2 * period + 1)
@@ -227,14 +241,15 @@ class Detector:
                 pattern = stl
         regressors = None
         if self.calendar == "china" and work.begins is not None and work.resolution in ("monthly", "weekly", "daily"):
-            regressors = spring_festival_regressors(work.begins, work.ends)
+            # week by week the travel season before the holiday shows too (and is not read by the search)
+            regressors = spring_festival_regressors(work.begins, work.ends, travel=festival_season is not None)
             if regressors is not None and present:
                 # the season already holds the festival's average month; keep only its movement
                 for p in np.unique(phase):
                     regressors[phase == p] -= regressors[phase == p].mean(axis=0)
         scale = noise_model(y - pattern, autocorrelated=False)[0]
         season = Season(phase, period, present, stl if stl is not None else pattern, stl_trend, regressors, scale,
-                        [], pattern)
+                        [], pattern, festival_season)
         if present and scale > 0:
             # Does the pattern itself change? Tested around the smooth STL trend: against fitted
             # segments, a mis-placed split and a spurious step can explain each other.
@@ -271,6 +286,10 @@ class Detector:
         # a first guess at the outliers; refined against the fitted segments below
         outliers, expected, out_scale, limit = find_outliers(y - seasonal, alpha, inflation=inflation,
                                                              **limits)
+        # the festival's season, where it is read week by week, is not read by the search (`festival`)
+        masked = season.festival_season
+        read = None if masked is None else ~masked
+        outliers, expected = outside(outliers, expected, masked)
         outlier_stat = 0.0
         clean = y.copy()
         clean[outliers] = expected + seasonal[outliers]
@@ -293,10 +312,12 @@ class Detector:
             deseason = clean - seasonal - festival
             sigma = max(sigma, floor, 1e-9 * max(np.abs(deseason).max(), 1.0), 1e-6 * np.std(deseason))
             centre = float(np.median(deseason))
-            z = (deseason - centre) / sigma
-            cost = PiecewiseCost(slope_penalty=cal.slope_penalty * log_n * lrv).fit(z)
+            z = as_read = (deseason - centre) / sigma
+            cost = PiecewiseCost(slope_penalty=cal.slope_penalty * log_n * lrv).fit(z, read)
             penalty = beta * log_n * lrv
             cps = pelt(cost, penalty, min_size)
+            if masked is not None:
+                cps = redate_within(PiecewiseCost(slope_penalty=cost.slope_penalty).fit(z), cps, masked, min_size)
             path = _level_path(cost, cps, sigma, centre)
             if round_ == self.iterations:
                 break
@@ -316,10 +337,13 @@ class Detector:
             signal = y - seasonal - festival
             outliers, expected, out_scale, limit = find_outliers(signal, alpha, path,
                                                                  inflation=inflation, **limits)
+            outliers, expected = outside(outliers, expected, masked)
             outlier_stat = outlier_statistic(signal, path, alpha, **limits)
             clean = y.copy()
             clean[outliers] = expected + seasonal[outliers] + festival[outliers]
             resid = clean - path - seasonal - festival
+            if masked is not None:
+                resid[masked] = 0.0   # the path does not follow the festival's weeks: what it leaves there is no noise
             if round_ == 0 and n >= MIN_FOR_AUTOCORRELATION:
                 # measured once, on the residual of the first (white-noise) fit, then kept: re-measuring
                 # after each refit makes penalty and fit chase each other
@@ -330,12 +354,20 @@ class Detector:
             if sigma_new > 0:
                 sigma, lrv = sigma_new, (1 + rho) / (1 - rho)
 
+        if masked is not None:
+            # the typing tests fit curves to the signal itself: the unread weeks lie on the fitted path there
+            z = z.copy()
+            z[masked] = (path[masked] - centre) / sigma
         # in levels a steady growth rate compounds into an exponential bend; in logs it is a line
         points = typed_change_points(cost, z, cps, min_size, lrv, compounding=not self.log_)
         if len(points) < len(cps):
             path = _level_path(cost, [p.at for p in points], sigma, centre)
-        return LevelFit(cost, z, points, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
-                        out_scale, limit, outlier_stat)
+        fit = LevelFit(cost, z, points, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
+                       out_scale, limit, outlier_stat)
+        if masked is not None:
+            fit.as_read = PiecewiseCost(slope_penalty=cost.slope_penalty).fit(as_read)
+            fit.unread = masked
+        return fit
 
     def _seasonal_splits(self, residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,
                          cal: Calibration, n: int) -> list[tuple[int, float, float]]:

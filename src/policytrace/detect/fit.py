@@ -30,6 +30,8 @@ class Season:
     scale: float                        # noise scale of the series less its STL pattern
     splits: list[tuple[int, float, float]]   # changes of the pattern: (position, gain, bar)
     pattern: np.ndarray
+    # periods in a Spring Festival season, where the data resolve it week by week (else None)
+    festival_season: np.ndarray | None = None
 
     @property
     def cps(self) -> list[int]:
@@ -55,10 +57,21 @@ class LevelFit:
     out_scale: float
     limit: float
     outlier_statistic: float
+    # where the search left periods unread (festival seasons): the cost as read, and the unread periods
+    as_read: PiecewiseCost | None = None
+    unread: np.ndarray | None = None
 
     @property
     def cps(self) -> list[int]:
         return [p.at for p in self.points]
+
+    def cost_at(self, b: int) -> PiecewiseCost:
+        """The cost that measures a change at `b`: as read where the search did not read the period or the
+        one before it (it found only that the level differs across the run; the data tell when and by how
+        much), else the search's own."""
+        if self.as_read is not None and self.unread is not None and (self.unread[b] or self.unread[b - 1]):
+            return self.as_read
+        return self.cost
 
     @property
     def bounds(self) -> list[int]:
@@ -71,11 +84,12 @@ class LevelFit:
 
 def level_changes(fit: LevelFit, period: int | None, min_size: int, refine_turns: bool) -> list[Change]:
     """The search's change points typed as events (level shifts, shocks) or trend turns."""
-    cost, lrv, bounds = fit.cost, fit.lrv, fit.bounds
-    n = cost.n
+    lrv, bounds = fit.lrv, fit.bounds
+    n = fit.cost.n
     changes: list[Change] = []
     for k, point in enumerate(fit.points, start=1):
         a, b, c = bounds[k - 1], point.at, bounds[k + 1]
+        cost = fit.cost_at(b)
         before, after, jz = jump_z(cost, a, b, c, lrv)
         kind = "event" if point.jump else "trend"
         if kind == "trend" and refine_turns:

@@ -1,0 +1,49 @@
+"""The Spring Festival season where a series resolves it week by week: held out of the search.
+
+Week by week the festival's dip and the recovery after it are steps whose depth changes from year to
+year (travel rules; a data source without the dip), more than the festival regressors can hold. Its
+season (`series.calendar.spring_festival_season`) is bridged for the seasonal pattern, left unread by
+the level search (`costs.PiecewiseCost.fit(read=...)`), and a change found across it is dated on the
+data (`search.redate_within`) with an interval that spans the season.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kinds import Change
+from .search import runs
+
+
+def bridged(values: np.ndarray, season: np.ndarray) -> np.ndarray:
+    """`values` with the season's periods replaced by the line across them.
+
+    The festival moves by up to three weeks between years: a seasonal pattern that held its average dip
+    would put one into a year that has none.
+    """
+    free = np.flatnonzero(~season)
+    out = values.copy()
+    out[season] = np.interp(np.flatnonzero(season), free, values[free])
+    return out
+
+
+def outside(points: np.ndarray, values: np.ndarray, season: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The outliers outside the season: a festival week far off is the festival."""
+    if season is None:
+        return points, values
+    keep = ~season[points]
+    return points[keep], values[keep]
+
+
+def widen_in_seasons(changes: list[Change], season: np.ndarray) -> None:
+    """Each level change dated in a season (or the period after it) gets an interval that spans the season.
+
+    Its date comes from the data there, where the festival's year-to-year dip blurs it. Called after the
+    evidence is read: the confidence maps know an interval from the data's own band, not this one.
+    """
+    for lo, hi in runs(season):
+        last = min(hi + 1, len(season) - 1)
+        for ch in changes:
+            if ch.kind in ("event", "trend") and lo <= ch.at <= hi + 1:
+                ch.interval = (min(ch.interval[0], lo), max(ch.interval[1], last))
+                ch.extra["festival_season"] = True
