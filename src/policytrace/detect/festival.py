@@ -44,6 +44,8 @@ def widen_in_seasons(changes: list[Change], season: np.ndarray) -> None:
     for lo, hi in runs(season):
         last = min(hi + 1, len(season) - 1)
         for ch in changes:
-            if ch.kind in ("event", "trend") and lo <= ch.at <= hi + 1:
+            # one period off on its own (the outlier test) was read where it stands
+            level = ch.kind in ("event", "trend") and ch.extra.get("test") != "outlier"
+            if level and lo <= ch.at <= hi + 1:
                 ch.interval = (min(ch.interval[0], lo), max(ch.interval[1], last))
                 ch.extra["festival_season"] = True

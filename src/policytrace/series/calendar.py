@@ -203,15 +203,21 @@ def spring_festival_start(year: int) -> dt.date | None:
 
 def spring_festival_season(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> np.ndarray:
     """Whether each period overlaps a Spring Festival season (15 days before the holiday to 35 after)."""
-    years = range(begins[0].year - 1, ends[-1].year + 2)
-    anchors = [a for a in (spring_festival_start(y) for y in years) if a is not None]
-    b = begins.to_numpy(dtype="datetime64[D]").astype(np.int64)
-    e = ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1
+    anchors, b, e = _festival_days(begins, ends)
     inside = np.zeros(len(b), dtype=bool)
-    for anchor in anchors:
-        a = np.datetime64(anchor, "D").astype(np.int64)
+    for a in anchors:
         inside |= (b < a + _SEASON_DAYS[1]) & (e > a + _SEASON_DAYS[0])
     return inside
+
+
+def _festival_days(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """The first holiday day of each festival near the periods, and each period's first and one-past-last
+    day, all as day numbers."""
+    years = range(begins[0].year - 1, ends[-1].year + 2)
+    anchors = [int(np.datetime64(a, "D").astype(np.int64)) for a in map(spring_festival_start, years) if a is not None]
+    b = begins.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    e = ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1
+    return anchors, b, e
 
 
 def spring_festival_regressors(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex,
@@ -221,17 +227,13 @@ def spring_festival_regressors(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex,
 
     Returns an (n, 2) or (n, 3) array, or None when no festival of the covered years is known.
     """
-    years = range(begins[0].year - 1, ends[-1].year + 1)
-    anchors = [a for a in (spring_festival_start(y) for y in years) if a is not None]
+    anchors, b, e = _festival_days(begins, ends)
     if not anchors:
         return None
-    b = begins.to_numpy(dtype="datetime64[D]").astype(np.int64)
-    e = ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1
     length = np.maximum(e - b, 1)
     windows = (_HOLIDAY_DAYS, _RECOVERY_DAYS, (_SEASON_DAYS[0], 0))[: 3 if travel else 2]
     out = np.zeros((len(b), len(windows)))
-    for anchor in anchors:
-        a = np.datetime64(anchor, "D").astype(np.int64)
+    for a in anchors:
         for col, (lo, hi) in enumerate(windows):
             overlap = np.clip(np.minimum(e, a + hi) - np.maximum(b, a + lo), 0, None)
             out[:, col] += overlap / length
