@@ -67,3 +67,17 @@ def test_a_step_inside_the_festival_season_is_found_with_an_interval_that_holds_
     assert in_season(node.date) and -25 < node.change_pct < -15
     low, high = (pd.Timestamp(d) for d in node.interval)
     assert low <= pd.Timestamp("2021-02-20") <= high
+
+
+def test_the_report_says_why_such_an_interval_spans_the_season(tmp_path):
+    from conftest import cli
+
+    series = festive(1, shock=("2020-01-20", "2020-04-01"))
+    csv = tmp_path / "traffic.csv"
+    series.values.rename("value").rename_axis("date").reset_index().to_csv(csv, index=False)
+    run = cli("report", "--series", str(csv), "-r", "安徽", "-s", "交通", "--format", "zh,en",
+              "--out", str(tmp_path / "report"))
+    assert run.returncode == 0, run.stderr
+    zh = (tmp_path / "report" / "report.zh.md").read_text(encoding="utf-8")
+    en = (tmp_path / "report" / "report.en.md").read_text(encoding="utf-8")
+    assert zh.count("落在春节季内") == en.count("inside the Spring Festival season") == 1
