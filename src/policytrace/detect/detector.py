@@ -312,12 +312,13 @@ class Detector:
             deseason = clean - seasonal - festival
             sigma = max(sigma, floor, 1e-9 * max(np.abs(deseason).max(), 1.0), 1e-6 * np.std(deseason))
             centre = float(np.median(deseason))
-            z = as_read = (deseason - centre) / sigma
+            z = (deseason - centre) / sigma
             cost = PiecewiseCost(slope_penalty=cal.slope_penalty * log_n * lrv).fit(z, read)
             penalty = beta * log_n * lrv
             cps = pelt(cost, penalty, min_size)
             if masked is not None:
-                cps = redate_within(PiecewiseCost(slope_penalty=cost.slope_penalty).fit(z), cps, masked, min_size)
+                as_read = PiecewiseCost(slope_penalty=cost.slope_penalty).fit(z)
+                cps = redate_within(as_read, cps, masked, min_size)
             path = _level_path(cost, cps, sigma, centre)
             if round_ == self.iterations:
                 break
@@ -365,8 +366,7 @@ class Detector:
         fit = LevelFit(cost, z, points, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
                        out_scale, limit, outlier_stat)
         if masked is not None:
-            fit.as_read = PiecewiseCost(slope_penalty=cost.slope_penalty).fit(as_read)
-            fit.unread = masked
+            fit.as_read, fit.unread = as_read, masked   # the last round's cost as read
         return fit
 
     def _seasonal_splits(self, residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,

@@ -179,7 +179,7 @@ def node_view(attribution: Attribution, lang: str, date_text, empty_text: str) -
     sep = "至" if lang == "zh" else " to "
     first, last = date_text(node.interval[0]), date_text(node.interval[1])
     interval = f"{words['interval']} {first}{sep}{last}" if first != last else f"{words['interval']} {first}"
-    if (getattr(node, "details", None) or {}).get("festival_season"):
+    if node.details.get("festival_season"):
         interval += ("；" if lang == "zh" else "; ") + words["festival_season"]
     items = tuple(item_view(i, lang, date_text) for i in attribution.items)
     return NodeView(date=date_text(node.date), kind=kind, kind_label=kind_label, confidence=float(node.confidence),
