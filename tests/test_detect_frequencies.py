@@ -102,6 +102,19 @@ def test_days_written_without_separators_are_dates_not_numbers(tmp_path):
     assert series.label(31) == "2020-02-01"
 
 
+@pytest.mark.parametrize("freq", [f for f in STEP if f is not Frequency.UNDATED])
+def test_full_dates_give_the_frequency_they_are_spaced_at(tmp_path, freq):
+    # month starts written as 2019-01-01 (as Carbon Monitor's monthly file has them) are months, not days
+    # with 30 gaps between: the spacing was read in the wrong time unit and every such file became daily
+    alias, n, _ = STEP[freq]
+    days = pd.date_range("2019-01-01", periods=n, freq=alias)
+    path = tmp_path / "iso.csv"
+    path.write_text("date,value\n" + "".join(f"{d:%Y-%m-%d},{10 + i % 5}\n" for i, d in enumerate(days)),
+                    encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is freq and len(series) == n and series.meta["gaps"] == 0
+
+
 def test_too_short_is_a_clear_error():
     short = Series(pd.Series([1.0, 2, 3, 4, 5]), Frequency.UNDATED, source="tiny.csv")
     with pytest.raises(TooShortError, match="tiny.csv.*at least 8"):

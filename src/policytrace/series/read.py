@@ -240,7 +240,8 @@ def _infer_frequency(index: pd.DatetimeIndex) -> Frequency:
     unique = index.unique().sort_values()
     if len(unique) < 2:
         return Frequency.DAILY
-    step = float(np.median(np.diff(unique.asi8)) / 86_400e9)
+    # in days, whatever the index's unit (pandas 3 parses text to microseconds, so asi8 is not nanoseconds)
+    step = float(np.median((unique[1:] - unique[:-1]) / pd.Timedelta(days=1)))
     if step <= 1.5:
         return Frequency.DAILY
     if step <= 8:
