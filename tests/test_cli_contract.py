@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 from conftest import CHINA_RECORDS, cli, monthly_step_csv
 
 NODE_FIELDS = {"index", "date", "kind", "label_zh", "confidence", "direction", "change_pct"}
@@ -42,6 +43,31 @@ def test_non_numeric_value_is_one_line_error(tmp_path):
     assert len(err) == 1, run.stderr
     assert "row 6" in err[0] and "'value'" in err[0] and "abc" in err[0]
     assert "Traceback" not in run.stderr and run.stdout == ""
+
+
+def test_a_running_total_is_never_taken_for_the_value(tmp_path):
+    # statistical tables give the month's value beside its year-to-date total (当月值, 累计值)
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
+    table = pd.DataFrame({"month": step["date"], "output_current_month": step["value"],
+                          "output_cumulative_ytd": step["value"].groupby(step["date"].str[:4]).cumsum()})
+    table.to_csv(tmp_path / "nbs.csv", index=False)
+    run = cli("detect", str(tmp_path / "nbs.csv"), "--json")
+    assert run.returncode == 0, run.stderr
+    nodes = json.loads(run.stdout)["nodes"]
+    assert [n["direction"] for n in nodes if abs(n["index"] - 70) <= 2] == ["up"], nodes
+    assert len(nodes) <= 2, nodes   # the running total would give a node at every January
+
+
+def test_several_possible_value_columns_ask_for_one(tmp_path):
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
+    step.assign(coal=step["value"] * 0.6, gas=step["value"] * 0.4).drop(columns="value").to_csv(
+        tmp_path / "two.csv", index=False)
+    run = cli("detect", str(tmp_path / "two.csv"))
+    assert run.returncode == 2 and "coal, gas" in run.stderr and "--value-column" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and run.stdout == ""
+    run = cli("detect", str(tmp_path / "two.csv"), "--value-column", "gas", "--json")
+    assert run.returncode == 0, run.stderr
+    assert [n["direction"] for n in json.loads(run.stdout)["nodes"] if abs(n["index"] - 70) <= 2] == ["up"]
 
 
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):

@@ -25,6 +25,7 @@ def detect(
     series: Path = typer.Argument(..., help="CSV or XLSX with a date and a value column (date,value or 日期,排放量)."),
     region: str = typer.Option(None, "--region", "-r", help="Region name or code, e.g. 新疆 or 650000."),
     sector: str = typer.Option(None, "--sector", "-s", help="Sector, e.g. 工业 or Industry."),
+    value_column: str = typer.Option(None, "--value-column", help="The value column, when it cannot be guessed."),
     nodes: int = typer.Option(None, "--nodes", "-n", help="Keep at most this many nodes."),
     short_events: ShortEvents = typer.Option(
         ShortEvents.controlled, "--short-events",
@@ -36,7 +37,7 @@ def detect(
 
     Example: policytrace detect emissions.csv --region 新疆 --sector 工业 --json
     """
-    data = read_series(series, region=region, sector=sector)
+    data = read_series(series, region=region, sector=sector, value_column=value_column)
     detector = Detector(max_nodes=nodes, short_events=short_events.value).fit(data)
     found = detector.nodes_
     resolution = detector.working_.resolution

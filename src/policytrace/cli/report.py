@@ -33,6 +33,7 @@ def report(
     series: Path = typer.Option(..., "--series", help="CSV or XLSX of the series. 排放序列文件。"),
     region: str = typer.Option(..., "--region", "-r", help="Region, e.g. 新疆维吾尔自治区 or Xinjiang."),
     sector: str = typer.Option(..., "--sector", "-s", help="Sector, e.g. 工业 or Industry."),
+    value_column: str = typer.Option(None, "--value-column", help="The value column, when it cannot be guessed."),
     kb: Path = typer.Option(None, "--kb", help="Knowledge base file; without it the bundled demo KB is used."),
     as_of: str = typer.Option(None, "--as-of", help="Cut the series at this date."),
     nodes: int = typer.Option(None, "--nodes", "-n", help="Report at most this many nodes."),
@@ -51,7 +52,7 @@ def report(
     as_of = check_as_of(as_of)
     with _progress() as progress:
         step = progress.add_task("reading the series / 读取序列", total=2 + len(chosen))
-        data = read_series(series, region=region, sector=sector)
+        data = read_series(series, region=region, sector=sector, value_column=value_column)
         store = _open_kb(kb)
         progress.update(step, advance=1, description="detecting and explaining / 检测与归因")
         with store:

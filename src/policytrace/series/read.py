@@ -61,10 +61,7 @@ def series_from_table(
     region_obj = regions.lookup(region) if region else None
     frame = _filter_long(frame, name, region_obj, sector)
     dcol = date_column or find_column(frame, DATE_NAMES)
-    vcol = value_column or find_column(frame, VALUE_NAMES, exclude={dcol} if dcol else set())
-    if vcol is None:
-        numeric = [c for c in frame.columns if c != dcol and pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.5]
-        vcol = numeric[-1] if numeric else None
+    vcol = value_column or _guess_value_column(frame, dcol, name)
     for col, what in ((dcol, "date"), (vcol, "value")):
         if col is None or col not in frame.columns:
             raise InputError(
@@ -145,6 +142,32 @@ def find_column(frame: pd.DataFrame, names: tuple[str, ...], exclude: set[str] =
             if want in low:
                 return col
     return None
+
+
+def _guess_value_column(frame: pd.DataFrame, dcol: str | None, name: str) -> str | None:
+    """The value column: a known name, else the one numeric column (or the one named as a total).
+
+    Year-to-date running totals (累计值, cumulative_ytd) stand beside the month's own value in statistical
+    tables; read as a series they are a sawtooth, so they are never guessed. Where several numeric columns
+    remain, guessing one would analyse the wrong series without a word: the user is asked to choose.
+    """
+    skip = {c for c in frame.columns if c == dcol or _CUMULATIVE.search(c)}
+    known = find_column(frame, VALUE_NAMES, exclude=skip)
+    if known is not None:
+        return known
+    numeric = [c for c in frame.columns
+               if c not in skip and pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.5]
+    totals = [c for c in numeric if _TOTAL.search(c)]
+    if len(numeric) == 1 or len(totals) == 1:
+        return numeric[0] if len(numeric) == 1 else totals[0]
+    if numeric:
+        raise InputError(f"several numeric columns could be the value ({', '.join(numeric)}); "
+                         "name the one to read 'value' or choose it with --value-column", file=name)
+    return None
+
+
+_CUMULATIVE = re.compile(r"cumul|ytd|year.to.date|累计|累積", re.IGNORECASE)
+_TOTAL = re.compile(r"total|合计|总计|总量", re.IGNORECASE)
 
 
 def _filter_long(frame: pd.DataFrame, name: str, region: regions.Region | None, sector: str | None) -> pd.DataFrame:
