@@ -70,6 +70,22 @@ def test_several_possible_value_columns_ask_for_one(tmp_path):
     assert [n["direction"] for n in json.loads(run.stdout)["nodes"] if abs(n["index"] - 70) <= 2] == ["up"]
 
 
+def test_a_change_after_missing_months_is_reported_over_the_gap(tmp_path):
+    # NBS style: January and February published only as their sum, so both cells are empty
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv", n=72, at=26, jump=0.2))
+    step.loc[step["date"].str[5:].isin(["01", "02"]), "value"] = None
+    step.to_csv(tmp_path / "nbs.csv", index=False)
+    run = cli("report", "--series", str(tmp_path / "nbs.csv"), "-r", "广东", "-s", "电力", "--format", "zh,en,json",
+              "--out", str(tmp_path / "report"))
+    assert run.returncode == 0, run.stderr
+    nodes = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))["nodes"]
+    (node,) = [n["node"] for n in nodes if n["node"]["kind"] in ("event", "trend")]
+    assert node["kind"] == "event" and node["date"] == "2012-03" and node["interval"] == ["2012-01", "2012-03"]
+    zh = (tmp_path / "report" / "report.zh.md").read_text(encoding="utf-8")
+    en = (tmp_path / "report" / "report.en.md").read_text(encoding="utf-8")
+    assert zh.count("紧接缺测时段") == en.count("just after missing data") == 1
+
+
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
     path = monthly_step_csv(tmp_path / "ok.csv")
     for option in (["--nodes", "abc"], ["--short-events", "loose"]):

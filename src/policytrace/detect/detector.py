@@ -19,12 +19,12 @@ from .calibrate import SPLIT_MAP, Calibration, default_calibration
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
                         seasonal_strength)
-from .festival import bridged, outside, widen_in_seasons
+from .festival import bridged, outside, widen_in_seasons, widen_over_runs
 from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_changes, seasonal_changes
 from .kinds import Change, amplitude_change, amplitude_changes, seasonal_change, typed_change_points
 from .node import Node, NodeKind
 from .rhythm import recurring_period
-from .search import pelt, redate_within
+from .search import after_gaps, pelt, redate_within
 
 MIN_POINTS = 8
 # Below this many working periods a lag-1 autocorrelation estimate is mostly noise (its standard
@@ -195,13 +195,15 @@ class Detector:
         # A regime lasts at least `min_size` working periods; one period far off is an outlier (for
         # aggregated data, a month or week off as a whole, reported with its duration).
         aggregated = self.aggregated_
-        fit = self._search(y, season, cal, aggregated, fixed_seasonal is not None)
+        fit = self._search(y, season, cal, aggregated, fixed_seasonal is not None, None if valid.all() else ~valid)
         changes = [*level_changes(fit, season.period, self.min_size, self.refine_turns),
                    *seasonal_changes(season, n), *outlier_changes(fit, season, y, aggregated)]
         changes.sort(key=lambda ch: ch.at)
         attach_evidence(changes, n)
         if season.festival_season is not None:
             widen_in_seasons(changes, season.festival_season)
+        if not valid.all():
+            widen_over_runs(changes, ~valid, "after_gap")
         self.changes_ = changes
         self.outlier_statistic_ = fit.outlier_statistic
         self.noise_ = float(fit.sigma)
@@ -268,9 +270,13 @@ class Detector:
         return season
 
     def _search(self, y: np.ndarray, season: Season, cal: Calibration, aggregated: bool,
-                splits_fixed: bool) -> LevelFit:
+                splits_fixed: bool, gaps: np.ndarray | None = None) -> LevelFit:
         """The penalised level/trend search, alternated `iterations` times with the season, the festival,
-        the outliers and the noise model re-estimated around the found segments (updates `season`)."""
+        the outliers and the noise model re-estimated around the found segments (updates `season`).
+
+        `gaps`: the missing periods (filled by a line in `y`). Neither the search nor the noise scale reads
+        them: a line across a gap turns a step into a ramp, typed as two turns, and its smooth
+        differences shrink the noise scale."""
         n = len(y)
         phase, period = season.phase, season.period
         # A whole month off in data spread from monthly totals is a short shock (an event lasting that
@@ -287,8 +293,10 @@ class Detector:
         outliers, expected, out_scale, limit = find_outliers(y - seasonal, alpha, inflation=inflation,
                                                              **limits)
         # the festival's season, where it is read week by week, is not read by the search (`festival`)
-        masked = season.festival_season
+        festival_season = season.festival_season
+        masked = festival_season if gaps is None else gaps if festival_season is None else festival_season | gaps
         read = None if masked is None else ~masked
+        seen = slice(None) if gaps is None else ~gaps
         outliers, expected = outside(outliers, expected, masked)
         outlier_stat = 0.0
         clean = y.copy()
@@ -301,7 +309,7 @@ class Detector:
         # White noise to start; autocorrelation is then measured on the residual of the fitted
         # segments, where missed changes cannot pose as correlated noise (the data's own lag
         # structure mistakes every shift for autocorrelation).
-        sigma, rho = noise_model(clean - seasonal, autocorrelated=False)
+        sigma, rho = noise_model((clean - seasonal)[seen], autocorrelated=False)
         rho = 0.0
         lrv = 1.0  # long-run variance factor: the penalty grows with autocorrelation
         # Practical relevance: noise is never taken below `relevance` of the typical level, so a
@@ -316,9 +324,11 @@ class Detector:
             cost = PiecewiseCost(slope_penalty=cal.slope_penalty * log_n * lrv).fit(z, read)
             penalty = beta * log_n * lrv
             cps = pelt(cost, penalty, min_size)
-            if masked is not None:
-                as_read = PiecewiseCost(slope_penalty=cost.slope_penalty).fit(z)
-                cps = redate_within(as_read, cps, masked, min_size)
+            if festival_season is not None:
+                as_read = PiecewiseCost(slope_penalty=cost.slope_penalty).fit(z, None if gaps is None else ~gaps)
+                cps = redate_within(as_read, cps, festival_season, min_size)
+            if gaps is not None:
+                cps = after_gaps(cps, gaps, min_size)
             path = _level_path(cost, cps, sigma, centre)
             if round_ == self.iterations:
                 break
@@ -351,7 +361,7 @@ class Detector:
                 rho = noise_model(resid)[1]
             # the scale comes from the data's differences, never from the fit's residual: a residual
             # scale shrinks as the fit grows, which lowers the bar for the next change (a runaway)
-            sigma_new = noise_model(clean - seasonal - festival, autocorrelated=False)[0] / np.sqrt(1 - rho)
+            sigma_new = noise_model((clean - seasonal - festival)[seen], autocorrelated=False)[0] / np.sqrt(1 - rho)
             if sigma_new > 0:
                 sigma, lrv = sigma_new, (1 + rho) / (1 - rho)
 
@@ -365,8 +375,8 @@ class Detector:
             path = _level_path(cost, [p.at for p in points], sigma, centre)
         fit = LevelFit(cost, z, points, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
                        out_scale, limit, outlier_stat)
-        if masked is not None:
-            fit.as_read, fit.unread = as_read, masked   # the last round's cost as read
+        if festival_season is not None:
+            fit.as_read, fit.unread = as_read, festival_season   # the last round's cost as read
         return fit
 
     def _seasonal_splits(self, residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,

@@ -41,11 +41,17 @@ def widen_in_seasons(changes: list[Change], season: np.ndarray) -> None:
     Its date comes from the data there, where the festival's year-to-year dip blurs it. Called after the
     evidence is read: the confidence maps know an interval from the data's own band, not this one.
     """
-    for lo, hi in runs(season):
-        last = min(hi + 1, len(season) - 1)
+    widen_over_runs(changes, season, "festival_season")
+
+
+def widen_over_runs(changes: list[Change], mask: np.ndarray, detail: str) -> None:
+    """Each level change dated in a run of `mask` or the period after it: an interval over the run and that
+    period, and `detail` set in its extra."""
+    for lo, hi in runs(mask):
+        last = min(hi + 1, len(mask) - 1)
         for ch in changes:
             # one period off on its own (the outlier test) was read where it stands
             level = ch.kind in ("event", "trend") and ch.extra.get("test") != "outlier"
             if level and lo <= ch.at <= hi + 1:
                 ch.interval = (min(ch.interval[0], lo), max(ch.interval[1], last))
-                ch.extra["festival_season"] = True
+                ch.extra[detail] = True

@@ -68,3 +68,17 @@ def redate_within(cost: PiecewiseCost, cps: list[int], mask: np.ndarray, min_siz
                 split = cost.level_error(np.array([before]), taus) + cost.level_error(taus, after)
                 out[k] = int(taus[np.argmin(split)])
     return out
+
+
+def after_gaps(cps: list[int], gaps: np.ndarray, min_size: int = 2) -> list[int]:
+    """Each change point in a run of missing periods (or just after it) moved to the first period after the
+    run: the search cannot tell where in the run the level changed, only that the new level is seen from
+    there (the node's interval spans the run)."""
+    out = sorted(cps)
+    n = len(gaps)
+    for lo, hi in runs(gaps):
+        for k, c in enumerate(out):
+            after = out[k + 1] if k + 1 < len(out) else n
+            if lo <= c <= hi and hi + 1 <= after - min_size:
+                out[k] = hi + 1
+    return out
