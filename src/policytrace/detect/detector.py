@@ -196,8 +196,8 @@ class Detector:
         # aggregated data, a month or week off as a whole, reported with its duration).
         aggregated = self.aggregated_
         fit = self._search(y, season, cal, aggregated, fixed_seasonal is not None, None if valid.all() else ~valid)
-        changes = [*level_changes(fit, season.period, self.min_size, self.refine_turns),
-                   *seasonal_changes(season, n), *outlier_changes(fit, season, y, aggregated)]
+        level = level_changes(fit, season.period, self.min_size, self.refine_turns)
+        changes = [*level, *seasonal_changes(season, n), *outlier_changes(fit, season, y, aggregated, level)]
         changes.sort(key=lambda ch: ch.at)
         attach_evidence(changes, n)
         if season.festival_season is not None:

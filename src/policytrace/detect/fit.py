@@ -125,16 +125,37 @@ def seasonal_changes(season: Season, n: int) -> list[Change]:
     return changes
 
 
-def outlier_changes(fit: LevelFit, season: Season, y: np.ndarray, aggregated: bool) -> list[Change]:
-    """The points set aside as outliers; in aggregated data a whole period off, an event of that period."""
+def outlier_changes(fit: LevelFit, season: Season, y: np.ndarray, aggregated: bool,
+                    level: list[Change] | None = None) -> list[Change]:
+    """The points set aside as outliers; in aggregated data a whole period off, an event of that period.
+
+    In aggregated data a level change inside a period leaves that period between the levels on either
+    side: it is the change's own period (whose interval is widened to it, in `level`), not an event of
+    its own.
+    """
     changes = []
     for t, e in zip(fit.outliers, fit.expected):
         value = y[t] - season.pattern[t] - fit.festival[t]
+        if aggregated and level is not None and (change := _straddled(fit, level, int(t), value)) is not None:
+            if change.at in (t, t + 1):
+                change.interval = (min(change.interval[0], int(t)), max(change.interval[1], int(t)))
+            continue
         changes.append(Change(at=int(t), kind="event" if aggregated else "outlier",
                               gain=((value - e) / fit.out_scale) ** 2, penalty=(fit.limit / fit.out_scale) ** 2,
                               before=float(e), after=float(value), interval=(int(t), int(t)), end=int(t) + 1,
                               extra={"test": "outlier"}))
     return changes
+
+
+def _straddled(fit: LevelFit, level: list[Change], t: int, value: float) -> Change | None:
+    """The level change (or shock end) whose first period is `t` or `t + 1`, if `value` lies between the
+    levels fitted on either side of `t`."""
+    if not 0 < t < len(fit.path) - 1:
+        return None
+    low, high = sorted((fit.path[t - 1], fit.path[t + 1]))
+    if not low < value < high:
+        return None
+    return next((ch for ch in level if ch.kind == "event" and (ch.at in (t, t + 1) or ch.end in (t, t + 1))), None)
 
 
 def attach_evidence(changes: list[Change], n: int) -> None:
