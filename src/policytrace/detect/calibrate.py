@@ -49,6 +49,9 @@ class Calibration:
     outlier_alpha: float = 0.01      # family-wise level of the outlier test
     short_event_alpha: float = 0.05  # the same for one-period shocks of aggregated series (controlled test)
     outlier_inflation: float = 1.0   # × its Bonferroni limit, so that the level holds on no-change series
+    # × the short-event limit for daily data read week by week: a season fitted over a few years of weeks
+    # absorbs more of the year-apart differences the limit takes its scale from than months do
+    weekly_outlier_inflation: float = 1.0
     # kind -> [intercept, weight per EVIDENCE name]; a two-number map is [intercept, strength weight]
     confidence: dict[str, list[float]] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)

@@ -161,14 +161,18 @@ def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = 
 
 
 def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float, controlled: bool = False,
-                      period: int | None = None) -> float:
-    """The largest |residual| in units of the uninflated outlier limit (for calibration)."""
+                      period: int | None = None, unread: np.ndarray | None = None) -> float:
+    """The largest |residual| in units of the uninflated outlier limit (for calibration), over the
+    periods not `unread` (where no outlier is reported)."""
     n = len(signal)
     resid = signal - smooth
     scale, quantile = _outlier_limit(signal, resid, alpha, controlled, period)
     if n < 8 or scale == 0:
         return 0.0
-    return float((np.abs(resid) / (quantile * scale)).max())
+    ratio = np.abs(resid) / (quantile * scale)
+    if unread is not None:
+        ratio = ratio[~unread]
+    return float(ratio.max()) if ratio.size else 0.0
 
 
 # Gaussian efficiency of the Qn scale: its error is that of a standard deviation from 82% of the values.

@@ -282,7 +282,8 @@ class Detector:
         # A whole month off in data spread from monthly totals is a short shock (an event lasting that
         # month) more often than a bad value: it gets the controlled limit at the no-change budget, not
         # the widening calibrated on no-change series for bad points of native series.
-        inflation = 1.0 if aggregated else cal.outlier_inflation
+        inflation = (cal.weekly_outlier_inflation if aggregated and self.working_.resolution == "weekly"
+                     else 1.0 if aggregated else cal.outlier_inflation)
         controlled = aggregated and self.short_events == "controlled"
         limits = {"controlled": controlled, "period": period if season.present else None}
         alpha = cal.short_event_alpha if controlled else cal.outlier_alpha
@@ -349,7 +350,7 @@ class Detector:
             outliers, expected, out_scale, limit = find_outliers(signal, alpha, path,
                                                                  inflation=inflation, **limits)
             outliers, expected = outside(outliers, expected, masked)
-            outlier_stat = outlier_statistic(signal, path, alpha, **limits)
+            outlier_stat = outlier_statistic(signal, path, alpha, **limits, unread=masked)
             clean = y.copy()
             clean[outliers] = expected + seasonal[outliers] + festival[outliers]
             resid = clean - path - seasonal - festival
