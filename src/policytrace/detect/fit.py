@@ -100,7 +100,9 @@ def level_changes(fit: LevelFit, period: int | None, min_size: int, refine_turns
                     interval=date_interval(cost, a, b, c, min_size, lrv),
                     extra={"jump_z": round(jz, 2)})
         if kind == "trend":
-            horizon = min(c - b, period or 12)
+            # sized where both arms are seen: a short steep arm (a heating season's ramp) carried a year
+            # ahead gave turns of +10^45 %
+            horizon = min(c - b, b - a, period or 12)
             old = cost.fitted(a, b)[-1] + cost.slope(a, b) * (horizon + 1)
             new = cost.fitted(b, c)[min(horizon, c - b - 1)]
             ch.after, ch.before = fit.units(new), fit.units(old)
