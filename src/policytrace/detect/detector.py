@@ -281,7 +281,8 @@ class Detector:
         phase, period = season.phase, season.period
         # A whole month off in data spread from monthly totals is a short shock (an event lasting that
         # month) more often than a bad value: it gets the controlled limit at the no-change budget, not
-        # the widening calibrated on no-change series for bad points of native series.
+        # the widening calibrated on no-change series for bad points of native series. A week of daily
+        # data has a widening of its own (calibrated on genuinely daily no-change series).
         inflation = (cal.weekly_outlier_inflation if aggregated and self.working_.resolution == "weekly"
                      else 1.0 if aggregated else cal.outlier_inflation)
         controlled = aggregated and self.short_events == "controlled"

@@ -71,9 +71,9 @@ def redate_within(cost: PiecewiseCost, cps: list[int], mask: np.ndarray, min_siz
 
 
 def after_gaps(cps: list[int], gaps: np.ndarray, min_size: int = 2) -> list[int]:
-    """Each change point in a run of missing periods (or just after it) moved to the first period after the
-    run: the search cannot tell where in the run the level changed, only that the new level is seen from
-    there (the node's interval spans the run)."""
+    """Each change point in a run of missing periods moved to the first period after the run: the search
+    cannot tell where in the run the level changed, only that the new level is seen from there (the
+    node's interval spans the run)."""
     out = sorted(cps)
     n = len(gaps)
     for lo, hi in runs(gaps):
