@@ -11,8 +11,9 @@ from conftest import undated
 
 from policytrace.detect.synth import make_series, make_undated
 from policytrace.series import Frequency, Series
-from policytrace.series.calendar import (is_month_disaggregated, repeating_period, spring_festival_regressors,
-                                         spring_festival_season, spring_festival_start, working_resolution)
+from policytrace.series.calendar import (is_month_disaggregated, national_day_holiday, repeating_period,
+                                         spring_festival_regressors, spring_festival_season, spring_festival_start,
+                                         working_resolution)
 
 
 def test_month_spread_daily_series_is_recognised():
@@ -92,3 +93,12 @@ def test_undated_series_without_a_repeating_pattern_get_none():
     assert repeating_period(np.full(60, 4.0)) is None
     found = [seed for seed in range(200) if repeating_period(make_undated(90_000 + seed).series.array)]
     assert len(found) <= 2, found
+
+
+def test_national_day_holiday_covers_the_days_off_around_the_first_of_october():
+    weeks = pd.date_range("2020-09-15", periods=6, freq="7D")   # Tuesdays
+    inside = national_day_holiday(weeks, weeks + pd.Timedelta(days=6))
+    # 2020: 1-8 October (National Day with Mid-Autumn), over the weeks of 29 Sep and 6 Oct
+    assert inside.tolist() == [False, False, True, True, False, False]
+    june = pd.date_range("2021-06-01", periods=4, freq="7D")
+    assert not national_day_holiday(june, june + pd.Timedelta(days=6)).any()

@@ -13,8 +13,8 @@ import numpy as np
 
 from ..errors import TooShortError
 from ..series import Series
-from ..series.calendar import (Working, cycles, spring_festival_regressors, spring_festival_season,
-                               working_resolution)
+from ..series.calendar import (Working, cycles, national_day_holiday, spring_festival_regressors,
+                               spring_festival_season, working_resolution)
 from .calibrate import SPLIT_MAP, Calibration, default_calibration
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
@@ -202,6 +202,8 @@ class Detector:
         attach_evidence(changes, n)
         if season.festival_season is not None:
             widen_in_seasons(changes, season.festival_season)
+        if season.national_day is not None:
+            widen_over_runs(changes, season.national_day, "national_day")
         if not valid.all():
             widen_over_runs(changes, ~valid, "after_gap")
         self.changes_ = changes
@@ -225,14 +227,16 @@ class Detector:
         pattern (sets `amplitude_statistic_` and `seasonal_statistic_`)."""
         n = len(y)
         phase, period = phases(work), work.period
-        festival_season = None
+        festival_season = national_day = None
         if self.calendar == "china" and work.begins is not None and work.resolution in ("weekly", "daily"):
-            # week by week the festival's season is read neither for the pattern nor for changes (`festival`)
+            # week by week the festival's season and the National Day holiday, whose depth changes from year
+            # to year, are read neither for the pattern nor for changes (`festival`)
             festival_season = spring_festival_season(work.begins, work.ends)
-            if (~festival_season).sum() >= 2:
-                y = bridged(y, festival_season)
+            national_day = national_day_holiday(work.begins, work.ends)
+            if (~(festival_season | national_day)).sum() >= 2:
+                y = bridged(y, festival_season | national_day)
             else:
-                festival_season = None
+                festival_season = national_day = None
         pattern = np.zeros(n)
         stl = stl_trend = None
         present = bool(period and phase is not None and n >= 2 * period + 1)
@@ -251,7 +255,7 @@ class Detector:
                     regressors[phase == p] -= regressors[phase == p].mean(axis=0)
         scale = noise_model(y - pattern, autocorrelated=False)[0]
         season = Season(phase, period, present, stl if stl is not None else pattern, stl_trend, regressors, scale,
-                        [], pattern, festival_season)
+                        [], pattern, festival_season, national_day)
         if present and scale > 0:
             # Does the pattern itself change? Tested around the smooth STL trend: against fitted
             # segments, a mis-placed split and a spurious step can explain each other.
@@ -295,8 +299,8 @@ class Detector:
         outliers, expected, out_scale, limit = find_outliers(y - seasonal, alpha, inflation=inflation,
                                                              **limits)
         # the festival's season, where it is read week by week, is not read by the search (`festival`)
-        festival_season = season.festival_season
-        masked = festival_season if gaps is None else gaps if festival_season is None else festival_season | gaps
+        holidays = season.holidays
+        masked = holidays if gaps is None else gaps if holidays is None else holidays | gaps
         read = None if masked is None else ~masked
         seen = slice(None) if gaps is None else ~gaps
         outliers, expected = outside(outliers, expected, masked)
@@ -326,9 +330,9 @@ class Detector:
             cost = PiecewiseCost(slope_penalty=cal.slope_penalty * log_n * lrv).fit(z, read)
             penalty = beta * log_n * lrv
             cps = pelt(cost, penalty, min_size)
-            if festival_season is not None:
+            if holidays is not None:
                 as_read = PiecewiseCost(slope_penalty=cost.slope_penalty).fit(z, None if gaps is None else ~gaps)
-                cps = redate_within(as_read, cps, festival_season, min_size)
+                cps = redate_within(as_read, cps, holidays, min_size)
             if gaps is not None:
                 cps = after_gaps(cps, gaps, min_size)
             path = _level_path(cost, cps, sigma, centre)
@@ -377,8 +381,8 @@ class Detector:
             path = _level_path(cost, [p.at for p in points], sigma, centre)
         fit = LevelFit(cost, z, points, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
                        out_scale, limit, outlier_stat)
-        if festival_season is not None:
-            fit.as_read, fit.unread = as_read, festival_season   # the last round's cost as read
+        if holidays is not None:
+            fit.as_read, fit.unread = as_read, holidays   # the last round's cost as read
         return fit
 
     def _seasonal_splits(self, residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,

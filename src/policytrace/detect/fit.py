@@ -30,12 +30,21 @@ class Season:
     scale: float                        # noise scale of the series less its STL pattern
     splits: list[tuple[int, float, float]]   # changes of the pattern: (position, gain, bar)
     pattern: np.ndarray
-    # periods in a Spring Festival season, where the data resolve it week by week (else None)
+    # periods in a Spring Festival season, and in the National Day holiday, where the data resolve them
+    # week by week (else None)
     festival_season: np.ndarray | None = None
+    national_day: np.ndarray | None = None
 
     @property
     def cps(self) -> list[int]:
         return [t for t, _, _ in self.splits]
+
+    @property
+    def holidays(self) -> np.ndarray | None:
+        """The periods neither the pattern nor the level search reads (`detect.festival`)."""
+        if self.festival_season is None or self.national_day is None:
+            return self.festival_season
+        return self.festival_season | self.national_day
 
 
 @dataclass

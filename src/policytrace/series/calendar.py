@@ -210,6 +210,41 @@ def spring_festival_season(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> 
     return inside
 
 
+def national_day_holiday(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> np.ndarray:
+    """Whether each period overlaps the National Day holiday: the run of days off around 1 October
+    (chinese_calendar; 8 days when Mid-Autumn joins it, as in 2020). False where the package does not
+    cover the year."""
+    b = begins.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    e = ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1
+    inside = np.zeros(len(b), dtype=bool)
+    for year in range(begins[0].year, ends[-1].year + 1):
+        run = _national_day_run(year)
+        if run is not None:
+            inside |= (b <= run[1]) & (e > run[0])
+    return inside
+
+
+@lru_cache(maxsize=64)
+def _national_day_run(year: int) -> tuple[int, int] | None:
+    """First and last day number of the days off around 1 October of `year`, None if unknown."""
+    try:
+        import chinese_calendar
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    day = dt.date(year, 10, 1)
+    try:
+        if not chinese_calendar.is_holiday(day):
+            return None
+        first = last = day
+        while chinese_calendar.is_holiday(first - dt.timedelta(days=1)):
+            first -= dt.timedelta(days=1)
+        while chinese_calendar.is_holiday(last + dt.timedelta(days=1)):
+            last += dt.timedelta(days=1)
+    except NotImplementedError:  # year outside the package's calendar
+        return None
+    return tuple(int(np.datetime64(d, "D").astype(np.int64)) for d in (first, last))
+
+
 def _festival_days(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> tuple[list[int], np.ndarray, np.ndarray]:
     """The first holiday day of each festival near the periods, and each period's first and one-past-last
     day, all as day numbers."""
