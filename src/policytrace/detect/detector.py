@@ -19,7 +19,7 @@ from .calibrate import SPLIT_MAP, Calibration, default_calibration
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
                         seasonal_strength)
-from .festival import bridged, outside, widen_in_seasons, widen_over_runs
+from .festival import bridged, outside, widen_over_runs
 from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_changes, seasonal_changes
 from .kinds import Change, amplitude_change, amplitude_changes, seasonal_change, typed_change_points
 from .node import Node, NodeKind
@@ -195,17 +195,16 @@ class Detector:
         # A regime lasts at least `min_size` working periods; one period far off is an outlier (for
         # aggregated data, a month or week off as a whole, reported with its duration).
         aggregated = self.aggregated_
-        fit = self._search(y, season, cal, aggregated, fixed_seasonal is not None, None if valid.all() else ~valid)
+        gaps = None if valid.all() else ~valid
+        fit = self._search(y, season, cal, aggregated, fixed_seasonal is not None, gaps)
         level = level_changes(fit, season.period, self.min_size, self.refine_turns)
         changes = [*level, *seasonal_changes(season, n), *outlier_changes(fit, season, y, aggregated, level)]
         changes.sort(key=lambda ch: ch.at)
         attach_evidence(changes, n)
-        if season.festival_season is not None:
-            widen_in_seasons(changes, season.festival_season)
-        if season.national_day is not None:
-            widen_over_runs(changes, season.national_day, "national_day")
-        if not valid.all():
-            widen_over_runs(changes, ~valid, "after_gap")
+        for mask, detail in ((season.festival_season, "festival_season"), (season.national_day, "national_day"),
+                             (gaps, "after_gap")):
+            if mask is not None:
+                widen_over_runs(changes, mask, detail)
         self.changes_ = changes
         self.outlier_statistic_ = fit.outlier_statistic
         self.noise_ = float(fit.sigma)
@@ -233,8 +232,9 @@ class Detector:
             # to year, are read neither for the pattern nor for changes (`festival`)
             festival_season = spring_festival_season(work.begins, work.ends)
             national_day = national_day_holiday(work.begins, work.ends)
-            if (~(festival_season | national_day)).sum() >= 2:
-                y = bridged(y, festival_season | national_day)
+            holidays = festival_season | national_day
+            if (~holidays).sum() >= 2:
+                y = bridged(y, holidays)
             else:
                 festival_season = national_day = None
         pattern = np.zeros(n)
@@ -298,7 +298,7 @@ class Detector:
         # a first guess at the outliers; refined against the fitted segments below
         outliers, expected, out_scale, limit = find_outliers(y - seasonal, alpha, inflation=inflation,
                                                              **limits)
-        # the festival's season, where it is read week by week, is not read by the search (`festival`)
+        # the holiday seasons, where they are read week by week, and the gaps are not read by the search
         holidays = season.holidays
         masked = holidays if gaps is None else gaps if holidays is None else holidays | gaps
         read = None if masked is None else ~masked
@@ -360,7 +360,7 @@ class Detector:
             clean[outliers] = expected + seasonal[outliers] + festival[outliers]
             resid = clean - path - seasonal - festival
             if masked is not None:
-                resid[masked] = 0.0   # the path does not follow the festival's weeks: what it leaves there is no noise
+                resid[masked] = 0.0   # the path does not follow the unread weeks: what it leaves there is no noise
             if round_ == 0 and n >= MIN_FOR_AUTOCORRELATION:
                 # measured once, on the residual of the first (white-noise) fit, then kept: re-measuring
                 # after each refit makes penalty and fit chase each other

@@ -1,10 +1,11 @@
-"""The Spring Festival season where a series resolves it week by week: held out of the search.
+"""Holiday seasons where a series resolves them week by week: held out of the search.
 
 Week by week the festival's dip and the recovery after it are steps whose depth changes from year to
 year (travel rules; a data source without the dip), more than the festival regressors can hold. Its
 season (`series.calendar.spring_festival_season`) is bridged for the seasonal pattern, left unread by
 the level search (`costs.PiecewiseCost.fit(read=...)`), and a change found across it is dated on the
-data (`search.redate_within`) with an interval that spans the season.
+data (`search.redate_within`) with an interval that spans the season. The National Day holiday
+(`series.calendar.national_day_holiday`) is held out the same way.
 """
 
 from __future__ import annotations
@@ -28,25 +29,20 @@ def bridged(values: np.ndarray, season: np.ndarray) -> np.ndarray:
 
 
 def outside(points: np.ndarray, values: np.ndarray, season: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """The outliers outside the season: a festival week far off is the festival."""
+    """The outliers outside the season: a holiday week far off is the holiday."""
     if season is None:
         return points, values
     keep = ~season[points]
     return points[keep], values[keep]
 
 
-def widen_in_seasons(changes: list[Change], season: np.ndarray) -> None:
-    """Each level change dated in a season (or the period after it) gets an interval that spans the season.
-
-    Its date comes from the data there, where the festival's year-to-year dip blurs it. Called after the
-    evidence is read: the confidence maps know an interval from the data's own band, not this one.
-    """
-    widen_over_runs(changes, season, "festival_season")
-
-
 def widen_over_runs(changes: list[Change], mask: np.ndarray, detail: str) -> None:
-    """Each level change dated in a run of `mask` or the period after it: an interval over the run and that
-    period, and `detail` set in its extra."""
+    """Each level change dated in a run of `mask` (a holiday season, a gap) or the period after it: an
+    interval over the run and that period, and `detail` set in its extra.
+
+    Its date comes from data the run blurs or lacks. Called after the evidence is read: the confidence
+    maps know an interval from the data's own band, not this one.
+    """
     for lo, hi in runs(mask):
         last = min(hi + 1, len(mask) - 1)
         for ch in changes:

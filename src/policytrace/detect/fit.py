@@ -66,7 +66,7 @@ class LevelFit:
     out_scale: float
     limit: float
     outlier_statistic: float
-    # where the search left periods unread (festival seasons): the cost as read, and the unread periods
+    # where the search left holiday seasons unread: the cost as read (gaps still unread), and those periods
     as_read: PiecewiseCost | None = None
     unread: np.ndarray | None = None
 

@@ -214,8 +214,7 @@ def national_day_holiday(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> np
     """Whether each period overlaps the National Day holiday: the run of days off around 1 October
     (chinese_calendar; 8 days when Mid-Autumn joins it, as in 2020). False where the package does not
     cover the year."""
-    b = begins.to_numpy(dtype="datetime64[D]").astype(np.int64)
-    e = ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1
+    b, e = _period_days(begins, ends)
     inside = np.zeros(len(b), dtype=bool)
     for year in range(begins[0].year, ends[-1].year + 1):
         run = _national_day_run(year)
@@ -250,9 +249,13 @@ def _festival_days(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> tuple[li
     day, all as day numbers."""
     years = range(begins[0].year - 1, ends[-1].year + 2)
     anchors = [int(np.datetime64(a, "D").astype(np.int64)) for a in map(spring_festival_start, years) if a is not None]
-    b = begins.to_numpy(dtype="datetime64[D]").astype(np.int64)
-    e = ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1
-    return anchors, b, e
+    return anchors, *_period_days(begins, ends)
+
+
+def _period_days(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Each period's first and one-past-last day, as day numbers."""
+    return (begins.to_numpy(dtype="datetime64[D]").astype(np.int64),
+            ends.to_numpy(dtype="datetime64[D]").astype(np.int64) + 1)
 
 
 def spring_festival_regressors(begins: pd.DatetimeIndex, ends: pd.DatetimeIndex,

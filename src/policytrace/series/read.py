@@ -158,8 +158,10 @@ def _guess_value_column(frame: pd.DataFrame, dcol: str | None, name: str) -> str
     numeric = [c for c in frame.columns
                if c not in skip and pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.5]
     totals = [c for c in numeric if _TOTAL.search(c)]
-    if len(numeric) == 1 or len(totals) == 1:
-        return numeric[0] if len(numeric) == 1 else totals[0]
+    if len(numeric) == 1:
+        return numeric[0]
+    if len(totals) == 1:
+        return totals[0]
     if numeric:
         raise InputError(f"several numeric columns could be the value ({', '.join(numeric)}); "
                          "name the one to read 'value' or choose it with --value-column", file=name)
