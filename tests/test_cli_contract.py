@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 from conftest import CHINA_RECORDS, cli, monthly_step_csv
 
@@ -84,6 +85,63 @@ def test_a_change_after_missing_months_is_reported_over_the_gap(tmp_path):
     zh = (tmp_path / "report" / "report.zh.md").read_text(encoding="utf-8")
     en = (tmp_path / "report" / "report.en.md").read_text(encoding="utf-8")
     assert zh.count("紧接缺测时段") == en.count("just after missing data") == 1
+
+
+def test_a_file_of_several_series_names_the_columns_that_tell_them_apart(tmp_path):
+    # NBS tables give each month twice: the month's value and the running total, told apart by value_type
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
+    long = pd.concat([step.assign(value_type="current_month"),
+                      step.assign(value_type="cumulative_ytd", value=step["value"] * 3)])
+    long[["date", "value_type", "value"]].to_csv(tmp_path / "long.csv", index=False)
+    run = cli("detect", str(tmp_path / "long.csv"))
+    assert run.returncode == 2 and "appears twice" in run.stderr, run.stderr
+    assert "differ in 'value_type':" in run.stderr and "'value'" not in run.stderr, run.stderr
+
+
+def _country_file(path, seed=1):
+    """Carbon Monitor's global layout: a step of +30% on 2024-02-05 in Brazil, none in Germany."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2021-06-01", "2024-12-31", freq="D")
+    rows = []
+    for country, jump in (("Brazil", 0.3), ("Germany", 0.0)):
+        values = 100 * (1 + rng.normal(0, 0.03, len(dates)))
+        values[dates >= "2024-02-05"] *= 1 + jump
+        rows.append(pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "country": country, "sector": "Power",
+                                  "co2": values.round(3)}))
+    pd.concat(rows).to_csv(path, index=False)
+    return path
+
+
+def test_a_country_outside_the_gazetteer_is_detected_without_the_chinese_calendar(tmp_path):
+    path = _country_file(tmp_path / "global.csv")
+    run = cli("detect", str(path), "-r", "Brazil", "-s", "Power", "--json")
+    assert run.returncode == 0, run.stderr
+    (node,) = json.loads(run.stdout)["nodes"]
+    # read in China, a step a few days before the Spring Festival would be dated over the festival's season
+    assert node["direction"] == "up" and "festival_season" not in node["details"], node
+    assert "2024-02-01" <= node["interval"][0] <= node["interval"][1] <= "2024-02-20", node
+    run = cli("detect", str(path), "-r", "Germany", "-s", "Power", "--json")
+    assert run.returncode == 0 and json.loads(run.stdout)["nodes"] == [], run.stdout
+    run = cli("detect", str(path), "-r", "Narnia", "-s", "Power")
+    assert run.returncode == 2 and "unknown region 'Narnia'" in run.stderr, run.stderr
+    # the knowledge base speaks of Chinese regions: a report on Brazil would credit Chinese policies
+    run = cli("report", "--series", str(path), "-r", "Brazil", "-s", "Power", "--out", str(tmp_path / "o"))
+    assert run.returncode == 2 and "unknown region 'Brazil'" in run.stderr, run.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_under_two_seasonal_cycles_every_node_says_the_season_was_not_read(tmp_path):
+    for months, warned in ((20, True), (60, False)):
+        path = monthly_step_csv(tmp_path / f"m{months}.csv", n=months, at=months // 2, jump=0.3)
+        run = cli("detect", str(path), "--json")
+        assert run.returncode == 0, run.stderr
+        nodes = json.loads(run.stdout)["nodes"]
+        assert nodes and all(n["details"].get("season_unread", False) is warned for n in nodes), (months, nodes)
+    run = cli("report", "--series", str(tmp_path / "m20.csv"), "-r", "湖北", "-s", "工业", "--format", "zh,en",
+              "--out", str(tmp_path / "r"))
+    assert run.returncode == 0, run.stderr
+    assert "不足两个完整季节周期" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
+    assert "under two full seasonal cycles" in (tmp_path / "r" / "report.en.md").read_text(encoding="utf-8")
 
 
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):

@@ -128,7 +128,8 @@ def lookup(name_or_code: str) -> Region:
         code = alias.get(key) or alias.get(_norm_en(key))
         if code:
             return by_code[code]
-    raise UnknownRegionError(f"unknown region {name_or_code!r}: give a Chinese or English name or a 6-digit code")
+    raise UnknownRegionError(f"unknown region {name_or_code!r}: the gazetteer holds China, its provinces, "
+                             "prefectures and counties; give a Chinese or English name or a 6-digit code")
 
 
 def find(name_or_code: str) -> Region | None:

@@ -38,7 +38,9 @@ def detect(
     Example: policytrace detect emissions.csv --region 新疆 --sector 工业 --json
     """
     data = read_series(series, region=region, sector=sector, value_column=value_column)
-    detector = Detector(max_nodes=nodes, short_events=short_events.value).fit(data)
+    # the Chinese calendar (Spring Festival, National Day) is for regions the gazetteer knows
+    calendar = "china" if data.region or not region else None
+    detector = Detector(max_nodes=nodes, short_events=short_events.value, calendar=calendar).fit(data)
     found = detector.nodes_
     resolution = detector.working_.resolution
     period = detector.rhythm_[0] if detector.rhythm_ else None

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
+from .. import regions
 from ..kb import KnowledgeBase
 from ..pipeline import run
 from ..report import FORMATS, Report, check_as_of, parse_formats, render
@@ -52,6 +53,7 @@ def report(
     as_of = check_as_of(as_of)
     with _progress() as progress:
         step = progress.add_task("reading the series / 读取序列", total=2 + len(chosen))
+        regions.lookup(region)   # the knowledge base speaks of Chinese regions: a foreign one stops here
         data = read_series(series, region=region, sector=sector, value_column=value_column)
         store = _open_kb(kb)
         progress.update(step, advance=1, description="detecting and explaining / 检测与归因")

@@ -36,6 +36,7 @@ LABELS = {
         "festival_season": "落在春节季内，检测不逐周读取春节季，区间覆盖整个春节季",
         "after_gap": "紧接缺测时段，变化可能发生在缺测期间，区间覆盖缺测时段",
         "national_day": "落在国庆假期前后，检测不逐周读取国庆假期，区间覆盖整个假期",
+        "season_unread": "序列不足两个完整季节周期，季节规律无法与变化区分，本节点可能只是季节波动",
         "parts": {"time": "时间", "region": "地区", "sector": "行业", "direction": "方向", "kind": "类型",
                   "relevance": "相关度", "authority": "来源"},
     },
@@ -53,6 +54,8 @@ LABELS = {
                      "interval spans the gap",
         "national_day": "at the National Day holiday, which detection does not read week by week: the interval "
                         "spans the holiday",
+        "season_unread": "the series spans under two full seasonal cycles, so the season cannot be told from "
+                         "change: this node may be the season itself",
         "parts": {"time": "time", "region": "region", "sector": "sector", "direction": "direction", "kind": "kind",
                   "relevance": "relevance", "authority": "source"},
     },
@@ -185,7 +188,7 @@ def node_view(attribution: Attribution, lang: str, date_text, empty_text: str) -
     sep = "至" if lang == "zh" else " to "
     first, last = date_text(node.interval[0]), date_text(node.interval[1])
     interval = f"{words['interval']} {first}{sep}{last}" if first != last else f"{words['interval']} {first}"
-    for why in ("festival_season", "national_day", "after_gap"):
+    for why in ("festival_season", "national_day", "after_gap", "season_unread"):
         if node.details.get(why):
             interval += ("；" if lang == "zh" else "; ") + words[why]
     items = tuple(item_view(i, lang, date_text) for i in attribution.items)

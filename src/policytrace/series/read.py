@@ -16,7 +16,7 @@ from .model import Frequency, Series
 DATE_NAMES = ("date", "time", "period", "month", "year", "日期", "时间", "月份", "年份", "年", "期间")
 VALUE_NAMES = ("value", "co2", "co2_mt_per_day", "co2_tonnes", "emission", "emissions", "排放量", "碳排放",
                "碳排放量", "二氧化碳排放量", "数值", "值")
-REGION_NAMES = ("province", "region", "state", "地区", "省份", "区域", "省")
+REGION_NAMES = ("province", "region", "state", "country", "地区", "省份", "区域", "省", "国家")
 SECTOR_NAMES = ("sector", "行业", "部门", "领域")
 MIN_POINTS = 8
 
@@ -58,8 +58,7 @@ def series_from_table(
     if frame.empty:
         raise InputError("the file has no data rows", file=name)
     frame.columns = [str(c).strip() for c in frame.columns]
-    region_obj = regions.lookup(region) if region else None
-    frame = _filter_long(frame, name, region_obj, sector)
+    frame, region_obj = _filter_long(frame, name, region, sector)
     dcol = date_column or find_column(frame, DATE_NAMES)
     vcol = value_column or _guess_value_column(frame, dcol, name)
     for col, what in ((dcol, "date"), (vcol, "value")):
@@ -70,7 +69,7 @@ def series_from_table(
     values = _parse_values(frame[vcol], name, vcol)
     index, frequency = _parse_dates(frame[dcol], name, dcol)
     data = pd.Series(values, index=index, name=vcol)
-    _check_duplicates(data, frame, name, dcol)
+    _check_duplicates(data, frame, name, dcol, vcol)
     data = data.sort_index()
     if frequency is not Frequency.UNDATED:
         step = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}.get(
@@ -172,15 +171,26 @@ _CUMULATIVE = re.compile(r"cumul|ytd|year.to.date|累计|累積", re.IGNORECASE)
 _TOTAL = re.compile(r"total|合计|总计|总量", re.IGNORECASE)
 
 
-def _filter_long(frame: pd.DataFrame, name: str, region: regions.Region | None, sector: str | None) -> pd.DataFrame:
+def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
+                 sector: str | None) -> tuple[pd.DataFrame, regions.Region | None]:
+    """The rows of one region and sector, and the region as the gazetteer knows it (None if it does not)."""
     rcol, scol = find_column(frame, REGION_NAMES), find_column(frame, SECTOR_NAMES)
+    known = regions.find(region) if region else None
     if rcol and frame[rcol].nunique() > 1:
         if region is None:
             raise InputError("the file holds several regions: choose one with --region", file=name, column=rcol)
-        codes = frame[rcol].map(lambda v: getattr(regions.find(str(v)), "code", None))
-        frame = frame[codes == region.code]
+        if known is not None:
+            codes = frame[rcol].map(lambda v: getattr(regions.find(str(v)), "code", None))
+            frame = frame[codes == known.code]
+        else:
+            # a region outside China's gazetteer (a country in a global file) is taken as the file writes it
+            frame = frame[frame[rcol].astype(str).str.strip().str.lower() == region.strip().lower()]
         if frame.empty:
-            raise InputError(f"no rows for region {region.name_zh}", file=name, column=rcol)
+            if known is None:
+                regions.lookup(region)      # raises: unknown to the gazetteer and absent from the file
+            raise InputError(f"no rows for region {known.name_zh}", file=name, column=rcol)
+    elif region and known is None:
+        regions.lookup(region)
     if scol and frame[scol].nunique() > 1:
         if sector is None:
             raise InputError("the file holds several sectors: choose one with --sector", file=name, column=scol)
@@ -189,7 +199,7 @@ def _filter_long(frame: pd.DataFrame, name: str, region: regions.Region | None, 
         frame = frame[keys == (key or sector.strip().lower())]
         if frame.empty:
             raise InputError(f"no rows for sector {sector!r}", file=name, column=scol)
-    return frame
+    return frame, known
 
 
 def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
@@ -280,9 +290,14 @@ def _infer_frequency(index: pd.DatetimeIndex) -> Frequency:
     return Frequency.ANNUAL
 
 
-def _check_duplicates(data: pd.Series, frame: pd.DataFrame, name: str, col: str) -> None:
+def _check_duplicates(data: pd.Series, frame: pd.DataFrame, name: str, col: str, value_col: str) -> None:
     dup = data.index.duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        raise InputError(f"date {frame[col].iloc[i]} appears twice", file=name,
+        first = int(np.flatnonzero(data.index == data.index[i])[0])
+        differ = [c for c in frame.columns if c not in (col, value_col) and frame[c].iloc[first] != frame[c].iloc[i]
+                  and frame[c].nunique() < len(frame)]
+        hint = (f"; rows of that date differ in {', '.join(map(repr, differ[:3]))}: the file holds several series,"
+                " keep the rows of one" if differ else "")
+        raise InputError(f"date {frame[col].iloc[i]} appears twice{hint}", file=name,
                          row=int(frame.index[i]) + _LINE_OFFSET, column=col)

@@ -28,6 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from .. import __version__
+from .. import regions as gazetteer
 from ..errors import InputError, PolicytraceError
 from ..kb import KnowledgeBase
 from ..pipeline import run
@@ -339,6 +340,8 @@ def _series(file: UploadFile | None, demo: str | None, region: str | None, secto
         if demo not in DEMOS:
             raise HTTPException(404, f"no demo series {demo!r} (see /api/demos)")
         return _demo_series()
+    if region:
+        gazetteer.lookup(region)   # the knowledge base speaks of Chinese regions only
     with tempfile.TemporaryDirectory() as folder:
         path = _save_upload(file, Path(folder), SERIES_SUFFIXES, settings)
         if path.suffix.lower() in (".csv", ".txt"):
