@@ -15,15 +15,16 @@ from policytrace.series.calendar import spring_festival_start
 DEPTHS = (0.0, 0.3, 0.4, 0.2)
 
 
-def festive(seed: int, step: str | None = None, shock: tuple[str, str] | None = None) -> Series:
+def festive(seed: int, step: str | None = None, shock: tuple[str, str] | None = None, first: int = 2019,
+            holiday=spring_festival_start) -> Series:
     """Four years of genuinely daily values whose festival dip falls from 12 days before the holiday to it
     and recovers over the 20 days after, by a depth that changes from year to year."""
-    days = pd.date_range("2019-01-01", "2022-12-31", freq="D")
+    days = pd.date_range(f"{first}-01-01", f"{first + 3}-12-31", freq="D")
     rng = np.random.default_rng(seed)
     week = 1 + 0.05 * np.cos(np.arange(len(days)) * 2 * np.pi / 7)
     values = 100 * week * (1 + rng.normal(0, 0.02, len(days)))
-    for year, depth in zip(range(2019, 2023), DEPTHS):
-        after = (days - pd.Timestamp(spring_festival_start(year))).days.to_numpy()
+    for year, depth in zip(range(first, first + 4), DEPTHS):
+        after = (days - pd.Timestamp(holiday(year))).days.to_numpy()
         shape = np.clip(np.where(after < 0, 1 + after / 12, 1 - after / 20), 0, 1)
         values *= 1 - depth * shape
     if step is not None:
@@ -43,6 +44,19 @@ def in_season(day) -> bool:
 def test_a_festival_whose_depth_changes_by_year_is_no_change(seed):
     det = Detector().fit(festive(seed))
     assert det.working_.resolution == "weekly"
+    assert not [n for n in det.nodes_ if n.kind in (NodeKind.EVENT, NodeKind.TREND)], det.nodes_
+
+
+def lunar_new_year_eve(year: int):
+    from lunardate import LunarDate
+
+    return LunarDate(year, 1, 1).to_solar_date() - pd.Timedelta(days=1)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_festivals_after_the_official_calendar_are_no_change_either(seed):
+    # chinese_calendar knows the holidays up to 2026; later festivals fall where the lunar calendar puts them
+    det = Detector().fit(festive(seed, first=2026, holiday=lunar_new_year_eve))
     assert not [n for n in det.nodes_ if n.kind in (NodeKind.EVENT, NodeKind.TREND)], det.nodes_
 
 

@@ -45,7 +45,12 @@ def test_spring_festival_dates_come_from_the_official_calendar():
         assert chinese_calendar.get_holiday_detail(start) == (True, "Spring Festival")
         # the day before is no festival holiday (it may be a working day moved for the festival)
         assert chinese_calendar.get_holiday_detail(start - dt.timedelta(days=1)) != (True, "Spring Festival")
-    assert spring_festival_start(1990) is None   # outside the package's calendar: no guess
+    # outside the official calendar, the eve of the lunar New Year (the first day off in 16 of 23 years)
+    from lunardate import LunarDate
+
+    for year in (1990, 2027, 2035):
+        assert spring_festival_start(year) == LunarDate(year, 1, 1).to_solar_date() - dt.timedelta(days=1)
+    assert spring_festival_start(1899) is None   # outside the lunar calendar too: no guess
 
 
 def test_festival_regressors_follow_the_moving_date():
@@ -102,3 +107,7 @@ def test_national_day_holiday_covers_the_days_off_around_the_first_of_october():
     assert inside.tolist() == [False, False, True, True, False, False]
     june = pd.date_range("2021-06-01", periods=4, freq="7D")
     assert not national_day_holiday(june, june + pd.Timedelta(days=6)).any()
+    # after the official calendar: 1-7 October, as in 16 of its 23 years
+    weeks = pd.date_range("2028-09-19", periods=4, freq="7D")   # from Tuesday 19 September
+    inside = national_day_holiday(weeks, weeks + pd.Timedelta(days=6))
+    assert inside.tolist() == [False, True, True, False]        # the weeks of 26 Sep and 3 Oct
