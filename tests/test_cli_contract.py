@@ -144,6 +144,38 @@ def test_under_two_seasonal_cycles_every_node_says_the_season_was_not_read(tmp_p
     assert "under two full seasonal cycles" in (tmp_path / "r" / "report.en.md").read_text(encoding="utf-8")
 
 
+def test_a_sector_group_is_the_sum_of_its_sectors(tmp_path):
+    # CEADs' layout: sectors within groups; 工业 names the group 'Industry (mining, manufacturing, ...)'
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
+    group = "Industry (mining, manufacturing, gas & water supply)"
+    rows = [step.assign(sector="Smelting and Pressing of Ferrous Metals", sector_group=group, value=step["value"] * 0.7),
+            step.assign(sector="Nonmetal Mineral Products", sector_group=group, value=100.0),
+            step.assign(sector="Production and Supply of Electric Power, Steam and Hot Water",
+                        sector_group="Power & heat", value=50.0)]
+    table = pd.concat(rows).sample(frac=1, random_state=0).reset_index(drop=True)
+    table.to_csv(tmp_path / "ceads.csv", index=False)
+    run = cli("detect", str(tmp_path / "ceads.csv"), "-s", "工业")
+    assert run.returncode == 0 and "sum of 2 sectors" in run.stdout, run.stderr + run.stdout
+    run = cli("detect", str(tmp_path / "ceads.csv"), "-s", "工业", "--json")
+    nodes = json.loads(run.stdout)["nodes"]
+    # a 25% step of 70 in a sum of 170 is a step of 10.3%
+    near = [n for n in nodes if abs(n["index"] - 70) <= 2]
+    assert len(near) == 1 and 7 < near[0]["change_pct"] < 14, nodes
+    run = cli("detect", str(tmp_path / "ceads.csv"), "-s", "电力", "--json")
+    assert run.returncode == 0 and json.loads(run.stdout)["nodes"] == [], run.stdout
+    # a date with a member missing is a gap, not a smaller sum
+    from policytrace.series import read_series
+
+    table.drop(index=table.index[table["sector"].eq("Nonmetal Mineral Products")][0]).to_csv(
+        tmp_path / "short.csv", index=False)
+    short = read_series(tmp_path / "short.csv", sector="工业")
+    assert short.meta == {"gaps": 1, "sectors_summed": 2} and short.values.isna().sum() == 1
+    # one sector given twice for a date is an error, not a larger sum
+    pd.concat([table, table.iloc[[0]]]).to_csv(tmp_path / "twice.csv", index=False)
+    run = cli("detect", str(tmp_path / "twice.csv"), "-s", "工业")
+    assert run.returncode == 2 and "appears twice" in run.stderr, run.stderr
+
+
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
     path = monthly_step_csv(tmp_path / "ok.csv")
     for option in (["--nodes", "abc"], ["--short-events", "loose"]):

@@ -7,7 +7,9 @@ import re
 # canonical key -> (English label, Chinese label, aliases)
 SECTORS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "industry": ("Industry", "工业", ("industrial", "manufacturing", "制造业", "工业领域", "industry")),
-    "power": ("Power", "电力", ("electricity", "electricity and heat", "power and heat", "电力行业", "发电", "电力热力")),
+    "power": ("Power", "电力", ("electricity", "electricity and heat", "power and heat", "电力行业", "发电", "电力热力",
+                              "production and supply of electric power, steam and hot water",
+                              "电力、热力生产和供应业", "电力、热力的生产和供应业")),
     "energy": ("Energy", "能源", ("coal", "oil", "gas", "mining", "能源行业", "煤炭")),
     "transport": ("Ground Transport", "交通", ("ground transport", "ground_transport", "road", "transport", "地面交通", "交通运输")),
     "residential": ("Residential", "居民生活", ("buildings", "residential", "households", "居民", "建筑")),
@@ -22,10 +24,18 @@ for _key, (_en, _zh, _aliases) in SECTORS.items():
 
 
 def normalise(name: str | None) -> str | None:
-    """Map an English or Chinese sector name to its key ('industry', 'power', ...); None if unknown."""
+    """Map an English or Chinese sector name to its key ('industry', 'power', ...); None if unknown.
+
+    '&' reads as 'and', and a trailing gloss in brackets is dropped: CEADs' 'Power & heat' and
+    'Industry (mining, manufacturing, gas & water supply)' are power and industry.
+    """
     if name is None:
         return None
-    return _ALIAS.get(re.sub(r"\s+", " ", str(name).strip().lower()))
+    text = re.sub(r"\s+", " ", str(name).strip().lower())
+    if text in _ALIAS:
+        return _ALIAS[text]
+    text = re.sub(r"\s*[(（][^()（）]*[)）]$", "", text.replace("&", " and "))
+    return _ALIAS.get(re.sub(r"\s+", " ", text).strip())
 
 
 def label_zh(key: str | None) -> str:

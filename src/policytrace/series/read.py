@@ -18,6 +18,8 @@ VALUE_NAMES = ("value", "co2", "co2_mt_per_day", "co2_tonnes", "emission", "emis
                "碳排放量", "二氧化碳排放量", "数值", "值")
 REGION_NAMES = ("province", "region", "state", "country", "地区", "省份", "区域", "省", "国家")
 SECTOR_NAMES = ("sector", "行业", "部门", "领域")
+GROUP_NAMES = ("sector_group", "group", "门类", "大类")
+SUMMED = "_summed_from"     # column marking rows that are summed per date: the member sector of each
 MIN_POINTS = 8
 
 # Header row is file line 1, so data row i (0-based) is line i + 2.
@@ -69,7 +71,17 @@ def series_from_table(
     values = _parse_values(frame[vcol], name, vcol)
     index, frequency = _parse_dates(frame[dcol], name, dcol)
     data = pd.Series(values, index=index, name=vcol)
-    _check_duplicates(data, frame, name, dcol, vcol)
+    meta = {}
+    if SUMMED in frame.columns:
+        members = frame[SUMMED].nunique()
+        _check_duplicates(pd.Series(values, index=pd.MultiIndex.from_arrays([index, frame[SUMMED]])), frame,
+                          name, dcol, vcol)
+        # a date without every member sector is a gap, not a smaller total
+        complete = data.groupby(level=0).count() == members
+        data = data.groupby(level=0).sum().where(complete)
+        meta["sectors_summed"] = int(members)
+    else:
+        _check_duplicates(data, frame, name, dcol, vcol)
     data = data.sort_index()
     if frequency is not Frequency.UNDATED:
         step = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}.get(
@@ -93,7 +105,7 @@ def series_from_table(
         sector=sectors.normalise(sector) or sector,
         unit=vcol,
         source=name,
-        meta={"gaps": int(data.isna().sum())},
+        meta={"gaps": int(data.isna().sum()), **meta},
     )
 
 
@@ -194,12 +206,23 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
     if scol and frame[scol].nunique() > 1:
         if sector is None:
             raise InputError("the file holds several sectors: choose one with --sector", file=name, column=scol)
-        key = sectors.normalise(sector)
-        keys = frame[scol].map(lambda v: sectors.normalise(v) or str(v).strip().lower())
-        frame = frame[keys == (key or sector.strip().lower())]
+        rows = _sector_rows(frame, scol, sector)
+        gcol = find_column(frame, GROUP_NAMES, exclude={scol})
+        if not rows.any() and gcol:
+            # a sector group (CEADs' sector_group: 'Industry (mining, ...)' over 39 sectors) is their sum
+            rows = _sector_rows(frame, gcol, sector)
+            frame = frame[rows].assign(**{SUMMED: frame.loc[rows, scol]})
+        else:
+            frame = frame[rows]
         if frame.empty:
             raise InputError(f"no rows for sector {sector!r}", file=name, column=scol)
     return frame, known
+
+
+def _sector_rows(frame: pd.DataFrame, col: str, sector: str) -> pd.Series:
+    key = sectors.normalise(sector)
+    keys = frame[col].map(lambda v: sectors.normalise(v) or str(v).strip().lower())
+    return keys == (key or sector.strip().lower())
 
 
 def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
@@ -294,7 +317,7 @@ def _check_duplicates(data: pd.Series, frame: pd.DataFrame, name: str, col: str,
     dup = data.index.duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        first = int(np.flatnonzero(data.index == data.index[i])[0])
+        first = int(np.flatnonzero(data.index.isin([data.index[i]]))[0])
         differ = [c for c in frame.columns if c not in (col, value_col) and frame[c].iloc[first] != frame[c].iloc[i]
                   and frame[c].nunique() < len(frame)]
         hint = (f"; rows of that date differ in {', '.join(map(repr, differ[:3]))}: the file holds several series,"
