@@ -52,6 +52,8 @@ def detect(
     analysed = "" if resolution == data.frequency.value else f", analysed as {resolution}"
     if period is not None:
         analysed = f", analysed per cycle of {period:.1f} points: its large steps recur at that interval"
+    if data.meta.get("zeros_as_gaps"):
+        analysed += f", {data.meta['zeros_as_gaps']} zero values read as missing"
     if data.meta.get("sectors_summed"):
         analysed += f", the sum of {data.meta['sectors_summed']} sectors"
     table = Table(title=f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points"

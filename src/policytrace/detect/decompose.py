@@ -137,18 +137,19 @@ def noise_model(x: np.ndarray, autocorrelated: bool = True) -> tuple[float, floa
 
 
 def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = None, inflation: float = 1.0,
-                  controlled: bool = False, period: int | None = None
+                  controlled: bool = False, period: int | None = None, gaps: np.ndarray | None = None
                   ) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Isolated points far from `smooth` (default a running median), family-wise level `alpha` (Bonferroni).
 
-    `controlled`: the limit allows for the error of the scale itself (see `_outlier_limit`).
+    `controlled`: the limit allows for the error of the scale itself (see `_outlier_limit`). `gaps`:
+    filled periods, which neither set the scale nor count as tries.
     Returns the outlier positions, the smooth values there, the residual scale (× inflation) and the limit.
     """
     n = len(signal)
     if smooth is None:
         smooth = pd.Series(signal).rolling(5, center=True, min_periods=1).median().to_numpy()
     resid = signal - smooth
-    scale, quantile = _outlier_limit(signal, resid, alpha, controlled, period)
+    scale, quantile = _outlier_limit(signal, resid, alpha, controlled, period, gaps)
     if n < 8 or scale == 0:
         return np.array([], dtype=int), np.array([]), scale, np.inf
     # `inflation` (calibrated) makes up for the noise the seasonal fit absorbs from the residual
@@ -161,12 +162,13 @@ def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = 
 
 
 def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float, controlled: bool = False,
-                      period: int | None = None, unread: np.ndarray | None = None) -> float:
+                      period: int | None = None, unread: np.ndarray | None = None,
+                      gaps: np.ndarray | None = None) -> float:
     """The largest |residual| in units of the uninflated outlier limit (for calibration), over the
     periods not `unread` (where no outlier is reported)."""
     n = len(signal)
     resid = signal - smooth
-    scale, quantile = _outlier_limit(signal, resid, alpha, controlled, period)
+    scale, quantile = _outlier_limit(signal, resid, alpha, controlled, period, gaps)
     if n < 8 or scale == 0:
         return 0.0
     ratio = np.abs(resid) / (quantile * scale)
@@ -180,7 +182,7 @@ QN_EFFICIENCY = 0.82
 
 
 def _outlier_limit(signal: np.ndarray, resid: np.ndarray, alpha: float, controlled: bool,
-                   period: int | None) -> tuple[float, float]:
+                   period: int | None, gaps: np.ndarray | None = None) -> tuple[float, float]:
     """The outlier test's noise scale and its Bonferroni quantile in units of that scale.
 
     Nominal: MAD of the residual, normal quantile. Controlled: the scale from the same phase a
@@ -188,14 +190,16 @@ def _outlier_limit(signal: np.ndarray, resid: np.ndarray, alpha: float, controll
     Student t quantile on the scale's own degrees of freedom: a scale from a few dozen values is
     off by 10-20%, and the largest of n ratios to it has a heavier tail than the normal allows.
     """
-    n = len(signal)
+    read = np.ones(len(signal), dtype=bool) if gaps is None else ~gaps
+    n = int(read.sum())
     # floor: on smooth (autocorrelated) series the running median follows the noise too closely
-    floor = diff_sigma(signal)
+    floor = diff_sigma(signal[read])
     if not controlled:
-        return max(robust_sigma(resid), floor), float(norm.isf(alpha / (2 * n)))
+        return max(robust_sigma(resid[read]), floor), float(norm.isf(alpha / (2 * n)))
     if period and len(resid) >= 2 * period + 2:
-        lagged = resid[period:] - resid[:-period]
+        both = read[period:] & read[:-period]
+        lagged = (resid[period:] - resid[:-period])[both]
         spread, count = efficient_sigma(lagged) / np.sqrt(2), len(lagged)
     else:
-        spread, count = efficient_sigma(resid), len(resid)
+        spread, count = efficient_sigma(resid[read]), n
     return max(spread, floor), float(student_t.isf(alpha / (2 * n), max(QN_EFFICIENCY * count, 3.0)))

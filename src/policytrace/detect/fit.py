@@ -169,13 +169,18 @@ def _straddled(fit: LevelFit, level: list[Change], t: int, value: float) -> Chan
     return next((ch for ch in level if ch.kind == "event" and (ch.at in (t, t + 1) or ch.end in (t, t + 1))), None)
 
 
-def attach_evidence(changes: list[Change], n: int) -> None:
-    """Each change's evidence (`calibrate.evidence`), read beside all the others."""
+def attach_evidence(changes: list[Change], n: int, gaps: np.ndarray | None = None) -> None:
+    """Each change's evidence (`calibrate.evidence`), read beside all the others. The periods of `gaps`
+    inside a change's interval do not widen it there: they make its date uncertain, not the change."""
     starts = [ch.at for ch in changes]
     for i, ch in enumerate(changes):
+        interval = ch.interval
+        if gaps is not None:
+            unread = int(gaps[interval[0]:interval[1] + 1].sum())
+            interval = (interval[0], max(interval[1] - unread, interval[0]))
         # the shorter regime beside the change, up to the nearest other change or the series' end
         left = ch.at - max([0, *(s for j, s in enumerate(starts) if j != i and s <= ch.at)])
         right = min([n, *(s for j, s in enumerate(starts) if j != i and s > ch.at)]) - ch.at
         shock = ch.end is not None and ch.kind == "event"
-        ch.extra["evidence"] = evidence(ch.strength, ch.interval, min(left, right),
+        ch.extra["evidence"] = evidence(ch.strength, interval, min(left, right),
                                         float(ch.extra.get("jump_z", 0.0)), shock, n, len(changes) - 1)

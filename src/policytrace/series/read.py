@@ -83,6 +83,11 @@ def series_from_table(
     else:
         _check_duplicates(data, frame, name, dcol, vcol)
     data = data.sort_index()
+    if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():
+        # No region's emissions are exactly zero beside positive values: such zeros are data that were not
+        # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
+        meta["zeros_as_gaps"] = int((data == 0).sum())
+        data = data.where(data != 0)
     if frequency is not Frequency.UNDATED:
         step = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}.get(
             frequency, frequency.pandas_alias)
