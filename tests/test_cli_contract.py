@@ -176,6 +176,19 @@ def test_a_sector_group_is_the_sum_of_its_sectors(tmp_path):
     assert run.returncode == 2 and "appears twice" in run.stderr, run.stderr
 
 
+def test_zeros_beside_positive_values_are_missing_data(tmp_path):
+    # Carbon Monitor writes 0 where it has no estimate (residential emissions of several provinces, for years)
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv", n=140, at=70, jump=0.25))
+    step.loc[50:69, "value"] = 0
+    step.to_csv(tmp_path / "zeros.csv", index=False)
+    run = cli("detect", str(tmp_path / "zeros.csv"))
+    assert run.returncode == 0 and "20 zero values read as missing" in run.stdout, run.stderr + run.stdout
+    nodes = json.loads(cli("detect", str(tmp_path / "zeros.csv"), "--json").stdout)["nodes"]
+    (node,) = nodes
+    assert node["direction"] == "up" and 15 < node["change_pct"] < 35 and node["details"]["after_gap"], nodes
+    assert node["interval"][0] <= "2014-03" <= node["interval"][1], node   # the gap is 2014-03..2015-10
+
+
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
     path = monthly_step_csv(tmp_path / "ok.csv")
     for option in (["--nodes", "abc"], ["--short-events", "loose"]):
