@@ -189,6 +189,21 @@ def test_zeros_beside_positive_values_are_missing_data(tmp_path):
     assert node["interval"][0] <= "2014-03" <= node["interval"][1], node   # the gap is 2014-03..2015-10
 
 
+def test_a_change_seen_only_in_the_last_periods_is_flagged_as_resting_on_provisional_values(tmp_path):
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv", n=140, at=70, jump=0.25))
+    step.loc[137:, "value"] *= 0.5
+    step.to_csv(tmp_path / "end.csv", index=False)
+    nodes = json.loads(cli("detect", str(tmp_path / "end.csv"), "--json").stdout)["nodes"]
+    late = [n for n in nodes if n["index"] >= 137]
+    assert late and all(n["details"]["at_end"] == 140 - n["index"] for n in late), nodes
+    assert [n for n in nodes if abs(n["index"] - 70) <= 2 and "at_end" not in n["details"]], nodes
+    run = cli("report", "--series", str(tmp_path / "end.csv"), "-r", "湖北", "-s", "工业", "--format", "zh,en",
+              "--out", str(tmp_path / "r"))
+    assert run.returncode == 0, run.stderr
+    assert "最新数据常为初步值" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
+    assert "often provisional" in (tmp_path / "r" / "report.en.md").read_text(encoding="utf-8")
+
+
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
     path = monthly_step_csv(tmp_path / "ok.csv")
     for option in (["--nodes", "abc"], ["--short-events", "loose"]):

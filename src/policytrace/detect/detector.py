@@ -216,6 +216,12 @@ class Detector:
             # under two cycles the season cannot be told from change: a node may be the season itself
             for ch in changes:
                 ch.extra["season_unread"] = True
+        for ch in changes:
+            if ch.kind != "seasonal" and n - ch.at <= LATEST:
+                # near-real-time inventories revise their latest values (in Carbon Monitor's provincial
+                # totals 12 provinces drop 13-87% at 2025-09, three months from the end): a change seen
+                # only there is flagged
+                ch.extra["at_end"] = int(n - ch.at)
         self.changes_ = changes
         self.outlier_statistic_ = fit.outlier_statistic
         self.noise_ = float(fit.sigma)
@@ -459,6 +465,10 @@ class Detector:
             end_date=end_date,
             details=details,
         )
+
+
+# A change seen only in the series' last periods rests on values that may still be revised.
+LATEST = 3
 
 
 def _long_runs(gaps: np.ndarray, period: int) -> np.ndarray:
