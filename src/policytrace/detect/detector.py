@@ -27,6 +27,8 @@ from .rhythm import recurring_period
 from .search import after_gaps, pelt, redate_within, runs
 
 MIN_POINTS = 8
+# A change seen only in the series' last this many working periods rests on values that may be revised.
+LATEST = 3
 # Below this many working periods a lag-1 autocorrelation estimate is mostly noise (its standard
 # error ~ 1/sqrt(n)); the shipped penalty, chosen on AR(1) noise up to 0.4, covers such series.
 MIN_FOR_AUTOCORRELATION = 100
@@ -465,10 +467,6 @@ class Detector:
             end_date=end_date,
             details=details,
         )
-
-
-# A change seen only in the series' last periods rests on values that may still be revised.
-LATEST = 3
 
 
 def _long_runs(gaps: np.ndarray, period: int) -> np.ndarray:
