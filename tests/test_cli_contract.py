@@ -11,6 +11,13 @@ from conftest import CHINA_RECORDS, cli, monthly_step_csv
 NODE_FIELDS = {"index", "date", "kind", "label_zh", "confidence", "direction", "change_pct"}
 
 
+def report_texts(series, out) -> tuple[str, str]:
+    """The Chinese and English Markdown reports of `series` (Hubei industry, the bundled KB)."""
+    run = cli("report", "--series", str(series), "-r", "湖北", "-s", "工业", "--format", "zh,en", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    return tuple((out / f"report.{lang}.md").read_text(encoding="utf-8") for lang in ("zh", "en"))
+
+
 def test_detect_finds_monthly_step(tmp_path):
     path = monthly_step_csv(tmp_path / "step.csv")
     run = cli("detect", str(path), "--json")
@@ -137,11 +144,8 @@ def test_under_two_seasonal_cycles_every_node_says_the_season_was_not_read(tmp_p
         assert run.returncode == 0, run.stderr
         nodes = json.loads(run.stdout)["nodes"]
         assert nodes and all(n["details"].get("season_unread", False) is warned for n in nodes), (months, nodes)
-    run = cli("report", "--series", str(tmp_path / "m20.csv"), "-r", "湖北", "-s", "工业", "--format", "zh,en",
-              "--out", str(tmp_path / "r"))
-    assert run.returncode == 0, run.stderr
-    assert "不足两个完整季节周期" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
-    assert "under two full seasonal cycles" in (tmp_path / "r" / "report.en.md").read_text(encoding="utf-8")
+    zh, en = report_texts(tmp_path / "m20.csv", tmp_path / "r")
+    assert "不足两个完整季节周期" in zh and "under two full seasonal cycles" in en
 
 
 def test_a_sector_group_is_the_sum_of_its_sectors(tmp_path):
@@ -197,11 +201,8 @@ def test_a_change_seen_only_in_the_last_periods_is_flagged_as_resting_on_provisi
     late = [n for n in nodes if n["index"] >= 137]
     assert late and all(n["details"]["at_end"] == 140 - n["index"] for n in late), nodes
     assert [n for n in nodes if abs(n["index"] - 70) <= 2 and "at_end" not in n["details"]], nodes
-    run = cli("report", "--series", str(tmp_path / "end.csv"), "-r", "湖北", "-s", "工业", "--format", "zh,en",
-              "--out", str(tmp_path / "r"))
-    assert run.returncode == 0, run.stderr
-    assert "最新数据常为初步值" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
-    assert "often provisional" in (tmp_path / "r" / "report.en.md").read_text(encoding="utf-8")
+    zh, en = report_texts(tmp_path / "end.csv", tmp_path / "r")
+    assert "最新数据常为初步值" in zh and "often provisional" in en
 
 
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
