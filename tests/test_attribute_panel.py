@@ -31,22 +31,26 @@ def kb_path(shared, tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def panel_csv(tmp_path_factory):
-    """Monthly industry series 2018–2021: all fall in February 2020; Xinjiang alone falls in May 2021."""
-    rng = np.random.default_rng(7)
+def write_panel(path, seed: int = 7, regional: bool = True):
+    """Monthly industry series 2018–2021: all fall in February 2020; with `regional` Xinjiang alone falls in
+    May 2021."""
+    rng = np.random.default_rng(seed)
     months = pd.date_range("2018-01-01", "2021-12-01", freq="MS")
     rows = []
     for k, province in enumerate(PROVINCES):
         values = (50 + 10 * k) * (1 + rng.normal(0, 0.01, len(months)))
         values[months >= "2020-02-01"] *= 0.7
-        if province == "Xinjiang":
+        if regional and province == "Xinjiang":
             values[months >= "2021-05-01"] *= 0.75
         rows += [{"date": m.strftime("%Y-%m"), "province": province, "sector": "Industry", "value": round(v, 4)}
                  for m, v in zip(months, values)]
-    path = tmp_path_factory.mktemp("panel") / "panel.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
+
+
+@pytest.fixture(scope="module")
+def panel_csv(tmp_path_factory):
+    return write_panel(tmp_path_factory.mktemp("panel") / "panel.csv")
 
 
 def test_common_break_credited_once(panel_csv, kb_path):
@@ -76,6 +80,22 @@ def test_panel_command(panel_csv, kb_path, tmp_path):
     assert run.returncode == 0, run.stderr
     data = json.loads((tmp_path / "panel.json").read_text(encoding="utf-8"))
     assert len(data["series"]) == 4 and data["common_breaks"]
+
+
+def test_a_common_break_in_the_last_months_says_its_values_may_be_provisional(tmp_path, kb_path):
+    # Carbon Monitor's provincial totals drop in 12 provinces at 2025-09, three months from their end
+    path = write_panel(tmp_path / "late.csv", seed=8, regional=False)
+    frame = pd.read_csv(path)
+    frame.loc[frame["date"] >= "2021-11", "value"] *= 0.5
+    frame.to_csv(path, index=False)
+    run = cli("panel", str(path), "--kb", str(kb_path), "--json")
+    assert run.returncode == 0, run.stderr
+    breaks = json.loads(run.stdout)["common_breaks"]
+    late = [c for c in breaks if c["period"] >= "2021-10"]
+    early = [c for c in breaks if c["period"] < "2021"]
+    assert late and all(c["attribution"]["node"]["details"]["at_end"] <= 3 for c in late), breaks
+    assert early and not any("at_end" in c["attribution"]["node"]["details"] for c in early), breaks
+    assert "may be provisional" in run.stderr
 
 
 def test_panel_bad_input_names_file_row_and_column(tmp_path, kb_path):

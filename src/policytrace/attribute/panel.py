@@ -391,7 +391,7 @@ def _pooled_node(total: Series, pooled: Node, share: float, members: int) -> Nod
                 change_pct=pooled.change_pct, level_before=before, level_after=after,
                 interval=(total.label(lo), total.label(hi)), interval_index=(lo, hi), duration=duration,
                 end_date=end_date, details={"members": members, "pooled_confidence": pooled.confidence,
-                                            "pooled_kind": pooled.kind.value})
+                                            "pooled_kind": pooled.kind.value, **_at_end([pooled])})
 
 
 def _period_last(label: str, total: Series) -> str:
@@ -415,4 +415,11 @@ def _common_node(total: Series, members: list[tuple[Series, Node]], direction: s
     return Node(index=at, date=total.label(at), kind=NodeKind.EVENT, confidence=round(share, 2),
                 direction=direction, change_pct=round(statistics.median(n.change_pct for _, n in members), 1),
                 level_before=before, level_after=after, interval=(total.label(min(lo, at)), total.label(max(hi, at))),
-                interval_index=(min(lo, at), max(hi, at)), details={"members": len(members)})
+                interval_index=(min(lo, at), max(hi, at)),
+                details={"members": len(members), **_at_end([n for _, n in members])})
+
+
+def _at_end(nodes: list[Node]) -> dict:
+    """`at_end` (the change is seen only in the last periods) where most of `nodes` say so."""
+    ends = [n.details["at_end"] for n in nodes if "at_end" in n.details]
+    return {"at_end": min(ends)} if 2 * len(ends) > len(nodes) else {}

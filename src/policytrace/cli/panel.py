@@ -50,10 +50,16 @@ def panel(
     table = Table(title=f"{len(result.keys)} series: {len(result.common)} common breaks")
     for col in ("break", "direction", "members", "share", "credited to"):
         table.add_column(col)
+    latest = False
     for c in result.common:
         first = c.attribution.items[0].record.display_title if c.attribution and c.attribution.items else "—"
-        table.add_row(c.period, c.direction, str(len(c.members)), f"{c.share:.0%}", first[:40])
+        at_end = bool(c.attribution and c.attribution.node.details.get("at_end"))
+        latest |= at_end
+        table.add_row(c.period + (" *" if at_end else ""), c.direction, str(len(c.members)), f"{c.share:.0%}",
+                      first[:40])
     console.print(table)
+    if latest:
+        console.print("* seen only in the last periods of the series, whose values may be provisional")
     regional = sum(len(result.regional(k)) for k in result.keys)
     empty = sum(1 for k in result.keys for a in result.regional(k) if a.empty)
     console.print(f"regional nodes: {regional}, of which without a KB explanation: {empty}")
