@@ -191,6 +191,18 @@ def test_zeros_beside_positive_values_are_missing_data(tmp_path):
     (node,) = nodes
     assert node["direction"] == "up" and 15 < node["change_pct"] < 35 and node["details"]["after_gap"], nodes
     assert node["interval"][0] <= "2014-03" <= node["interval"][1], node   # the gap is 2014-03..2015-10
+    # every format of the report says how the series was read
+    run = cli("report", "--series", str(tmp_path / "zeros.csv"), "-r", "湖北", "-s", "工业", "--out", str(tmp_path / "r"))
+    assert run.returncode == 0, run.stderr
+    notes = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))["data_notes"]
+    assert len(notes["zh"]) == len(notes["en"]) == 1 and "20 个为 0 的数值按缺测处理" in notes["zh"][0], notes
+    for name in ("report.zh.md", "report.html"):
+        assert "20 个为 0 的数值按缺测处理" in (tmp_path / "r" / name).read_text(encoding="utf-8"), name
+    assert "20 values of 0 were read as missing" in (tmp_path / "r" / "report.en.md").read_text(encoding="utf-8")
+    from docx import Document
+
+    paragraphs = [p.text for p in Document(str(tmp_path / "r" / "report.docx")).paragraphs]
+    assert any(p.startswith("数据说明：20 个为 0 的数值按缺测处理") for p in paragraphs), paragraphs[:6]
 
 
 def test_a_change_seen_only_in_the_last_periods_is_flagged_as_resting_on_provisional_values(tmp_path):

@@ -10,7 +10,7 @@ from ..attribute.model import Attribution
 from ..series import Series
 from .dates import DATE_TEXT
 
-SCHEMA_VERSION = "1.1"  # 1.1: items carry `display` (typed fields per language); see docs/report-schema.md
+SCHEMA_VERSION = "1.2"  # 1.2: data_notes; see docs/report-schema.md
 EMPTY_ZH = "经核查，本时段未收录相关政策性文件或重大事件。"
 EMPTY_EN = "Checked: the knowledge base holds no policy document or major event for this period."
 
@@ -26,6 +26,7 @@ class Report:
     series_values: tuple[float | None, ...] = ()
     as_of: str | None = None
     kb_records: int | None = None
+    data_notes: tuple[tuple[str, str], ...] = ()   # (zh, en): how the series was read
     generated: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @property
@@ -98,6 +99,7 @@ class Report:
             "as_of": self.as_of,
             "generated": self.generated,
             "kb_records": self.kb_records,
+            "data_notes": {"zh": [zh for zh, _ in self.data_notes], "en": [en for _, en in self.data_notes]},
             "nodes": nodes,
             "series": {"dates": list(self.series_dates), "values": list(self.series_values)},
         }
@@ -122,7 +124,26 @@ def build_report(series: Series, attributions: list[Attribution], *, as_of: str 
         series_values=tuple(None if v != v else float(v) for v in values.to_numpy(dtype=float)),
         as_of=as_of,
         kb_records=kb_records,
+        data_notes=data_notes(series),
     )
+
+
+def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
+    """What the reader did to the series that a reader of the report should know, in Chinese and English."""
+    meta = series.meta
+    notes = []
+    if meta.get("sectors_summed"):
+        k = meta["sectors_summed"]
+        notes.append((f"本序列为所选行业门类下 {k} 个行业之和", f"the series is the sum of the {k} sectors in the group"))
+    if meta.get("zeros_as_gaps"):
+        k = meta["zeros_as_gaps"]
+        notes.append((f"{k} 个为 0 的数值按缺测处理（排放不会在正值之间恰为 0，多为未估算）",
+                      f"{k} values of 0 were read as missing (emissions beside positive values are not exactly 0; "
+                      "such zeros are data not estimated)"))
+    gaps = meta.get("gaps", 0) - meta.get("zeros_as_gaps", 0)
+    if gaps > 0:
+        notes.append((f"{gaps} 期缺测", f"{gaps} periods missing"))
+    return tuple(notes)
 
 
 def check_as_of(text: str | None) -> str | None:
