@@ -104,6 +104,9 @@ def test_demo_series_nodes_explanation_language_and_docx(page, server):
 
 def test_upload_a_series_and_see_its_step(page, server, tmp_path):
     path = monthly_step_csv(tmp_path / "step.csv")
+    lines = path.read_text().splitlines()
+    lines[11:16] = [line.split(",")[0] + ",0" for line in lines[11:16]]   # five months without an estimate
+    path.write_text("\n".join(lines) + "\n")
     page.goto(server.base)
     page.set_input_files("#file", str(path))
     page.fill("#region", "新疆")
@@ -113,6 +116,7 @@ def test_upload_a_series_and_see_its_step(page, server, tmp_path):
     dates = page.locator(".node-chip b").all_inner_texts()
     assert set(dates) & {"2015-09", "2015-10", "2015-11", "2015-12", "2016-01"}, dates  # the step is at index 70
     assert "新疆" in page.inner_text("#report-title")
+    assert "5 个为 0 的数值按缺测处理" in page.inner_text("#report-meta")
 
 
 def test_bad_upload_shows_one_line_error(page, server, tmp_path):

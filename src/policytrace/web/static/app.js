@@ -87,8 +87,9 @@
     $("result").hidden = false;
     $("report-title").textContent = zh ? r.title_zh : r.title_en;
     var colon = zh ? "：" : ": ";
+    var notes = (r.data_notes && r.data_notes[state.lang]) || [];
     $("report-meta").textContent = t("period") + colon + r.period[0] + " – " + r.period[1] + " (" + r.frequency + ") · "
-      + t("nodes") + colon + r.nodes.length;
+      + t("nodes") + colon + r.nodes.length + (notes.length ? " · " + notes.join(zh ? "；" : "; ") : "");
     ["docx", "html", "json"].forEach(function (f) { $("dl-" + f).href = r.downloads[f]; });
     $("dl-md").href = r.downloads[zh ? "zh" : "en"];
     var legend = $("legend");
