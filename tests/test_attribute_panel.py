@@ -98,6 +98,22 @@ def test_a_common_break_in_the_last_months_says_its_values_may_be_provisional(tm
     assert "may be provisional" in run.stderr
 
 
+def test_a_panel_of_sector_groups_sums_each_group(tmp_path):
+    # CEADs' layout: years × provinces × sectors, each sector in a group
+    rows = [{"year": year, "province": province, "sector": sector, "sector_group": group, "scope_1_total": value}
+            for year in range(2000, 2020) for k, province in enumerate(("Hebei", "Shanxi"))
+            for sector, group, value in (("Ferrous Metals", "Industry (mining, manufacturing)", 100 + k),
+                                         ("Nonmetal Mineral Products", "Industry (mining, manufacturing)", 50.0),
+                                         ("Production and Supply of Electric Power", "Power & heat", 70.0))]
+    pd.DataFrame(rows).to_csv(tmp_path / "ceads.csv", index=False)
+    panel = read_panel(tmp_path / "ceads.csv", sectors=["工业"])
+    assert sorted(panel) == [f"{lookup(p).code}/industry" for p in ("Hebei", "Shanxi")]
+    hebei = panel[f"{lookup('Hebei').code}/industry"]
+    assert len(hebei) == 20 and hebei.values.iloc[0] == 150 and hebei.meta["sectors_summed"] == 2
+    power = read_panel(tmp_path / "ceads.csv", sectors=["电力"])
+    assert [s.values.iloc[0] for s in power.values()] == [70.0, 70.0]
+
+
 def test_panel_bad_input_names_file_row_and_column(tmp_path, kb_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("date,province,value\n2020-01,Xinjiang,1\n2020-02,Atlantis,2\n", encoding="utf-8")

@@ -44,8 +44,10 @@ from ..errors import InputError
 from ..kb import KnowledgeBase
 from ..series import Frequency, Series
 from ..series.read import (
+    GROUP_NAMES,
     REGION_NAMES,
     SECTOR_NAMES,
+    SUMMED,
     find_column,
     load_table,
     series_from_table,
@@ -317,15 +319,18 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     if rcol is None:
         raise InputError("a panel needs a region column (province/region/地区)", file=str(path))
     wanted_regions = {gazetteer.lookup(r).code for r in regions} if regions else None
-    wanted_sectors = {sector_names.normalise(s) or s.strip().lower() for s in sectors} if sectors else None
+    wanted_sectors = {_sector_key(s) for s in sectors} if sectors else None
     region_codes = {v: getattr(gazetteer.find(str(v)), "code", None) for v in frame[rcol].dropna().unique()}
     unknown = [v for v, c in region_codes.items() if c is None]
     if unknown:
         row = int(frame.index[frame[rcol] == unknown[0]][0]) + 2
         raise InputError(f"unknown region {unknown[0]!r}", file=str(path), row=row, column=rcol)
     frame = frame.assign(_code=frame[rcol].map(region_codes))
-    frame = frame.assign(_sector=frame[scol].map(lambda v: sector_names.normalise(v) or str(v).strip().lower())
-                         if scol else "all")
+    frame = frame.assign(_sector=frame[scol].map(_sector_key) if scol else "all")
+    gcol = find_column(frame, GROUP_NAMES, exclude={scol}) if scol else None
+    if wanted_sectors is not None and gcol and not frame._sector.isin(wanted_sectors).any():
+        # sector groups asked for (CEADs' 'Industry (...)'): each is the sum of its sectors, as in `read_series`
+        frame = frame.assign(_sector=frame[gcol].map(_sector_key), **{SUMMED: frame[scol]})
     if wanted_regions is not None:
         frame = frame[frame._code.isin(wanted_regions)]
     if wanted_sectors is not None:
@@ -335,7 +340,7 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     out: dict[str, Series] = {}
     for (code, sector), rows in frame.groupby(["_code", "_sector"], sort=True):
         # the slice keeps the file's row index, so an error names the user's line
-        member = rows.drop(columns=[c for c in (rcol, scol, "_code", "_sector") if c])
+        member = rows.drop(columns=[c for c in (rcol, scol, gcol, "_code", "_sector") if c])
         try:
             series = series_from_table(member, name=str(path), value_column=value_column)
         except InputError as exc:
@@ -344,6 +349,10 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
         series = replace(series, region=code, sector=sector, source=str(path))
         out[series_key(series)] = series
     return out
+
+
+def _sector_key(name) -> str:
+    return sector_names.normalise(name) or str(name).strip().lower()
 
 
 def _panel_frequency(members) -> str:
