@@ -94,6 +94,15 @@ def test_a_change_after_missing_months_is_reported_over_the_gap(tmp_path):
     assert zh.count("紧接缺测时段") == en.count("just after missing data") == 1
 
 
+def test_a_file_of_one_province_is_not_read_as_another(tmp_path):
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
+    step.assign(province="新疆维吾尔自治区").to_csv(tmp_path / "xj.csv", index=False)
+    run = cli("report", "--series", str(tmp_path / "xj.csv"), "-r", "广东", "-s", "工业", "--out", str(tmp_path / "o"))
+    assert run.returncode == 2 and "holds only region 新疆维吾尔自治区, not 广东省" in run.stderr, run.stderr
+    assert not (tmp_path / "o").exists()
+    assert cli("detect", str(tmp_path / "xj.csv"), "-r", "Xinjiang").returncode == 0
+
+
 def test_a_file_of_several_series_names_the_columns_that_tell_them_apart(tmp_path):
     # NBS tables give each month twice: the month's value and the running total, told apart by value_type
     step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
@@ -131,6 +140,11 @@ def test_a_country_outside_the_gazetteer_is_detected_without_the_chinese_calenda
     assert run.returncode == 0 and json.loads(run.stdout)["nodes"] == [], run.stdout
     run = cli("detect", str(path), "-r", "Narnia", "-s", "Power")
     assert run.returncode == 2 and "unknown region 'Narnia'" in run.stderr, run.stderr
+    # a file of one country reads the same
+    frame = pd.read_csv(path)
+    frame[frame["country"] == "Brazil"].to_csv(tmp_path / "brazil.csv", index=False)
+    run = cli("detect", str(tmp_path / "brazil.csv"), "-r", "Brazil", "-s", "Power", "--json")
+    assert run.returncode == 0 and len(json.loads(run.stdout)["nodes"]) == 1, run.stderr + run.stdout
     # the knowledge base speaks of Chinese regions: a report on Brazil would credit Chinese policies
     run = cli("report", "--series", str(path), "-r", "Brazil", "-s", "Power", "--out", str(tmp_path / "o"))
     assert run.returncode == 2 and "unknown region 'Brazil'" in run.stderr, run.stderr

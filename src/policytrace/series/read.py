@@ -206,6 +206,14 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
             if known is None:
                 regions.lookup(region)      # raises: unknown to the gazetteer and absent from the file
             raise InputError(f"no rows for region {known.name_zh}", file=name, column=rcol)
+    elif region and rcol and not frame.empty:
+        # a file of one region: it must be the one asked for, where both are names the gazetteer knows
+        written = str(frame[rcol].iloc[0]).strip()
+        in_file = regions.find(written)
+        if known is None and written.lower() != region.strip().lower():
+            regions.lookup(region)
+        if known is not None and in_file is not None and in_file.code != known.code:
+            raise InputError(f"the file holds only region {written}, not {known.name_zh}", file=name, column=rcol)
     elif region and known is None:
         regions.lookup(region)
     if scol and frame[scol].nunique() > 1:
