@@ -112,6 +112,15 @@ def test_a_file_of_several_series_names_the_columns_that_tell_them_apart(tmp_pat
     run = cli("detect", str(tmp_path / "long.csv"))
     assert run.returncode == 2 and "appears twice" in run.stderr, run.stderr
     assert "differ in 'value_type':" in run.stderr and "'value'" not in run.stderr, run.stderr
+    assert "--where value_type=" in run.stderr, run.stderr
+    # --where keeps the rows of one series
+    run = cli("detect", str(tmp_path / "long.csv"), "--where", "value_type=current_month", "--json")
+    assert run.returncode == 0, run.stderr
+    assert [n["direction"] for n in json.loads(run.stdout)["nodes"] if abs(n["index"] - 70) <= 2] == ["up"]
+    for bad, says in ((["--where", "value_type"], "COLUMN=VALUE"), (["--where", "kind=x"], "no column 'kind'"),
+                      (["--where", "value_type=monthly"], "no rows where value_type is 'monthly'")):
+        run = cli("detect", str(tmp_path / "long.csv"), *bad)
+        assert run.returncode == 2 and says in run.stderr and "Traceback" not in run.stderr, (bad, run.stderr)
 
 
 def _country_file(path, seed=1):

@@ -13,6 +13,7 @@ from rich.table import Table
 from ..detect import Detector
 from ..series import read_series
 from . import app
+from .options import WHERE_OPTION, parse_where
 
 
 class ShortEvents(str, Enum):
@@ -26,6 +27,7 @@ def detect(
     region: str = typer.Option(None, "--region", "-r", help="Region name or code, e.g. 新疆 or 650000."),
     sector: str = typer.Option(None, "--sector", "-s", help="Sector, e.g. 工业 or Industry."),
     value_column: str = typer.Option(None, "--value-column", help="The value column, when it cannot be guessed."),
+    where: list[str] = WHERE_OPTION,
     nodes: int = typer.Option(None, "--nodes", "-n", help="Keep at most this many nodes."),
     short_events: ShortEvents = typer.Option(
         ShortEvents.controlled, "--short-events",
@@ -37,7 +39,8 @@ def detect(
 
     Example: policytrace detect emissions.csv --region 新疆 --sector 工业 --json
     """
-    data = read_series(series, region=region, sector=sector, value_column=value_column)
+    data = read_series(series, region=region, sector=sector, value_column=value_column,
+                           where=parse_where(where))
     # the Chinese calendar (Spring Festival, National Day) is for regions the gazetteer knows
     calendar = "china" if data.region or not region else None
     detector = Detector(max_nodes=nodes, short_events=short_events.value, calendar=calendar).fit(data)

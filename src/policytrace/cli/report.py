@@ -17,6 +17,7 @@ from ..report import FORMATS, Report, check_as_of, parse_formats, render
 from ..report.write import write_rendered
 from ..series import read_series
 from . import app
+from .options import WHERE_OPTION, parse_where
 
 FORMAT_OPTION = typer.Option(
     "zh,en,html,docx,json", "--format", "-f",
@@ -35,6 +36,7 @@ def report(
     region: str = typer.Option(..., "--region", "-r", help="Region, e.g. 新疆维吾尔自治区 or Xinjiang."),
     sector: str = typer.Option(..., "--sector", "-s", help="Sector, e.g. 工业 or Industry."),
     value_column: str = typer.Option(None, "--value-column", help="The value column, when it cannot be guessed."),
+    where: list[str] = WHERE_OPTION,
     kb: Path = typer.Option(None, "--kb", help="Knowledge base file; without it the bundled demo KB is used."),
     as_of: str = typer.Option(None, "--as-of", help="Cut the series at this date."),
     nodes: int = typer.Option(None, "--nodes", "-n", help="Report at most this many nodes."),
@@ -54,7 +56,8 @@ def report(
     with _progress() as progress:
         step = progress.add_task("reading the series / 读取序列", total=2 + len(chosen))
         regions.lookup(region)   # the knowledge base speaks of Chinese regions: a foreign one stops here
-        data = read_series(series, region=region, sector=sector, value_column=value_column)
+        data = read_series(series, region=region, sector=sector, value_column=value_column,
+                           where=parse_where(where))
         store = _open_kb(kb)
         progress.update(step, advance=1, description="detecting and explaining / 检测与归因")
         with store:

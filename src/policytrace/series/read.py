@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -33,15 +34,18 @@ def read_series(
     sector: str | None = None,
     date_column: str | None = None,
     value_column: str | None = None,
+    where: Mapping[str, str] | None = None,
 ) -> Series:
     """Read `path` (CSV, CSV.GZ or XLSX) into a `Series`.
 
     A long file with a province and a sector column (as Carbon Monitor publishes) is filtered
-    to `region` and `sector`. Raises `InputError` naming the file, row and column of a mistake.
+    to `region` and `sector`, and to the rows whose column equals each value of `where` (NBS's
+    `{"product_en": "Cement", "value_type": "current_month"}`). Raises `InputError` naming the file,
+    row and column of a mistake.
     """
     path = Path(path)
     return series_from_table(load_table(path), name=str(path), region=region, sector=sector,
-                             date_column=date_column, value_column=value_column)
+                             date_column=date_column, value_column=value_column, where=where)
 
 
 def series_from_table(
@@ -52,6 +56,7 @@ def series_from_table(
     sector: str | None = None,
     date_column: str | None = None,
     value_column: str | None = None,
+    where: Mapping[str, str] | None = None,
 ) -> Series:
     """Validate a table read by `load_table` (or a slice of one, keeping its index) into a `Series`.
 
@@ -60,6 +65,8 @@ def series_from_table(
     if frame.empty:
         raise InputError("the file has no data rows", file=name)
     frame.columns = [str(c).strip() for c in frame.columns]
+    for col, wanted in (where or {}).items():
+        frame = _rows_where(frame, name, col, wanted)
     frame, region_obj = _filter_long(frame, name, region, sector)
     dcol = date_column or find_column(frame, DATE_NAMES)
     vcol = value_column or _guess_value_column(frame, dcol, name)
@@ -186,6 +193,17 @@ def _guess_value_column(frame: pd.DataFrame, dcol: str | None, name: str) -> str
 
 _CUMULATIVE = re.compile(r"cumul|ytd|year.to.date|累计|累積", re.IGNORECASE)
 _TOTAL = re.compile(r"total|合计|总计|总量", re.IGNORECASE)
+
+
+def _rows_where(frame: pd.DataFrame, name: str, col: str, wanted: str) -> pd.DataFrame:
+    if col not in frame.columns:
+        raise InputError(f"no column {col!r} (columns are {', '.join(map(str, frame.columns))})", file=name)
+    cells = frame[col].astype("string").str.strip()
+    rows = frame[cells == str(wanted).strip()]
+    if rows.empty:
+        seen = ", ".join(map(repr, cells.dropna().unique()[:5]))
+        raise InputError(f"no rows where {col} is {wanted!r} (it holds {seen}, …)", file=name, column=col)
+    return rows
 
 
 def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
@@ -334,6 +352,7 @@ def _check_duplicates(data: pd.Series, frame: pd.DataFrame, name: str, col: str,
         differ = [c for c in frame.columns if c not in (col, value_col) and frame[c].iloc[first] != frame[c].iloc[i]
                   and frame[c].nunique() < len(frame)]
         hint = (f"; rows of that date differ in {', '.join(map(repr, differ[:3]))}: the file holds several series,"
-                " keep the rows of one" if differ else "")
+                f" keep the rows of one (--where {differ[0]}={str(frame[differ[0]].iloc[i]).strip()})"
+                if differ else "")
         raise InputError(f"date {frame[col].iloc[i]} appears twice{hint}", file=name,
                          row=int(frame.index[i]) + _LINE_OFFSET, column=col)
