@@ -38,6 +38,11 @@ def normalise(name: str | None) -> str | None:
     return _ALIAS.get(re.sub(r"\s+", " ", text).strip())
 
 
+def key(name) -> str:
+    """What a table's sector cell is matched by: its canonical key, else the name itself in lower case."""
+    return normalise(name) or str(name).strip().lower()
+
+
 def label_zh(key: str | None) -> str:
     return SECTORS[key][1] if key in SECTORS else (key or "")
 

@@ -319,18 +319,18 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     if rcol is None:
         raise InputError("a panel needs a region column (province/region/地区)", file=str(path))
     wanted_regions = {gazetteer.lookup(r).code for r in regions} if regions else None
-    wanted_sectors = {_sector_key(s) for s in sectors} if sectors else None
+    wanted_sectors = {sector_names.key(s) for s in sectors} if sectors else None
     region_codes = {v: getattr(gazetteer.find(str(v)), "code", None) for v in frame[rcol].dropna().unique()}
     unknown = [v for v, c in region_codes.items() if c is None]
     if unknown:
         row = int(frame.index[frame[rcol] == unknown[0]][0]) + 2
         raise InputError(f"unknown region {unknown[0]!r}", file=str(path), row=row, column=rcol)
     frame = frame.assign(_code=frame[rcol].map(region_codes))
-    frame = frame.assign(_sector=frame[scol].map(_sector_key) if scol else "all")
+    frame = frame.assign(_sector=frame[scol].map(sector_names.key) if scol else "all")
     gcol = find_column(frame, GROUP_NAMES, exclude={scol}) if scol else None
     if wanted_sectors is not None and gcol and not frame._sector.isin(wanted_sectors).any():
         # sector groups asked for (CEADs' 'Industry (...)'): each is the sum of its sectors, as in `read_series`
-        frame = frame.assign(_sector=frame[gcol].map(_sector_key), **{SUMMED: frame[scol]})
+        frame = frame.assign(_sector=frame[gcol].map(sector_names.key), **{SUMMED: frame[scol]})
     if wanted_regions is not None:
         frame = frame[frame._code.isin(wanted_regions)]
     if wanted_sectors is not None:
@@ -349,10 +349,6 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
         series = replace(series, region=code, sector=sector, source=str(path))
         out[series_key(series)] = series
     return out
-
-
-def _sector_key(name) -> str:
-    return sector_names.normalise(name) or str(name).strip().lower()
 
 
 def _panel_frequency(members) -> str:

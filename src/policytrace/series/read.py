@@ -211,29 +211,12 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
     """The rows of one region and sector, and the region as the gazetteer knows it (None if it does not)."""
     rcol, scol = find_column(frame, REGION_NAMES), find_column(frame, SECTOR_NAMES)
     known = regions.find(region) if region else None
-    if rcol and frame[rcol].nunique() > 1:
-        if region is None:
-            raise InputError("the file holds several regions: choose one with --region", file=name, column=rcol)
-        if known is not None:
-            codes = frame[rcol].map(lambda v: getattr(regions.find(str(v)), "code", None))
-            frame = frame[codes == known.code]
-        else:
-            # a region outside China's gazetteer (a country in a global file) is taken as the file writes it
-            frame = frame[frame[rcol].astype(str).str.strip().str.lower() == region.strip().lower()]
-        if frame.empty:
-            if known is None:
-                regions.lookup(region)      # raises: unknown to the gazetteer and absent from the file
-            raise InputError(f"no rows for region {known.name_zh}", file=name, column=rcol)
-    elif region and rcol and not frame.empty:
-        # a file of one region: it must be the one asked for, where both are names the gazetteer knows
-        written = str(frame[rcol].iloc[0]).strip()
-        in_file = regions.find(written)
-        if known is None and written.lower() != region.strip().lower():
-            regions.lookup(region)
-        if known is not None and in_file is not None and in_file.code != known.code:
-            raise InputError(f"the file holds only region {written}, not {known.name_zh}", file=name, column=rcol)
+    if rcol and region:
+        frame = _region_rows(frame, name, rcol, region, known)
+    elif rcol and frame[rcol].nunique() > 1:
+        raise InputError("the file holds several regions: choose one with --region", file=name, column=rcol)
     elif region and known is None:
-        regions.lookup(region)
+        regions.lookup(region)      # raises: a region the gazetteer does not know
     if scol and frame[scol].nunique() > 1:
         if sector is None:
             raise InputError("the file holds several sectors: choose one with --sector", file=name, column=scol)
@@ -250,10 +233,31 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
     return frame, known
 
 
+def _region_rows(frame: pd.DataFrame, name: str, rcol: str, region: str,
+                 known: regions.Region | None) -> pd.DataFrame:
+    """The rows of `region`: by gazetteer code where it knows the region, else (a country in a global file)
+    as the file writes it. A file of one region the gazetteer cannot read is taken as the one asked for."""
+    written = frame[rcol].astype(str).str.strip()
+    one = frame[rcol].nunique() <= 1
+    if known is None:
+        rows = written.str.lower() == region.strip().lower()
+    else:
+        codes = written.map({v: getattr(regions.find(v), "code", None) for v in written.unique()})
+        if one and codes.isna().all():
+            return frame
+        rows = codes == known.code
+    if not rows.any():
+        if known is None:
+            regions.lookup(region)      # raises: unknown to the gazetteer and absent from the file
+        if one:
+            raise InputError(f"the file holds only region {written.iloc[0]}, not {known.name_zh}", file=name,
+                             column=rcol)
+        raise InputError(f"no rows for region {known.name_zh}", file=name, column=rcol)
+    return frame[rows]
+
+
 def _sector_rows(frame: pd.DataFrame, col: str, sector: str) -> pd.Series:
-    key = sectors.normalise(sector)
-    keys = frame[col].map(lambda v: sectors.normalise(v) or str(v).strip().lower())
-    return keys == (key or sector.strip().lower())
+    return frame[col].map(sectors.key) == sectors.key(sector)
 
 
 def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
