@@ -28,7 +28,11 @@ class Node:
 
     `index` is the 0-based position of the first point of the new regime; `date` its label at
     the series' resolution; `interval` the first and last date the change may have started
-    (the uncertainty of its date); `change_pct` the level change in percent of `level_before`.
+    (the uncertainty of its date); `change_pct` the change in percent of `level_before`. What the
+    levels are depends on the kind: an event's level before and after (a shock's, during it); an
+    outlier's expected and observed value; a seasonal node's swing (std of the pattern) before and
+    after; a trend turn's old trend carried `details["horizon"]` periods past the turn and the new
+    fitted level there (`details` also holds both slopes and `level_at_turn`).
     """
 
     index: int

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 from ..attribute.model import Attribution, Item
 from ..kb.record import Record
+from .change import change_text
 
 LANGS = ("zh", "en")
 POLICY_KINDS = ("policy", "plan", "standard")
@@ -31,7 +32,7 @@ LABELS = {
         "other": "事项", "issued": "颁布时间", "issuer": "主管部门", "doc_number": "文号", "key_points": "政策要点",
         "expected": "预期成效", "policy_link": "政策链接", "when": "实施时间", "place": "实施地点", "scale": "项目规模",
         "effect": "政策效应", "official_source": "官方信息来源", "source": "来源", "relation": "时间关系",
-        "score": "匹配评分", "after_node": "晚于节点，按滞后规则收录", "up": "上升", "down": "下降",
+        "score": "匹配评分", "after_node": "晚于节点，按滞后规则收录",
         "change": "变化", "interval": "可能起始区间", "period": "分析周期", "nodes": "收录重大政策节点",
         "festival_season": "落在春节季内，检测不逐周读取春节季，区间覆盖整个春节季",
         "after_gap": "紧接缺测时段，变化可能发生在缺测期间，区间覆盖缺测时段",
@@ -47,7 +48,7 @@ LABELS = {
         "doc_number": "Document number", "key_points": "Key points", "expected": "Expected effect",
         "policy_link": "Policy link", "when": "Dates", "place": "Location", "scale": "Scale", "effect": "Effect",
         "official_source": "Official source", "source": "source", "relation": "Date relation", "score": "Match score",
-        "after_node": "after the node, kept by the kind's lag rule", "up": "up", "down": "down", "change": "Change",
+        "after_node": "after the node, kept by the kind's lag rule", "change": "Change",
         "interval": "change may have started", "period": "Period", "nodes": "Key nodes",
         "festival_season": "inside the Spring Festival season, which detection does not read week by week: the "
                            "interval spans the season",
@@ -185,9 +186,7 @@ def node_view(attribution: Attribution, lang: str, date_text, empty_text: str) -
     words = LABELS[lang]
     kind = getattr(node.kind, "value", str(node.kind))
     kind_label = node.label_zh if lang == "zh" else KIND_LABEL_EN.get(kind, kind)
-    direction = words.get(node.direction, node.direction)
-    pct = abs(float(node.change_pct))
-    change = f"{direction} {pct:.1f}%"
+    change = change_text(node, lang, date_text)
     sep = "至" if lang == "zh" else " to "
     first, last = date_text(node.interval[0]), date_text(node.interval[1])
     interval = f"{words['interval']} {first}{sep}{last}" if first != last else f"{words['interval']} {first}"

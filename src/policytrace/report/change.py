@@ -1,0 +1,64 @@
+"""A node's change in words, by kind: what `change_pct` measures differs by kind, and a bare "down 36%"
+misleads where it is not a fall of the level (a trend turn's size is read against the old trend carried
+forward; a seasonal node's, against the old swing; a shock's level comes back)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from ..detect.node import Node
+
+# Working resolution → (Chinese unit, English unit); slopes are per working period.
+_UNITS = {"daily": ("天", "day"), "weekly": ("周", "week"), "monthly": ("个月", "month"),
+          "quarterly": ("个季度", "quarter"), "annual": ("年", "year")}
+_PER_ZH = {"daily": "每日", "weekly": "每周", "monthly": "每月", "quarterly": "每季度", "annual": "每年"}
+
+
+def change_text(node: Node, lang: str, date_text: Callable[[str], str]) -> str:
+    """'上升 22.6%', or for other kinds what their percentage is of ('增速由每月 +2.2% 转为 …')."""
+    kind = getattr(node.kind, "value", str(node.kind))
+    pct = abs(float(node.change_pct))
+    up = node.direction == "up"
+    zh = lang == "zh"
+    if kind == "trend" and (turn := _turn(node, zh)) is not None:
+        return turn
+    if kind == "seasonal":
+        return (f"季节波动幅度{'扩大' if up else '收窄'} {pct:.1f}%" if zh
+                else f"seasonal swing {'wider' if up else 'narrower'} by {pct:.1f}%")
+    if kind == "outlier":
+        return (f"单期{'高' if up else '低'}于预期 {pct:.1f}%" if zh
+                else f"one period {pct:.1f}% {'above' if up else 'below'} its expected level")
+    text = f"{'上升' if up else '下降'} {pct:.1f}%" if zh else f"{'up' if up else 'down'} {pct:.1f}%"
+    if node.end_date:  # a shock: the level comes back after it
+        end = date_text(node.end_date)
+        text += f"，为冲击，止于{end}" if zh else f", a shock that ended {end}"
+    return text
+
+
+def _turn(node: Node, zh: bool) -> str | None:
+    """Growth per working period before and after the turn, and where the old trend would have led."""
+    d = node.details
+    before, after, level = d.get("slope_before"), d.get("slope_after"), d.get("level_at_turn")
+    resolution, horizon = d.get("working_resolution"), d.get("horizon")
+    if before is None or after is None:
+        return None
+    if d.get("scale") == "log":   # slopes in log units: growth rates
+        rates = [100 * math.expm1(s) for s in (before, after)]
+    elif level and level > 0:
+        rates = [100 * s / level for s in (before, after)]
+    else:
+        return None
+    unit_zh, unit_en = _UNITS.get(resolution, ("期", "period"))
+    per_zh = _PER_ZH.get(resolution, "每期")
+    pct = abs(float(node.change_pct))
+    if zh:
+        text = f"增速由{per_zh} {rates[0]:+.1f}% 转为{per_zh} {rates[1]:+.1f}%"
+        if horizon:
+            text += f"；{horizon} {unit_zh}后较原趋势外推{'高' if node.direction == 'up' else '低'} {pct:.1f}%"
+        return text
+    text = f"growth from {rates[0]:+.1f}% to {rates[1]:+.1f}% a {unit_en}"
+    if horizon:
+        text += (f"; {pct:.1f}% {'above' if node.direction == 'up' else 'below'} the old trend carried "
+                 f"{horizon} {unit_en}{'s' if horizon != 1 else ''} past the turn")
+    return text
