@@ -240,6 +240,18 @@ def test_a_change_seen_only_in_the_last_periods_is_flagged_as_resting_on_provisi
     assert "最新数据常为初步值" in zh and "often provisional" in en
 
 
+def test_missing_last_periods_do_not_count_as_data_seen_after_a_change(tmp_path):
+    # NBS's files end in months not yet published: a change three months before the last value, five
+    # rows before the end of the file, is still seen only in the latest values
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv", n=140, at=70, jump=0.25))
+    step.loc[135:, "value"] *= 0.5
+    step.loc[138:, "value"] = float("nan")
+    step.to_csv(tmp_path / "end.csv", index=False)
+    nodes = json.loads(cli("detect", str(tmp_path / "end.csv"), "--json").stdout)["nodes"]
+    late = [n for n in nodes if n["index"] >= 135]
+    assert late and all(n["details"]["at_end"] == 138 - n["index"] for n in late), nodes
+
+
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
     path = monthly_step_csv(tmp_path / "ok.csv")
     for option in (["--nodes", "abc"], ["--short-events", "loose"]):

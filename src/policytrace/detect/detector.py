@@ -219,11 +219,12 @@ class Detector:
             for ch in changes:
                 ch.extra["season_unread"] = True
         for ch in changes:
-            if ch.kind != "seasonal" and n - ch.at <= LATEST:
+            seen = n - ch.at if gaps is None else int((~gaps[ch.at:]).sum())   # periods with data
+            if ch.kind != "seasonal" and seen <= LATEST:
                 # near-real-time inventories revise their latest values (in Carbon Monitor's provincial
                 # totals 12 provinces drop 13-87% at 2025-09, three months from the end): a change seen
                 # only there is flagged
-                ch.extra["at_end"] = int(n - ch.at)
+                ch.extra["at_end"] = seen
         self.changes_ = changes
         self.outlier_statistic_ = fit.outlier_statistic
         self.noise_ = float(fit.sigma)
