@@ -106,6 +106,20 @@ def test_a_late_take_off_from_a_flat_level_is_still_a_turn():
     assert found >= 18, found
 
 
+def test_a_turn_near_the_end_keeps_the_slope_of_its_short_arm():
+    # rising 1 a point, then falling 3 a point over the last three: the search's free segments give an
+    # arm under four points no slope, and the fall had been described as a rise that levelled off
+    t = np.arange(60.0)
+    turns = []
+    for seed in range(10):
+        values = 100 + t + noise(60, seed, 1.0) - 4.0 * np.maximum(t - 56, 0)
+        turns += [n for n in only(detect(undated(values)), NodeKind.TREND) if n.index >= 55]
+    assert len(turns) >= 5, turns
+    for node in turns:
+        assert abs(node.details["slope_before"] - 1) < 0.1 and node.details["slope_after"] < -1.5, node
+        assert node.direction == "down" and node.details["at_end"] <= 3
+
+
 def test_one_bad_point_is_an_outlier():
     values = 50 + noise(100, 4, 1.0)
     values[37] += 15

@@ -47,6 +47,10 @@ class PiecewiseCost:
         """How many points of segment [start, end) the costs read."""
         return round(float(self._w[end] - self._w[start]))
 
+    def reads(self, start: int, end: int) -> np.ndarray:
+        """Which points of segment [start, end) the costs read."""
+        return np.diff(self._w[start:end + 1]) > 0
+
     def _sums(self, start, end):
         start = np.asarray(start)
         # at least a tiny count: a segment the costs do not read costs nothing (and is fitted at 0)

@@ -13,7 +13,7 @@ import numpy as np
 
 from .calibrate import evidence
 from .costs import PiecewiseCost
-from .kinds import Change, TypedPoint, date_interval, jump_z, merge_shocks
+from .kinds import Change, TypedPoint, date_interval, hinge_line, jump_z, merge_shocks
 from .search import split_gain
 
 
@@ -109,15 +109,19 @@ def level_changes(fit: LevelFit, period: int | None, min_size: int, refine_turns
                     interval=date_interval(cost, a, b, c, min_size, lrv),
                     extra={"jump_z": round(jz, 2)})
         if kind == "trend":
-            # sized where both arms are seen: a short steep arm (a heating season's ramp) carried a year
-            # ahead gave turns of +10^45 %
-            horizon = min(c - b, b - a, period or 12)
-            old = cost.fitted(a, b)[-1] + cost.slope(a, b) * (horizon + 1)
-            new = cost.fitted(b, c)[min(horizon, c - b - 1)]
+            # Described by the continuous broken line that placed the turn, as it was typed: the two free
+            # segments of the search gave a slope of 0 to an arm of under `min_line` read periods (a
+            # +41 %-a-month rise turning into a fall read as one that levelled off). Sized where both arms
+            # are seen, at most a cycle on: a short steep arm (a heating season's ramp) carried a year
+            # ahead gave turns of +10^45 %.
+            line, slope_before, slope_after = hinge_line(cost, fit.z, a, b, c)
+            seen = np.flatnonzero(cost.reads(b, c))
+            past = int(min(b - a, period or 12, seen[-1] if seen.size else 0))
+            new = line[b - a + past]
+            old = new - (slope_after - slope_before) * (past + 1)
             ch.after, ch.before = fit.units(new), fit.units(old)
-            ch.extra.update(horizon=horizon, level_at_turn=fit.units(after),
-                            slope_before=float(cost.slope(a, b) * fit.sigma),
-                            slope_after=float(cost.slope(b, c) * fit.sigma))
+            ch.extra.update(horizon=past, level_at_turn=fit.units(line[b - a - 1]),
+                            slope_before=float(slope_before * fit.sigma), slope_after=float(slope_after * fit.sigma))
         changes.append(ch)
     return merge_shocks(changes, max_duration=max(n // 3, 2))
 

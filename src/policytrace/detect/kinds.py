@@ -94,6 +94,16 @@ def hinge_fit(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> tupl
     return a + int(candidates[k]), float(r @ r - saved[k])
 
 
+def hinge_line(cost: PiecewiseCost, signal: np.ndarray, a: int, turn: int, c: int) -> tuple[np.ndarray, float, float]:
+    """The continuous broken line fitted to the points of `signal[a:c]` the costs read, its slope changing
+    at `turn` (its first new-slope period): its values on [a, c) and its slopes before and after."""
+    t = np.arange(a, c, dtype=float)
+    design = np.column_stack([np.ones_like(t), t - turn, np.maximum(t - turn + 1, 0.0)])
+    read = cost.reads(a, c)
+    coef, *_ = np.linalg.lstsq(design[read], signal[a:c][read], rcond=None)
+    return design @ coef, float(coef[1]), float(coef[1] + coef[2])
+
+
 def jump_statistic(cost: PiecewiseCost, signal: np.ndarray, a: int, b: int, c: int, min_size: int,
                    hinge_sse: float | None = None) -> float:
     """Likelihood-ratio statistic (unit noise) of a jump at the change against a continuous turn.

@@ -49,6 +49,7 @@ def _turn(node: Node, zh: bool) -> str | None:
         rates = [100 * s / level for s in (before, after)]
     else:
         return None
+    rates = [round(r, 1) + 0.0 for r in rates]   # + 0.0: no "-0.0%"
     unit_zh, unit_en = _UNITS.get(resolution, ("期", "period"))
     per_zh = _PER_ZH.get(resolution, "每期")
     pct = abs(float(node.change_pct))
