@@ -234,3 +234,20 @@ def test_a_republished_page_is_named_by_its_site_not_by_the_issuer(tmp_path):
     assert official.sources[0].publisher == "国家发展改革委"
     assert copy.sources[0].publisher == "copy.example.com"
     assert copy.issuer == "国家发展改革委"
+
+
+def test_a_national_letter_about_one_place_is_filed_under_that_place(tmp_path):
+    # The merged file files every ministry document as national; a letter about one nuclear plant or one
+    # city's inspection had been offered to every province's nodes (a Shandong plant for Yunnan's power)
+    path = tmp_path / "merged.csv"
+    columns = ["record_id", "source", "source_id", "title", "title_zh", "year", "date", "level", "region",
+               "sector", "instrument", "issuer", "status", "url"]
+    titles = ["关于印发《海阳核电厂经验反馈专项检查报告》的函", "关于对强化监督定点帮扶发现问题进行督办的函(晋中)",
+              "关于发布《应对气候变化南南合作物资援助项目管理暂行办法》的公告", "国务院关于印发2030年前碳达峰行动方案的通知"]
+    rows = [{**dict.fromkeys(columns, ""), "record_id": f"CHN{i}", "source": "MEE document library (via GCCMPD)",
+             "source_id": str(i), "title_zh": title, "date": "2022-09-29", "level": "national",
+             "url": f"https://www.mee.gov.cn/{i}.html"} for i, title in enumerate(titles)]
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    found = {r.title_zh: r.regions for r in read_records(path).records}
+    assert found == {titles[0]: ("370687",), titles[1]: ("140700",), titles[2]: ("000000",),
+                     titles[3]: ("000000",)}, found

@@ -19,6 +19,7 @@ import pandas as pd
 from ... import regions, sectors
 from ...errors import InputError
 from ..record import KINDS, Record, Source, parse_partial, stable_id
+from ..places import local_places
 from . import Batch
 
 _LINE_OFFSET = 2  # header is line 1
@@ -188,7 +189,8 @@ def _province_names() -> list[tuple[str, str]]:
 
 
 def regions_in_text(text: str | None) -> tuple[str, ...]:
-    """Province codes a title names (新疆 / Xinjiang ...); the nation when it names none.
+    """Province codes a title names (新疆 / Xinjiang ...), else the prefectures and counties it names
+    (`places.local_places`); the nation when it names none.
 
     The addressee boilerplate 新疆生产建设兵团 ("... and the XPCC") is not a mention of Xinjiang.
     """
@@ -196,7 +198,7 @@ def regions_in_text(text: str | None) -> tuple[str, ...]:
         return (regions.NATION,)
     low = text.replace("新疆生产建设兵团", "").lower()
     codes = [code for name, code in _province_names() if name in low]
-    return tuple(dict.fromkeys(codes)) or (regions.NATION,)
+    return tuple(dict.fromkeys(codes)) or local_places(low) or (regions.NATION,)
 
 
 _SECTOR_HINTS = {
@@ -297,6 +299,15 @@ def _merged_direction(kind: str, title: str) -> str:
     return "unclear"
 
 
+def _merged_regions(row: dict) -> tuple[str, ...]:
+    """The row's region; for a national row without one, the places its Chinese title names (a ministry's
+    letter about one plant is national by its issuer only)."""
+    region, level, title_zh = _clean(row.get("region")), _clean(row.get("level")), _clean(row.get("title_zh"))
+    if level == "national" and not region and title_zh:
+        return regions_in_text(title_zh)
+    return _region_codes(region, level)
+
+
 def _merged_row(row: dict, context: dict) -> Record:
     source = _clean(row["source"]) or "unknown"
     title = _clean(row["title"]) or _clean(row.get("title_zh"))
@@ -311,7 +322,7 @@ def _merged_row(row: dict, context: dict) -> Record:
         id=stable_id(source, _clean(row.get("source_id")) or url or title, title),
         kind=kind, title=title, title_zh=_clean(row.get("title_zh")), date=date,
         date_kind="started" if kind == "event" else "issued", end_date=end,
-        regions=_region_codes(_clean(row.get("region")), _clean(row.get("level"))),
+        regions=_merged_regions(row),
         sectors=_sector_keys(_clean(row.get("sector"))), direction=_merged_direction(kind, title),
         issuer=_clean(row.get("issuer")),
         sources=(Source(url=url, publisher=source, source_type="database"),) if url else (),
