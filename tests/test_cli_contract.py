@@ -319,3 +319,10 @@ def test_kb_import_search_and_report_on_xinjiang(shared, xinjiang_industry_csv, 
 def test_version():
     run = cli("--version")
     assert run.returncode == 0 and run.stdout.startswith("policytrace ")
+
+
+@pytest.mark.parametrize("name", ["总量", "全部", "合计", "total"])
+def test_a_total_series_may_be_named_in_the_usual_words(name):
+    from policytrace import sectors
+
+    assert sectors.normalise(name) == "all"

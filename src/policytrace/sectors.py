@@ -14,7 +14,7 @@ SECTORS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "transport": ("Ground Transport", "交通", ("ground transport", "ground_transport", "road", "transport", "地面交通", "交通运输")),
     "residential": ("Residential", "居民生活", ("buildings", "residential", "households", "居民", "建筑")),
     "aviation": ("Aviation", "航空", ("domestic aviation", "民航")),
-    "all": ("All sectors", "全部门", ("total", "all", "economy-wide", "全社会", "合计", "总计", "全行业")),
+    "all": ("All sectors", "全部门", ("total", "all", "economy-wide", "全社会", "合计", "总计", "全行业", "全部", "总量", "排放总量", "总排放", "全部行业")),
 }
 
 _ALIAS = {}
