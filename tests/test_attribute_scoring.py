@@ -94,3 +94,29 @@ def test_region_hierarchy(records):
 def test_relevance_reads_the_text(records):
     scores = {r.display_title: relevance(r, "industry") for r in records}
     assert max(scores.values()) == 1.0 and min(scores.values()) < 0.5
+
+
+@pytest.mark.parametrize("frequency, dates, last", [
+    (Frequency.ANNUAL, ["2011", "2013"], "2013-12-31"),
+    (Frequency.MONTHLY, ["2022-09", "2022-11"], "2022-11-30"),
+    (Frequency.MONTHLY, ["2023-02", "2023-02"], "2023-02-28"),
+    (Frequency.QUARTERLY, ["2020Q1", "2020Q2"], "2020-06-30"),
+])
+def test_a_nodes_days_end_on_the_last_day_of_its_last_period(frequency, dates, last):
+    # a fixed count of days overshot into the next period (annual 2013 ended 2014-01-01), so a record
+    # dated on the next period's first day was said to lie inside the node's interval
+    import pandas as pd
+
+    from policytrace.attribute.attributor import node_days
+    from policytrace.detect.node import Node
+    from policytrace.series import Series
+
+    freq = {Frequency.ANNUAL: "YS", Frequency.MONTHLY: "MS", Frequency.QUARTERLY: "QS"}[frequency]
+    index = pd.date_range("2010-01-01", "2024-12-31", freq=freq)
+    series = Series(pd.Series(range(len(index)), index=index, dtype=float), frequency)
+    position = [index.get_loc(pd.Period(d).start_time) for d in dates]
+    node = Node(index=position[0], date=dates[0], kind=NodeKind.EVENT, confidence=0.9, direction="up",
+                change_pct=10.0, level_before=1.0, level_after=1.1, interval=tuple(dates),
+                interval_index=tuple(position))
+    first, end = node_days(node, series)
+    assert str(first) == str(pd.Period(dates[0]).start_time.date()) and str(end) == last
