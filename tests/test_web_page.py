@@ -119,6 +119,28 @@ def test_upload_a_series_and_see_its_step(page, server, tmp_path):
     assert "5 个为 0 的数值按缺测处理" in page.inner_text("#report-meta")
 
 
+def test_a_trend_turns_chip_shows_its_growth_not_a_fall(page, server, tmp_path):
+    # +1% a month for five years, then flat: the turn's percentage (against the old trend carried on)
+    # is negative, and the chip had shown it as if the level fell
+    import numpy as np
+
+    path = tmp_path / "turn.csv"
+    months = [f"{2010 + m // 12}-{m % 12 + 1:02d}" for m in range(120)]
+    noise = np.random.default_rng(0).normal(0, 0.004, 120)
+    values = 100 * np.exp(0.01 * np.minimum(np.arange(120), 60) + noise)
+    path.write_text("date,value\n" + "".join(f"{m},{v:.4f}\n" for m, v in zip(months, values)))
+    page.goto(server.base)
+    page.set_input_files("#file", str(path))
+    page.fill("#region", "新疆")
+    page.fill("#sector", "工业")
+    page.click("#run")
+    page.wait_for_selector(".node-chip")
+    chips = page.locator(".node-chip small").all_inner_texts()
+    turns = [c for c in chips if "趋势转折" in c]
+    assert turns and all("增速由每月 +1.0% 转为每月 +0.0%" in c and "-" not in c.split("·")[-1] for c in turns), chips
+    assert not page.errors
+
+
 def test_bad_upload_shows_one_line_error(page, server, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("date,value\n2020-01,1\n2020-02,abc\n", encoding="utf-8")

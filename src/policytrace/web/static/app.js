@@ -114,7 +114,7 @@
       var dot = el("span", null, "dot");
       dot.style.background = PolicytraceChart.KIND_COLOURS[n.node.kind] || "#ff7f0e";
       chip.append(dot, el("b", n.node.date), el("small", kindLabel(n.node) + " · " + t("confidence") + " "
-        + Number(n.node.confidence).toFixed(2) + " · " + signed(n.node.change_pct) + "%"));
+        + Number(n.node.confidence).toFixed(2) + " · " + shortChange(n)));
       chip.addEventListener("click", function () { explain(i); });
       list.appendChild(chip);
     });
@@ -122,13 +122,20 @@
 
   function kindLabel(node) { return t("kinds")[node.kind] || node.kind; }
   function signed(v) { v = Number(v); return (v > 0 ? "+" : "") + v.toFixed(1); }
+  // A trend turn's percentage is against the old trend carried on, not a fall or rise of the level:
+  // its growth before and after says what happened (the report's own words, first clause).
+  function shortChange(n) {
+    var shown = ((n.display || {})[state.lang] || {}).change;
+    if (n.node.kind === "trend" && shown) return shown.split(/[；;]/)[0];
+    return signed(n.node.change_pct) + "%";
+  }
 
   function hover(i, left, top) {
     var tip = $("tip");
     if (i === null) { tip.hidden = true; return; }
     var n = state.report.nodes[i];
     var box = el("div");
-    box.appendChild(el("b", n.node.date + " · " + kindLabel(n.node) + " · " + signed(n.node.change_pct) + "%"));
+    box.appendChild(el("b", n.node.date + " · " + kindLabel(n.node) + " · " + shortChange(n)));
     var ul = el("ul");
     n.items.slice(0, 5).forEach(function (item) {
       var d = item.display[state.lang];
