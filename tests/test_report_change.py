@@ -9,7 +9,7 @@ import pandas as pd
 from conftest import undated
 
 from policytrace.detect import NodeKind, detect
-from policytrace.report.change import change_text
+from policytrace.report.change import change_text, short_change
 from policytrace.series import Frequency, Series
 
 
@@ -41,6 +41,8 @@ def test_growth_that_stops_is_not_reported_as_a_fall():
     assert abs(before - 1.0) < 0.15 and abs(after) < 0.15, en
     assert rates(zh)[:2] == [before, after] and "每月" in zh and "a month" in en
     assert "12 months past the turn" in en and "较原趋势外推低" in zh
+    assert short_change(node, "zh") == f"{before:+.1f}%→{after:+.1f}%/月"   # the CLI tables' cell
+    assert short_change(node, "en").endswith("/mo")
 
 
 def test_turn_of_an_undated_series_in_levels_gives_its_growth_per_period():

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..detect import Detector
+from ..report.change import short_change
 from ..series import read_series
 from . import app
 from .options import WHERE_OPTION, parse_where
@@ -61,9 +62,9 @@ def detect(
         analysed += f", the sum of {data.meta['sectors_summed']} sectors"
     table = Table(title=f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points"
                         f"{analysed})")
-    for col in ("index", "date", "kind", "confidence", "direction", "change %", "interval", "until"):
+    for col in ("index", "date", "kind", "confidence", "direction", "change", "interval", "until"):
         table.add_column(col)
     for n in found:
         table.add_row(str(n.index), n.date, f"{n.kind.value} {n.label_zh}", f"{n.confidence:.2f}", n.direction,
-                      f"{n.change_pct:+.1f}", f"{n.interval[0]} … {n.interval[1]}", n.end_date or "")
+                      short_change(n, "en"), f"{n.interval[0]} … {n.interval[1]}", n.end_date or "")
     Console().print(table)

@@ -14,6 +14,7 @@ from .. import regions
 from ..kb import KnowledgeBase
 from ..pipeline import run
 from ..report import FORMATS, Report, check_as_of, parse_formats, render
+from ..report.change import short_change
 from ..report.write import write_rendered
 from ..series import read_series
 from . import app
@@ -120,7 +121,7 @@ def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None
     table.add_column("top item", overflow="ellipsis", no_wrap=True, max_width=28)
     for a in result.attributions:
         top = a.items[0].record.display_title if a.items else "—"
-        table.add_row(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", f"{a.node.change_pct:+.1f}%",
+        table.add_row(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", short_change(a.node, "zh"),
                       str(len(a.items)) if a.items else "—", Text(top[:60]))  # Text: KB text is never markup
     console.print(table)
     for path in written:

@@ -36,11 +36,24 @@ def change_text(node: Node, lang: str, date_text: Callable[[str], str]) -> str:
     return text
 
 
-def _turn(node: Node, zh: bool) -> str | None:
-    """Growth per working period before and after the turn, and where the old trend would have led."""
+_SHORT_UNITS = {"daily": ("日", "day"), "weekly": ("周", "wk"), "monthly": ("月", "mo"), "quarterly": ("季", "qtr"),
+                "annual": ("年", "yr")}
+
+
+def short_change(node: Node, lang: str) -> str:
+    """For a table cell: a trend turn's growth before and after ('+2.2%→+0.0%/月'), else the signed percentage."""
+    kind = getattr(node.kind, "value", str(node.kind))
+    if kind == "trend" and (rates := turn_rates(node)) is not None:
+        unit = _SHORT_UNITS.get(node.details.get("working_resolution"), ("期", "period"))[lang != "zh"]
+        return f"{rates[0]:+.1f}%→{rates[1]:+.1f}%/{unit}"
+    return f"{float(node.change_pct):+.1f}%"
+
+
+def turn_rates(node: Node) -> tuple[float, float] | None:
+    """A trend turn's growth per working period before and after, in percent (of the level at the turn
+    where the analysis is not in logs); None where the node does not carry them."""
     d = node.details
     before, after, level = d.get("slope_before"), d.get("slope_after"), d.get("level_at_turn")
-    resolution, horizon = d.get("working_resolution"), d.get("horizon")
     if before is None or after is None:
         return None
     if d.get("scale") == "log":   # slopes in log units: growth rates
@@ -49,7 +62,15 @@ def _turn(node: Node, zh: bool) -> str | None:
         rates = [100 * s / level for s in (before, after)]
     else:
         return None
-    rates = [round(r, 1) + 0.0 for r in rates]   # + 0.0: no "-0.0%"
+    return round(rates[0], 1) + 0.0, round(rates[1], 1) + 0.0   # + 0.0: no "-0.0%"
+
+
+def _turn(node: Node, zh: bool) -> str | None:
+    """Growth per working period before and after the turn, and where the old trend would have led."""
+    rates = turn_rates(node)
+    if rates is None:
+        return None
+    resolution, horizon = node.details.get("working_resolution"), node.details.get("horizon")
     unit_zh, unit_en = _UNITS.get(resolution, ("期", "period"))
     per_zh = _PER_ZH.get(resolution, "每期")
     pct = abs(float(node.change_pct))
