@@ -188,6 +188,31 @@ def test_full_dates_give_the_frequency_they_are_spaced_at(tmp_path, freq):
     assert series.frequency is freq and len(series) == n and series.meta["gaps"] == 0
 
 
+@pytest.mark.parametrize("written", ["{y}年第{zh}季度", "{y}年{q}季度", "{y}年{zh}季度", "{y}-Q{q}", "{y}Q{q}"])
+def test_quarters_as_chinese_statistics_write_them(tmp_path, written):
+    path = tmp_path / "q.csv"
+    rows = [written.format(y=2015 + i // 4, q=i % 4 + 1, zh="一二三四"[i % 4]) for i in range(24)]
+    path.write_text("日期,排放量\n" + "".join(f"{r},{10 + i % 3}\n" for i, r in enumerate(rows)), encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.QUARTERLY and len(series) == 24 and series.meta["gaps"] == 0
+    assert series.label(5) == "2016Q2"
+
+
+@pytest.mark.parametrize("sep, written", [("\t", "{:.1f}"), ("|", "{:.1f}"), (";", "european")])
+def test_tab_semicolon_and_bar_separated_files_are_read(tmp_path, sep, written):
+    # a European spreadsheet's CSV export has semicolons and writes 1235.5 as 1.235,5
+    def cell(v):
+        return f"{v:,.1f}".translate(str.maketrans(",.", ".,")) if written == "european" else written.format(v)
+
+    path = tmp_path / "sep.csv"
+    path.write_text(f"date{sep}value\n" + "".join(f"2020-{m:02d}{sep}{cell(1234.5 + m)}\n" for m in range(1, 13)),
+                    encoding="utf-8")
+    assert written != "european" or "1.235,5" in path.read_text(encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.MONTHLY and series.values.iloc[0] == 1235.5
+    assert series.values.iloc[-1] == 1246.5
+
+
 def test_too_short_is_a_clear_error():
     short = Series(pd.Series([1.0, 2, 3, 4, 5]), Frequency.UNDATED, source="tiny.csv")
     with pytest.raises(TooShortError, match="tiny.csv.*at least 8"):

@@ -138,11 +138,34 @@ def load_table(path: Path) -> pd.DataFrame:
         if not raw.strip():
             raise InputError("the file is empty", file=str(path))
         text = _decode(raw, str(path))
-        return pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
+        sep = _delimiter(text)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True, sep=sep)
+        # a semicolon file is a European spreadsheet's export: its numbers are written 1.234,5
+        return frame.map(_european_number) if sep == ";" else frame
     except InputError:
         raise
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
+
+
+_EUROPEAN_NUMBER = re.compile(r"^\s*-?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
+
+
+def _european_number(cell):
+    """'1.234,5' → '1234.5'; any other cell as it is."""
+    if isinstance(cell, str) and _EUROPEAN_NUMBER.match(cell):
+        return cell.replace(".", "").replace(",", ".")
+    return cell
+
+
+def _delimiter(text: str) -> str:
+    """',' unless the header has none and is split by a tab, a semicolon or a bar (TSV, European CSV)."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    if "," not in header:
+        for sep in ("\t", ";", "|"):
+            if sep in header:
+                return sep
+    return ","
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -278,7 +301,8 @@ def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
 
 _YEAR = re.compile(r"^\d{4}(\.0)?$")
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
-_QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.I)
+# 2020Q1, 2020-Q1, and as Chinese statistics write it: 2020年第一季度, 2020年1季度, 2020年一季度
+_QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q([1-4])|第?\s*([1-4一二三四])\s*季度?)$", re.I)
 _INT = re.compile(r"^\d+$")
 # 20200131: a day written without separators (as spreadsheets export it), not a position
 _COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
@@ -315,7 +339,8 @@ def _quarter(text: str) -> pd.Timestamp:
     m = _QUARTER.match(text)
     if not m:
         raise ValueError(text)
-    return pd.Timestamp(int(m[1]), 3 * int(m[2]) - 2, 1)
+    quarter = int(m[2]) if m[2] else "1234一二三四".index(m[3]) % 4 + 1
+    return pd.Timestamp(int(m[1]), 3 * quarter - 2, 1)
 
 
 def _convert(text: pd.Series, name: str, col: str, column: pd.Series, parse) -> pd.DatetimeIndex:
