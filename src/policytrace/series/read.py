@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import regions, sectors
 from ..errors import InputError, TooShortError
+from .layout import melt_wide, period_columns, promote_header, title_lines
 from .model import Frequency, Series
 
 DATE_NAMES = ("date", "time", "period", "month", "year", "日期", "时间", "月份", "年份", "年", "期间")
@@ -25,6 +26,7 @@ MIN_POINTS = 8
 
 # Header row is file line 1, so data row i (0-based) is line i + 2.
 _LINE_OFFSET = 2
+WIDE_DATE, WIDE_VALUE = "period (column heading)", "value"
 
 
 def read_series(
@@ -67,6 +69,10 @@ def series_from_table(
     frame.columns = [str(c).strip() for c in frame.columns]
     for col, wanted in (where or {}).items():
         frame = _rows_where(frame, name, col, wanted)
+    periods = period_columns(frame) if date_column is None else []
+    if periods and find_column(frame, DATE_NAMES, exclude=set(periods)) is None:
+        frame = melt_wide(frame, periods, date=WIDE_DATE, value=WIDE_VALUE)   # a region's series across a row
+        date_column, value_column = WIDE_DATE, value_column or WIDE_VALUE
     frame, region_obj = _filter_long(frame, name, region, sector)
     dcol = date_column or find_column(frame, DATE_NAMES)
     vcol = value_column or _guess_value_column(frame, dcol, name)
@@ -130,7 +136,7 @@ def load_table(path: Path) -> pd.DataFrame:
     suffixes = "".join(path.suffixes).lower()
     try:
         if suffixes.endswith((".xlsx", ".xlsm", ".xls")):
-            return pd.read_excel(path, dtype=str)
+            return promote_header(pd.read_excel(path, dtype=str))
         raw = path.read_bytes()
         if suffixes.endswith(".gz"):
             import gzip
@@ -139,7 +145,9 @@ def load_table(path: Path) -> pd.DataFrame:
             raise InputError("the file is empty", file=str(path))
         text = _decode(raw, str(path))
         sep = _delimiter(text)
-        frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True, sep=sep)
+        titles = title_lines(text, sep)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True, sep=sep, skiprows=titles)
+        frame.index += titles   # rows keep their line in the file
         # a semicolon file is a European spreadsheet's export: its numbers are written 1.234,5
         return frame.map(_european_number) if sep == ";" else frame
     except InputError:
@@ -229,10 +237,19 @@ def _rows_where(frame: pd.DataFrame, name: str, col: str, wanted: str) -> pd.Dat
     return rows
 
 
+def _unnamed_region_column(frame: pd.DataFrame) -> str | None:
+    """A column without a heading whose every cell is a region the gazetteer knows (a yearbook's row labels)."""
+    for col in frame.columns:
+        cells = frame[col].dropna().astype(str).str.strip().unique()
+        if str(col).startswith("Unnamed:") and len(cells) and all(regions.find(c) for c in cells):
+            return col
+    return None
+
+
 def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
                  sector: str | None) -> tuple[pd.DataFrame, regions.Region | None]:
     """The rows of one region and sector, and the region as the gazetteer knows it (None if it does not)."""
-    rcol, scol = find_column(frame, REGION_NAMES), find_column(frame, SECTOR_NAMES)
+    rcol, scol = find_column(frame, REGION_NAMES) or _unnamed_region_column(frame), find_column(frame, SECTOR_NAMES)
     known = regions.find(region) if region else None
     if rcol and region:
         frame = _region_rows(frame, name, rcol, region, known)
@@ -299,7 +316,7 @@ def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
     return values.to_numpy(dtype=float)
 
 
-_YEAR = re.compile(r"^\d{4}(\.0)?$")
+_YEAR = re.compile(r"^\d{4}(\.0|年)?$")
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
 # 2020Q1, 2020-Q1, and as Chinese statistics write it: 2020年第一季度, 2020年1季度, 2020年一季度
 _QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q([1-4])|第?\s*([1-4一二三四])\s*季度?)$", re.I)
@@ -315,8 +332,8 @@ def _parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Freq
         i = int(np.flatnonzero(missing.to_numpy())[0])
         raise InputError("date is empty", file=name, row=int(column.index[i]) + _LINE_OFFSET, column=col)
     sample = text.iloc[0]
-    if all(_YEAR.match(t) for t in text) and all(1000 < int(float(t)) < 3000 for t in text):
-        return pd.DatetimeIndex([pd.Timestamp(int(float(t)), 1, 1) for t in text]), Frequency.ANNUAL
+    if all(_YEAR.match(t) for t in text) and all(1000 < int(float(t.rstrip("年"))) < 3000 for t in text):
+        return pd.DatetimeIndex([pd.Timestamp(int(float(t.rstrip("年"))), 1, 1) for t in text]), Frequency.ANNUAL
     if all(_INT.match(t) for t in text) and not all(_COMPACT_DAY.match(t) for t in text):
         ints = np.array([int(t) for t in text])
         return pd.Index(ints, dtype=int), Frequency.UNDATED

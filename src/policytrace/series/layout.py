@@ -1,0 +1,62 @@
+"""Table layouts of statistical downloads, brought to one row per date before the series is read.
+
+Yearbooks and NBS downloads put a title line above the header (2000-2019年各地区碳排放（万吨）) and write
+a region's series across a row, one column per year (地区, 2000, 2001, …). Row labels keep the frame's
+index, so an error still names the file's line.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pandas as pd
+
+# what a column heading of a wide table looks like: a year, a month or a quarter
+_PERIOD_HEADING = re.compile(r"^\d{4}(\.0|年)?$|^\d{4}\s*(-|/|\.|年)\s*\d{1,2}\s*月?$|^\d{4}\s*(-|年)?\s*(Q[1-4]|第?[1-4一二三四]季度?)$",
+                             re.IGNORECASE)
+MIN_PERIOD_COLUMNS = 3
+_MAX_TITLE_LINES = 3
+
+
+def title_lines(text: str, sep: str) -> int:
+    """How many lines at the top of a CSV text are a title (one filled cell, or none) above a header of
+    several. (pandas would read the title as a header of fewer columns, and the longer rows below as an
+    index.)"""
+    lines = text.splitlines()[:_MAX_TITLE_LINES + 1]
+    filled = [sum(bool(cell.strip()) for cell in row) for row in csv.reader(lines, delimiter=sep)]
+    k = 0
+    while k < min(len(filled) - 1, _MAX_TITLE_LINES) and filled[k] <= 1:
+        k += 1
+    return k if k < len(filled) and filled[k] >= 2 else 0
+
+
+def promote_header(frame: pd.DataFrame) -> pd.DataFrame:
+    """In a spreadsheet, a title line read as the header (one filled heading, the others pandas' 'Unnamed: k')
+    gives way to the first row that fills every column."""
+    for _ in range(_MAX_TITLE_LINES):
+        unnamed = sum(str(c).startswith("Unnamed:") for c in frame.columns)
+        if len(frame.columns) < 2 or unnamed < len(frame.columns) - 1 or frame.empty:
+            return frame
+        first = frame.iloc[0]
+        if first.isna().any() or (first.astype(str).str.strip() == "").any():
+            frame = frame.iloc[1:]   # a blank or partial line between title and header
+            continue
+        frame = frame.iloc[1:].copy()
+        frame.columns = [str(v).strip() for v in first]
+    return frame
+
+
+def period_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns headed by a year, month or quarter, if there are enough of them to be a wide table."""
+    found = [c for c in frame.columns if _PERIOD_HEADING.match(str(c).strip())]
+    return found if len(found) >= MIN_PERIOD_COLUMNS else []
+
+
+def melt_wide(frame: pd.DataFrame, periods: list[str], date: str = "date", value: str = "value") -> pd.DataFrame:
+    """One row per (row of the table, period column): the other columns, `date` (the heading) and `value`.
+    The index repeats each table row's label, which errors turn into its line."""
+    ids = [c for c in frame.columns if c not in periods]
+    long = frame.melt(id_vars=ids, value_vars=periods, var_name=date, value_name=value, ignore_index=False)
+    long[date] = long[date].astype(str).str.strip()
+    return long

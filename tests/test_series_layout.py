@@ -1,0 +1,56 @@
+"""Statistical downloads as they come: a title line above the header, a region's series across a row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import cli
+
+from policytrace.errors import InputError
+from policytrace.series import Frequency, read_series
+
+YEARS = list(range(2000, 2020))
+PROVINCES = ["新疆", "甘肃", "青海"]
+
+
+def wide_table(heading=str, region_heading="地区") -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    rows = [[p, *(100 * (k + 1) + rng.normal(0, 2, 20) + np.r_[np.zeros(10), np.full(10, 20)])]
+            for k, p in enumerate(PROVINCES)]
+    return pd.DataFrame(rows, columns=[region_heading, *(heading(y) for y in YEARS)])
+
+
+@pytest.mark.parametrize("heading", [str, lambda y: f"{y}年"], ids=["2000", "2000年"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_yearbook_table_gives_each_region_its_row(tmp_path, heading, suffix):
+    table = wide_table(heading)
+    path = tmp_path / f"wide{suffix}"
+    table.to_csv(path, index=False) if suffix == ".csv" else table.to_excel(path, index=False)
+    series = read_series(path, region="甘肃")
+    assert series.frequency is Frequency.ANNUAL and len(series) == 20 and series.region == "620000"
+    assert np.allclose(series.values.to_numpy(), table.iloc[1, 1:].to_numpy(dtype=float))
+    with pytest.raises(InputError, match="several regions"):
+        read_series(path)
+
+
+def test_row_labels_without_a_heading_are_the_regions(tmp_path):
+    path = tmp_path / "wide.csv"
+    wide_table(region_heading="").to_csv(path, index=False)
+    assert read_series(path, region="青海").region == "630000"
+
+
+def test_a_title_line_above_the_header_is_skipped_and_rows_keep_their_lines(tmp_path):
+    table = pd.DataFrame({"日期": [f"2020-{m:02d}" for m in range(1, 13)], "排放量": [float(10 + m) for m in range(12)]})
+    path = tmp_path / "titled.csv"
+    path.write_text("2020年新疆工业碳排放（万吨）,\n,\n" + table.to_csv(index=False), encoding="utf-8")
+    assert read_series(path).values.iloc[0] == 10.0
+    path.write_text(path.read_text(encoding="utf-8").replace("2020-07,16.0", "2020-07,abc"), encoding="utf-8")
+    run = cli("detect", str(path))
+    assert run.returncode != 0 and "row 10, column '排放量'" in run.stderr, run.stderr   # the file's line 10
+
+    xlsx = tmp_path / "titled.xlsx"
+    with pd.ExcelWriter(xlsx) as writer:
+        pd.DataFrame([["2020年新疆工业碳排放（万吨）"]]).to_excel(writer, index=False, header=False)
+        table.to_excel(writer, index=False, startrow=1)
+    assert read_series(xlsx).values.iloc[-1] == 21.0
