@@ -17,7 +17,7 @@ from ... import regions
 from ...errors import InputError
 from ..record import Record, Source, stable_id
 from . import Batch
-from .tables import _sector_keys, normalise_date
+from .cells import normalise_date, sector_keys
 
 _MAX_TEXT = 50_000  # characters kept for search; a plan's annexes add little but size
 
@@ -62,7 +62,7 @@ def read_document(path: Path) -> Batch:
         id=stable_id("document", meta.doc_number or meta.title, meta.date),
         kind=kind, title=meta.title, title_zh=meta.title if re.search(r"[\u4e00-\u9fff]", meta.title) else None,
         date=meta.date, date_kind="issued", issued=meta.date, regions=(region,),
-        sectors=_sector_keys(meta.title), issuer=meta.issuer, doc_number=meta.doc_number, text=text,
+        sectors=sector_keys(meta.title), issuer=meta.issuer, doc_number=meta.doc_number, text=text,
         place=None if region == regions.NATION else regions.lookup(region).name_zh,
         sources=(Source(url=url or path.resolve().as_uri(), publisher=meta.issuer,
                         source_type="official" if url and ".gov.cn" in url else None, doc_number=meta.doc_number),),

@@ -1,0 +1,137 @@
+"""Cells of a records table read as record fields: text, regions, sectors, dates, the source page."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from ... import regions, sectors
+from ...errors import InputError
+from ..places import local_places
+from ..record import Source, parse_partial
+
+CHINA_NAMES = {"people's republic of china", "china", "chn", "cn", "中国"}
+
+
+def clean(value) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+@cache
+def region_codes(text: str | None, level: str | None = None) -> tuple[str, ...]:
+    """Codes of a ';'-separated list of region names or codes (cached: the same names repeat a lot)."""
+    if level == "national" or not text:
+        return (regions.NATION,)
+    codes = []
+    for part in re.split(r"[;；,，/、]", text):
+        found = regions.find(part.strip()) if part.strip() else None
+        if found:
+            codes.append(found.code)
+    return tuple(dict.fromkeys(codes)) or (regions.NATION,)
+
+
+@cache
+def _province_names() -> list[tuple[str, str]]:
+    """(name, code) of every province in Chinese short form and in English, longest first."""
+    names = []
+    for p in regions.provinces():
+        names += [(p.short_zh, p.code), (p.name_zh, p.code)]
+        if p.name_en:
+            names.append((p.name_en.lower(), p.code))
+    return sorted(set(names), key=lambda n: -len(n[0]))
+
+
+def regions_in_text(text: str | None) -> tuple[str, ...]:
+    """Province codes a title names (新疆 / Xinjiang ...), else the prefectures and counties it names
+    (`places.local_places`); the nation when it names none.
+
+    The addressee boilerplate 新疆生产建设兵团 ("... and the XPCC") is not a mention of Xinjiang.
+    """
+    if not text:
+        return (regions.NATION,)
+    low = text.replace("新疆生产建设兵团", "").lower()
+    first: dict[str, int] = {}   # each province at its first mention: codes in the title's order
+    for name, code in _province_names():
+        if (at := low.find(name)) >= 0:
+            first[code] = min(at, first.get(code, at))
+    return tuple(sorted(first, key=first.get)) or local_places(low) or (regions.NATION,)
+
+
+_SECTOR_HINTS = {
+    "power": ("power", "electric", "heat", "renewable", "电力", "发电", "电网"),
+    "industry": ("industr", "manufactur", "cement", "steel", "工业", "钢铁", "水泥", "电解铝", "化工"),
+    "energy": ("coal", "mining", "oil", "gas", "energy", "煤", "油气", "能源"),
+    "transport": ("transport", "vehicle", "mobility", "交通"),
+    "residential": ("building", "residential", "appliance", "建筑"),
+    "all": ("economy-wide", "general", "multi-sector"),
+}
+
+
+@cache
+def sector_keys(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    low = text.lower()
+    keys = [key for key, hints in _SECTOR_HINTS.items() if any(h in low for h in hints)]
+    for part in re.split(r"[;；,]", text):
+        key = sectors.normalise(part)
+        if key and key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
+_URL_DATE = (re.compile(r"/t(\d{4})(\d{2})(\d{2})_"), re.compile(r"/(\d{4})-(\d{2})/(\d{2})/"))
+
+
+def date_from_url(url: str | None) -> str | None:
+    """gov.cn and MEE put the publication day in the path (t20221115_…, /2016-11/08/)."""
+    for pattern in _URL_DATE:
+        found = pattern.search(url or "")
+        if found:
+            return "-".join(found.groups())
+    return None
+
+
+def page_source(url: str, issuer: str | None, source_type: str | None, doc_number: str | None) -> Source:
+    """The issuer publishes only an official page; any other page is named by its site, so a
+    republished copy is never shown under the issuer's name."""
+    publisher = issuer if source_type == "official" and issuer else (urlsplit(url).hostname or None)
+    return Source(url=url, publisher=publisher, source_type=source_type, doc_number=doc_number)
+
+
+def row_date(row: dict, *names: str) -> str:
+    for name in names:
+        value = clean(row.get(name))
+        if value:
+            return normalise_date(value, column=name)
+    raise InputError("the record has no date", column=names[0])
+
+
+def normalise_date(value: str, *, column: str | None = None) -> str:
+    """'2021', '2021.0', '2021-09', '2021-09-16', '2021年9月16日', '09/16/2021' → ISO at their precision."""
+    text = value.strip()
+    iso = _iso_date(text)
+    try:
+        parse_partial(iso)  # a well-formed but impossible date such as 2020-13-45 fails here
+    except ValueError:
+        raise InputError(f"cannot read {value!r} as a date", column=column) from None
+    return iso
+
+
+def _iso_date(text: str) -> str:
+    if re.fullmatch(r"\d{4}(\.0)?", text):
+        return text[:4]
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text[:10]):
+        return text[:10]
+    zh = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", text)
+    if zh:
+        y, m, d = zh.groups()
+        return f"{y}-{int(m):02d}" + (f"-{int(d):02d}" if d else "")
+    try:
+        return pd.Timestamp(text).date().isoformat()
+    except (ValueError, OverflowError):
+        return text
