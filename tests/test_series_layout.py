@@ -54,3 +54,14 @@ def test_a_title_line_above_the_header_is_skipped_and_rows_keep_their_lines(tmp_
         pd.DataFrame([["2020年新疆工业碳排放（万吨）"]]).to_excel(writer, index=False, header=False)
         table.to_excel(writer, index=False, startrow=1)
     assert read_series(xlsx).values.iloc[-1] == 21.0
+
+
+@pytest.mark.parametrize("region_heading", ["地区", ""])
+def test_a_yearbook_table_is_a_panel_of_its_regions(tmp_path, region_heading):
+    from policytrace.attribute.panel import read_panel
+
+    path = tmp_path / "wide.csv"
+    wide_table(region_heading=region_heading).to_csv(path, index=False)
+    members = read_panel(path)
+    assert sorted(members) == ["620000/all", "630000/all", "650000/all"]
+    assert all(m.frequency is Frequency.ANNUAL and len(m) == 20 for m in members.values())

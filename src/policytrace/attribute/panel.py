@@ -45,11 +45,11 @@ from ..kb import KnowledgeBase
 from ..series import Frequency, Series
 from ..series.read import (
     GROUP_NAMES,
-    REGION_NAMES,
     SECTOR_NAMES,
     SUMMED,
     find_column,
     load_table,
+    region_column,
     series_from_table,
 )
 from .attributor import Attributor
@@ -315,7 +315,7 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     path = Path(path)
     frame = load_table(path)
     frame.columns = [str(c).strip() for c in frame.columns]
-    rcol, scol = find_column(frame, REGION_NAMES), find_column(frame, SECTOR_NAMES)
+    rcol, scol = region_column(frame), find_column(frame, SECTOR_NAMES)
     if rcol is None:
         raise InputError("a panel needs a region column (province/region/地区)", file=str(path))
     wanted_regions = {gazetteer.lookup(r).code for r in regions} if regions else None

@@ -237,8 +237,12 @@ def _rows_where(frame: pd.DataFrame, name: str, col: str, wanted: str) -> pd.Dat
     return rows
 
 
-def _unnamed_region_column(frame: pd.DataFrame) -> str | None:
-    """A column without a heading whose every cell is a region the gazetteer knows (a yearbook's row labels)."""
+def region_column(frame: pd.DataFrame) -> str | None:
+    """The column of region names: named so (province, 地区 …), or without a heading where every cell is a
+    region the gazetteer knows (a yearbook's row labels)."""
+    named = find_column(frame, REGION_NAMES)
+    if named is not None:
+        return named
     for col in frame.columns:
         cells = frame[col].dropna().astype(str).str.strip().unique()
         if str(col).startswith("Unnamed:") and len(cells) and all(regions.find(c) for c in cells):
@@ -249,7 +253,7 @@ def _unnamed_region_column(frame: pd.DataFrame) -> str | None:
 def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
                  sector: str | None) -> tuple[pd.DataFrame, regions.Region | None]:
     """The rows of one region and sector, and the region as the gazetteer knows it (None if it does not)."""
-    rcol, scol = find_column(frame, REGION_NAMES) or _unnamed_region_column(frame), find_column(frame, SECTOR_NAMES)
+    rcol, scol = region_column(frame), find_column(frame, SECTOR_NAMES)
     known = regions.find(region) if region else None
     if rcol and region:
         frame = _region_rows(frame, name, rcol, region, known)
