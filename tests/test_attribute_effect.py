@@ -164,3 +164,25 @@ def test_daily_series_spread_from_monthly_totals_is_measured_in_months():
     assert effect["resolution"] == "monthly"
     assert effect["periods"] == [12, 12]
     assert abs(effect["change_pct"] + 20) < 3
+
+
+def test_a_trend_turns_effect_is_its_slope_change_not_a_change_of_the_mean():
+    # +1% a month for five years, then flat: the mean after the turn is higher than before, so a level
+    # change read "+6%" for a turn that bent the path down
+    rng = np.random.default_rng(2)
+    t = np.arange(120)
+    series = monthly(100 * np.exp(0.01 * np.minimum(t, 60) + rng.normal(0, 0.004, 120)))
+    turn = Node(index=60, date=series.label(60), kind=NodeKind.TREND, confidence=0.9, direction="down",
+                change_pct=-11.0, level_before=0.0, level_after=0.0, interval=(series.label(59), series.label(61)),
+                interval_index=(59, 61))
+    (effect,) = EffectEstimator().estimate([turn], series)
+    assert effect["kind"] == "trend" and "level_before" not in effect
+    before, after = effect["growth_pct"]
+    assert abs(before - 1.0) < 0.15 and abs(after) < 0.15
+    truth = 100 * np.expm1(-0.01 * (effect["horizon"] + 1))          # the old trend carried on, against flat
+    lo, hi = effect["change_pct_interval"]
+    assert effect["horizon"] == 11 and lo < truth < hi < 0   # the last of the 12 periods read after it
+
+    from policytrace.report.view import effect_text
+
+    assert effect_text({**effect, "resolution": "monthly"}, "zh").startswith("11 个月后较原趋势外推 -")

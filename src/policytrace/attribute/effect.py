@@ -54,6 +54,7 @@ class EffectEstimator:
         level, total = _levels(work)
         if level is None:
             return [{} for _ in nodes]
+        read = np.isfinite(np.asarray(work.values, dtype=float))   # periods with data
         per_year = _per_year(work)
         order = sorted(range(len(nodes)), key=lambda k: nodes[k].index)
         positions = {k: _position(work.starts, nodes[k].index) for k in order}
@@ -72,7 +73,11 @@ class EffectEstimator:
         out: list[dict] = [{} for _ in nodes]
         for k in order:
             prev_pos, next_pos, end_pos = spans[k]
-            effect = self._level_change(adjusted, positions[k], prev_pos, next_pos)
+            if getattr(nodes[k].kind, "value", nodes[k].kind) == "trend":
+                # a turn of the slope: the means on either side differ even where the level never jumps
+                effect = self._slope_change(adjusted, read, positions[k], prev_pos, next_pos)
+            else:
+                effect = self._level_change(adjusted, positions[k], prev_pos, next_pos)
             if end_pos is not None:
                 effect["shock"] = self._shock(work, total, per_year, positions[k], end_pos, series, season)
             if effect:
@@ -98,6 +103,34 @@ class EffectEstimator:
             out["change_pct"] = round(100 * change / abs(base), 2)
             out["change_pct_interval"] = ([round(100 * v / abs(base), 2) for v in out["change_interval"]]
                                           if out["change_interval"] else None)
+        return out
+
+    def _slope_change(self, values: np.ndarray, read: np.ndarray, pos: int, prev_pos: int, next_pos: int) -> dict:
+        """A broken line through the turn, fitted to the periods with data: growth per period before and
+        after, and the new path against the old trend carried `horizon` periods on (the node's own measure),
+        with its interval."""
+        lo, hi = max(prev_pos, pos - self.max_periods), min(next_pos, pos + self.max_periods)
+        seen = lo + np.flatnonzero(read[lo:hi])
+        window = values[seen]
+        if (seen < pos).sum() < 2 or (seen >= pos).sum() < 2 or not np.isfinite(window).all():
+            return {}
+        logs = bool(np.all(window > 0))
+        slopes, change, se = _turn_fit(np.log(window) if logs else window, seen - lo, pos - lo)
+        horizon = int(min(seen[-1] - pos, pos - lo, self.max_periods))   # periods after the node's date
+        scale = 1.0 if logs else abs(float(values[pos - 1])) or 1.0
+
+        def pct(v: float) -> float:
+            return round(100 * (np.expm1(v) if logs else v / scale), 2)
+
+        out = {"kind": "trend", "horizon": horizon,
+               "growth_pct": [pct(slopes[0]), pct(slopes[1])],   # per working period, before and after
+               # the new slope runs from the period before the node's date: horizon + 1 periods of it
+               "change_pct": pct(change * (horizon + 1)),
+               "change_pct_interval": ([pct((change - Z95 * se) * (horizon + 1)),
+                                        pct((change + Z95 * se) * (horizon + 1))] if np.isfinite(se) else None),
+               "periods": [pos - lo, hi - pos],
+               "method": "broken-line regression on the seasonally adjusted series (in logs where positive), "
+                         "HAC 95% interval; change: the new path against the old trend carried `horizon` periods on"}
         return out
 
     def _shock_end(self, nodes: list[Node], order: list[int], rank: int, series: Series) -> pd.Timestamp | None:
@@ -199,6 +232,20 @@ def _step_change(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
     with np.errstate(invalid="ignore", divide="ignore"):  # a noiseless step has a zero variance
         fit = sm.OLS(y, sm.add_constant(step)).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
         return float(fit.params[1]), float(np.nan_to_num(fit.bse[1]))
+
+
+def _turn_fit(y: np.ndarray, t: np.ndarray, at: int) -> tuple[tuple[float, float], float, float]:
+    """Slopes before and after a turn at position `at` (its first new-slope period) of `y` observed at
+    positions `t`, the change of slope and its HAC standard error."""
+    import statsmodels.api as sm
+
+    t = np.asarray(t, dtype=float)
+    design = np.column_stack([np.ones_like(t), t, np.maximum(t - at + 1, 0.0)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fit = sm.OLS(y, design).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
+    slope, change = float(fit.params[1]), float(fit.params[2])
+    se = float(fit.bse[2]) if len(y) > 4 else float("nan")
+    return (slope, slope + change), change, se
 
 
 def _counterfactual(total: np.ndarray, t: int, start: int, per_year: int | None, k: int,

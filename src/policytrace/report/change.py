@@ -15,6 +15,12 @@ _UNITS = {"daily": ("天", "day"), "weekly": ("周", "week"), "monthly": ("个�
 _PER_ZH = {"daily": "每日", "weekly": "每周", "monthly": "每月", "quarterly": "每季度", "annual": "每年"}
 
 
+def periods_text(count: int, resolution: str | None, lang: str) -> str:
+    """'12 个月', '12 months', '3 periods': a count of working periods in words."""
+    unit_zh, unit_en = _UNITS.get(resolution, ("期", "period"))
+    return f"{count} {unit_zh}" if lang == "zh" else f"{count} {unit_en}{'s' if count != 1 else ''}"
+
+
 def change_text(node: Node, lang: str, date_text: Callable[[str], str]) -> str:
     """'上升 22.6%', or for other kinds what their percentage is of ('增速由每月 +2.2% 转为 …')."""
     kind = getattr(node.kind, "value", str(node.kind))

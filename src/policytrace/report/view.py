@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from ..attribute.model import Attribution, Item
 from ..kb.record import Record
-from .change import change_text
+from .change import change_text, periods_text
 
 LANGS = ("zh", "en")
 POLICY_KINDS = ("policy", "plan", "standard")
@@ -205,10 +205,15 @@ def effect_text(effect: dict | None, lang: str) -> str | None:
         return None
     pct = float(effect["change_pct"])
     lo, hi = (effect.get("change_pct_interval") or [None, None])[:2]
-    if lang == "zh":
-        text = f"水平变化 {pct:+.1f}%" + (f"（95% 区间 {lo:+.1f}% 至 {hi:+.1f}%）" if lo is not None else "")
+    if effect.get("kind") == "trend":   # against the old trend carried on, not a change of the mean level
+        later = periods_text(int(effect.get("horizon") or 0), effect.get("resolution"), lang)
+        label = f"{later}后较原趋势外推" if lang == "zh" else f"against the old trend carried {later} on"
     else:
-        text = f"level change {pct:+.1f}%" + (f" (95% interval {lo:+.1f}% to {hi:+.1f}%)" if lo is not None else "")
+        label = "水平变化" if lang == "zh" else "level change"
+    if lang == "zh":
+        text = f"{label} {pct:+.1f}%" + (f"（95% 区间 {lo:+.1f}% 至 {hi:+.1f}%）" if lo is not None else "")
+    else:
+        text = f"{label} {pct:+.1f}%" + (f" (95% interval {lo:+.1f}% to {hi:+.1f}%)" if lo is not None else "")
     shock = effect.get("shock") or {}
     if shock.get("lost_pct") is not None:
         lost = float(shock["lost_pct"])
