@@ -102,17 +102,22 @@ def test_demo_series_nodes_explanation_language_and_docx(page, server):
     assert not page.errors
 
 
+def upload(page, server, path: Path, region: str, sector: str) -> None:
+    """Upload `path` on the page as a user does and wait for its nodes."""
+    page.goto(server.base)
+    page.set_input_files("#file", str(path))
+    page.fill("#region", region)
+    page.fill("#sector", sector)
+    page.click("#run")
+    page.wait_for_selector(".node-chip")
+
+
 def test_upload_a_series_and_see_its_step(page, server, tmp_path):
     path = monthly_step_csv(tmp_path / "step.csv")
     lines = path.read_text().splitlines()
     lines[11:16] = [line.split(",")[0] + ",0" for line in lines[11:16]]   # five months without an estimate
     path.write_text("\n".join(lines) + "\n")
-    page.goto(server.base)
-    page.set_input_files("#file", str(path))
-    page.fill("#region", "新疆")
-    page.fill("#sector", "工业")
-    page.click("#run")
-    page.wait_for_selector(".node-chip")
+    upload(page, server, path, "新疆", "工业")
     dates = page.locator(".node-chip b").all_inner_texts()
     assert set(dates) & {"2015-09", "2015-10", "2015-11", "2015-12", "2016-01"}, dates  # the step is at index 70
     assert "新疆" in page.inner_text("#report-title")
@@ -129,12 +134,7 @@ def test_a_trend_turns_chip_shows_its_growth_not_a_fall(page, server, tmp_path):
     noise = np.random.default_rng(0).normal(0, 0.004, 120)
     values = 100 * np.exp(0.01 * np.minimum(np.arange(120), 60) + noise)
     path.write_text("date,value\n" + "".join(f"{m},{v:.4f}\n" for m, v in zip(months, values)))
-    page.goto(server.base)
-    page.set_input_files("#file", str(path))
-    page.fill("#region", "新疆")
-    page.fill("#sector", "工业")
-    page.click("#run")
-    page.wait_for_selector(".node-chip")
+    upload(page, server, path, "新疆", "工业")
     chips = page.locator(".node-chip small").all_inner_texts()
     turns = [c for c in chips if "趋势转折" in c]
     assert turns and all("增速由每月 +1.0% 转为每月 +0.0%" in c and "-" not in c.split("·")[-1] for c in turns), chips
