@@ -120,3 +120,31 @@ def test_a_nodes_days_end_on_the_last_day_of_its_last_period(frequency, dates, l
                 interval_index=tuple(position))
     first, end = node_days(node, series)
     assert str(first) == str(pd.Period(dates[0]).start_time.date()) and str(end) == last
+
+
+def test_a_series_named_by_its_branch_is_explained_as_its_sector(tmp_path):
+    # 钢铁 had been an unknown sector: a steel policy tagged industry scored as unrelated (sector 0.4)
+    from dataclasses import replace
+
+    from policytrace.attribute import Attributor
+    from policytrace.detect.node import Node
+    from policytrace.kb import Record, Source
+    from policytrace.series import read_series
+
+    path = tmp_path / "steel.csv"
+    path.write_text("date,value\n" + "".join(f"{2018 + m // 12}-{m % 12 + 1:02d},{100 + (m >= 30) * 20}\n"
+                                             for m in range(60)), encoding="utf-8")
+    kb = KnowledgeBase.open()
+    kb.add([Record(id="steel", kind="policy", title="钢铁行业产能置换实施办法", date="2020-05-10", regions=("650000",),
+                   sectors=("industry",), direction="raise", sources=(Source(url="https://example.org/steel"),))])
+    parts = {}
+    for name in ("钢铁", "工业"):
+        series = read_series(path, sector=name)
+        node = Node(index=30, date=series.label(30), kind=NodeKind.EVENT, confidence=0.9, direction="up",
+                    change_pct=20.0, level_before=100.0, level_after=120.0, interval=(series.label(29), series.label(31)),
+                    interval_index=(29, 31))
+        series = replace(series, region="650000")
+        (attribution,) = Attributor().attribute([node], series, kb)
+        parts[name] = attribution.items[0].parts
+    assert parts["钢铁"] == parts["工业"] and parts["钢铁"]["sector"] == 1.0
+    assert read_series(path, sector="钢铁").sector == "钢铁"   # the series keeps its own name

@@ -38,6 +38,25 @@ def normalise(name: str | None) -> str | None:
     return _ALIAS.get(re.sub(r"\s+", " ", text).strip())
 
 
+# Branches a user may name a series by, and the sector whose records and words explain them. The series
+# keeps its own name (a report on 钢铁 says 钢铁); attribution reads it as its sector.
+BRANCHES: dict[str, tuple[str, ...]] = {
+    "industry": ("钢铁", "钢铁行业", "黑色金属", "水泥", "建材", "化工", "石化", "石油化工", "电解铝", "有色", "有色金属",
+                 "冶金", "焦化", "造纸", "玻璃", "多晶硅", "steel", "iron and steel", "cement", "chemicals",
+                 "petrochemicals", "aluminium", "aluminum", "non-ferrous metals", "building materials", "paper", "glass"),
+    "power": ("火电", "煤电", "热电", "发电行业", "thermal power", "coal power"),
+    "energy": ("煤炭开采", "采矿", "石油天然气", "油气开采", "coal mining", "oil and gas"),
+}
+_BRANCH = {re.sub(r"\s+", " ", name.lower()): sector for sector, names in BRANCHES.items() for name in names}
+
+
+def coarse(name: str | None) -> str | None:
+    """The sector key a series' sector is explained as: its own key, or the sector of a branch (钢铁 → industry)."""
+    if name is None:
+        return None
+    return normalise(name) or _BRANCH.get(re.sub(r"\s+", " ", str(name).strip().lower()))
+
+
 def key(name) -> str:
     """What a table's sector cell is matched by: its canonical key, else the name itself in lower case."""
     return normalise(name) or str(name).strip().lower()

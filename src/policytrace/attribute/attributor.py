@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from .. import sectors
 from ..detect.node import Node
 from ..kb import KnowledgeBase
 from ..kb.record import Record
@@ -86,7 +87,8 @@ class Attributor:
         records = _unique([h.record for h in kb.search(start=start.isoformat(), end=end.isoformat(), limit=None)])
         dated = [(r, r.start, r.end) for r in records]  # parsed once: nodes × records comparisons follow
 
-        statics = {r.id: scorer.static_parts(r, scope, series.sector) for r in records}
+        sector = sectors.coarse(series.sector) or series.sector   # a branch (钢铁) is explained as its sector
+        statics = {r.id: scorer.static_parts(r, scope, sector) for r in records}
         window_of = _cached(lambda kind, date_kind, node_kind: windows.window(kind, date_kind, node_kind,
                                                                                 series.frequency))
         passed: list[list[Item]] = []
