@@ -90,14 +90,14 @@ class EffectEstimator:
         before, after = values[lo:pos], values[pos:hi]
         if len(before) < 1 or len(after) < 1 or not np.isfinite(before).all() or not np.isfinite(after).all():
             return {}
-        change, se = _step_change(before, after)
-        base = float(np.mean(before))
+        change, se, base = _step_change(before, after)
         out = {
-            "level_before": round(base, 6), "level_after": round(float(np.mean(after)), 6),
+            "level_before": round(base, 6), "level_after": round(base + change, 6),
             "change": round(change, 6),
             "change_interval": [round(change - Z95 * se, 6), round(change + Z95 * se, 6)] if np.isfinite(se) else None,
             "periods": [len(before), len(after)],
-            "method": "step regression on the seasonally adjusted series, HAC 95% interval",
+            "method": "segmented regression (a line each side, the step their gap at the node) on the seasonally "
+                      "adjusted series, HAC 95% t interval",
         }
         if base:
             out["change_pct"] = round(100 * change / abs(base), 2)
@@ -221,31 +221,46 @@ def _deseasonalise(level: np.ndarray, work: Working, cuts: list[int]) -> np.ndar
     return level * np.exp(-seasonal) if positive else level - seasonal
 
 
-def _step_change(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
-    """Mean shift and its standard error; HAC (Newey–West) since emission residuals are autocorrelated."""
-    import statsmodels.api as sm
+def _step_change(before: np.ndarray, after: np.ndarray) -> tuple[float, float, float]:
+    """The step at the node, its standard error and the level it starts from (the old line's value there).
 
+    Segmented regression (interrupted time series): a line on each side, the step their gap at the node,
+    where each side has three periods or more; else the mean shift. The mean shift alone read the growth
+    of the year around the node as part of the step (a -10% step in a series growing 3.7% a year came out
+    at -6.7%, its 95% interval covering the truth in 3 of 100 series; at 12% a year, +1.5%). HAC
+    (Newey-West) errors, since emission residuals are autocorrelated.
+    """
     y = np.concatenate([before, after])
     step = np.r_[np.zeros(len(before)), np.ones(len(after))]
     if len(y) < 4 or len(before) < 2 or len(after) < 2:
-        return float(np.mean(after) - np.mean(before)), float("nan")
-    with np.errstate(invalid="ignore", divide="ignore"):  # a noiseless step has a zero variance
-        fit = sm.OLS(y, sm.add_constant(step)).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
-        return float(fit.params[1]), float(np.nan_to_num(fit.bse[1]))
+        return float(np.mean(after) - np.mean(before)), float("nan"), float(np.mean(before))
+    t = np.arange(len(y), dtype=float) - len(before)   # 0 at the node
+    columns = [np.ones_like(t), step] + ([t, t * step] if len(before) >= 3 and len(after) >= 3 else [])
+    params, se = _hac_fit(y, np.column_stack(columns))
+    return float(params[1]), float(np.nan_to_num(se[1])), float(params[0])
+
+
+def _hac_fit(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """OLS coefficients and HAC standard errors (one lag, small-sample corrected), scaled so that ± Z95 of
+    them is a Student t interval on the residual's degrees of freedom. On 2 × 12 months plain HAC is too
+    narrow: a step's 95% interval covered it in 81-86% of 300 synthetic series with white noise (69% with
+    AR(1) 0.5), 86-91% (75%) corrected so; more lags covered less."""
+    import statsmodels.api as sm
+    from scipy.stats import t as student
+
+    with np.errstate(invalid="ignore", divide="ignore"):  # a noiseless fit has a zero variance
+        fit = sm.OLS(y, design).fit(cov_type="HAC", cov_kwds={"maxlags": 1, "use_correction": True})
+    widen = student.ppf(0.975, fit.df_resid) / Z95 if fit.df_resid > 0 else float("nan")
+    return np.asarray(fit.params), np.asarray(fit.bse) * widen
 
 
 def _turn_fit(y: np.ndarray, t: np.ndarray, at: int) -> tuple[tuple[float, float], float, float]:
     """Slopes before and after a turn at position `at` (its first new-slope period) of `y` observed at
     positions `t`, the change of slope and its HAC standard error."""
-    import statsmodels.api as sm
-
     t = np.asarray(t, dtype=float)
-    design = np.column_stack([np.ones_like(t), t, np.maximum(t - at + 1, 0.0)])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fit = sm.OLS(y, design).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
-    slope, change = float(fit.params[1]), float(fit.params[2])
-    se = float(fit.bse[2]) if len(y) > 4 else float("nan")
-    return (slope, slope + change), change, se
+    params, se = _hac_fit(y, np.column_stack([np.ones_like(t), t, np.maximum(t - at + 1, 0.0)]))
+    slope, change = float(params[1]), float(params[2])
+    return (slope, slope + change), change, float(se[2]) if len(y) > 4 else float("nan")
 
 
 def _counterfactual(total: np.ndarray, t: int, start: int, per_year: int | None, k: int,
