@@ -65,3 +65,17 @@ def test_a_yearbook_table_is_a_panel_of_its_regions(tmp_path, region_heading):
     members = read_panel(path)
     assert sorted(members) == ["620000/all", "630000/all", "650000/all"]
     assert all(m.frequency is Frequency.ANNUAL and len(m) == 20 for m in members.values())
+
+
+def test_a_header_with_one_named_column_is_not_a_title(tmp_path):
+    # 'date,' names one column: a header, not a title line; nor is a spreadsheet's unnamed index column
+    from pathlib import Path
+
+    from policytrace.series.read import load_table
+
+    path = tmp_path / "one.csv"
+    path.write_text("date,\n2020-01,5\n2020-02,6\n", encoding="utf-8")
+    assert list(load_table(Path(path)).columns)[0] == "date"
+    xlsx = tmp_path / "index.xlsx"
+    pd.DataFrame({"value": [1.0, 2.0, 3.0]}).to_excel(xlsx)
+    assert list(load_table(Path(xlsx)).columns) == ["Unnamed: 0", "value"]

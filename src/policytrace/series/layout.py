@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Collection
 
 import pandas as pd
 
@@ -19,14 +20,16 @@ MIN_PERIOD_COLUMNS = 3
 _MAX_TITLE_LINES = 3
 
 
-def title_lines(text: str, sep: str) -> int:
+def title_lines(text: str, sep: str, headings: Collection[str] = ()) -> int:
     """How many lines at the top of a CSV text are a title (one filled cell, or none) above a header of
     several. (pandas would read the title as a header of fewer columns, and the longer rows below as an
-    index.)"""
+    index.) A line whose one cell is a known column heading (`headings`: date, value …) is a header."""
     lines = text.splitlines()[:_MAX_TITLE_LINES + 1]
-    filled = [sum(bool(cell.strip()) for cell in row) for row in csv.reader(lines, delimiter=sep)]
+    rows = [[cell.strip() for cell in row if cell.strip()] for row in csv.reader(lines, delimiter=sep)]
+    filled = [len(row) for row in rows]
+    known = {h.lower() for h in headings}
     k = 0
-    while k < min(len(filled) - 1, _MAX_TITLE_LINES) and filled[k] <= 1:
+    while k < min(len(filled) - 1, _MAX_TITLE_LINES) and filled[k] <= 1 and not (rows[k] and rows[k][0].lower() in known):
         k += 1
     return k if k < len(filled) and filled[k] >= 2 else 0
 
@@ -39,9 +42,11 @@ def promote_header(frame: pd.DataFrame) -> pd.DataFrame:
         if len(frame.columns) < 2 or unnamed < len(frame.columns) - 1 or frame.empty:
             return frame
         first = frame.iloc[0]
-        if first.isna().any() or (first.astype(str).str.strip() == "").any():
-            frame = frame.iloc[1:]   # a blank or partial line between title and header
+        if first.isna().all() or (first.astype(str).str.strip() == "").all():
+            frame = frame.iloc[1:]   # a blank line between title and header
             continue
+        if first.isna().any() or pd.to_numeric(first, errors="coerce").notna().any():
+            return frame             # not a header: a heading for every column, none a number
         frame = frame.iloc[1:].copy()
         frame.columns = [str(v).strip() for v in first]
     return frame

@@ -145,7 +145,7 @@ def load_table(path: Path) -> pd.DataFrame:
             raise InputError("the file is empty", file=str(path))
         text = _decode(raw, str(path))
         sep = _delimiter(text)
-        titles = title_lines(text, sep)
+        titles = title_lines(text, sep, headings=(*DATE_NAMES, *VALUE_NAMES, *REGION_NAMES, *SECTOR_NAMES))
         frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True, sep=sep, skiprows=titles)
         frame.index += titles   # rows keep their line in the file
         # a semicolon file is a European spreadsheet's export: its numbers are written 1.234,5
