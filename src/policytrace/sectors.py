@@ -41,9 +41,10 @@ def normalise(name: str | None) -> str | None:
 # Branches a user may name a series by, and the sector whose records and words explain them. The series
 # keeps its own name (a report on 钢铁 says 钢铁); attribution reads it as its sector.
 BRANCHES: dict[str, tuple[str, ...]] = {
-    "industry": ("钢铁", "钢铁行业", "黑色金属", "水泥", "建材", "化工", "石化", "石油化工", "电解铝", "有色", "有色金属",
-                 "冶金", "焦化", "造纸", "玻璃", "多晶硅", "steel", "iron and steel", "cement", "chemicals",
-                 "petrochemicals", "aluminium", "aluminum", "non-ferrous metals", "building materials", "paper", "glass"),
+    "industry": ("钢铁", "钢铁行业", "黑色金属", "水泥", "建材", "化工", "石化", "石油化工", "电解铝", "有色",
+                 "有色金属", "冶金", "焦化", "造纸", "玻璃", "多晶硅", "steel", "iron and steel", "cement",
+                 "chemicals", "petrochemicals", "aluminium", "aluminum", "non-ferrous metals", "building materials",
+                 "paper", "glass"),
     "power": ("火电", "煤电", "热电", "发电行业", "thermal power", "coal power"),
     "energy": ("煤炭开采", "采矿", "石油天然气", "油气开采", "coal mining", "oil and gas"),
 }

@@ -8,14 +8,10 @@ index, so an error still names the file's line.
 from __future__ import annotations
 
 import csv
-import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import pandas as pd
 
-# what a column heading of a wide table looks like: a year, a month or a quarter
-_PERIOD_HEADING = re.compile(r"^\d{4}(\.0|年)?$|^\d{4}\s*(-|/|\.|年)\s*\d{1,2}\s*月?$|^\d{4}\s*(-|年)?\s*(Q[1-4]|第?[1-4一二三四]季度?)$",
-                             re.IGNORECASE)
 MIN_PERIOD_COLUMNS = 3
 _MAX_TITLE_LINES = 3
 
@@ -28,8 +24,12 @@ def title_lines(text: str, sep: str, headings: Collection[str] = ()) -> int:
     rows = [[cell.strip() for cell in row if cell.strip()] for row in csv.reader(lines, delimiter=sep)]
     filled = [len(row) for row in rows]
     known = {h.lower() for h in headings}
+
+    def title(row: list[str]) -> bool:
+        return len(row) <= 1 and not (row and row[0].lower() in known)
+
     k = 0
-    while k < min(len(filled) - 1, _MAX_TITLE_LINES) and filled[k] <= 1 and not (rows[k] and rows[k][0].lower() in known):
+    while k < min(len(filled) - 1, _MAX_TITLE_LINES) and title(rows[k]):
         k += 1
     return k if k < len(filled) and filled[k] >= 2 else 0
 
@@ -52,9 +52,9 @@ def promote_header(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def period_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns headed by a year, month or quarter, if there are enough of them to be a wide table."""
-    found = [c for c in frame.columns if _PERIOD_HEADING.match(str(c).strip())]
+def period_columns(frame: pd.DataFrame, is_period: Callable[[str], bool]) -> list[str]:
+    """Columns headed by a period (a year, a month, a quarter: `is_period`), if enough to be a wide table."""
+    found = [c for c in frame.columns if is_period(str(c).strip())]
     return found if len(found) >= MIN_PERIOD_COLUMNS else []
 
 

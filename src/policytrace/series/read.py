@@ -69,7 +69,7 @@ def series_from_table(
     frame.columns = [str(c).strip() for c in frame.columns]
     for col, wanted in (where or {}).items():
         frame = _rows_where(frame, name, col, wanted)
-    periods = period_columns(frame) if date_column is None else []
+    periods = period_columns(frame, _is_period) if date_column is None else []
     if periods and find_column(frame, DATE_NAMES, exclude=set(periods)) is None:
         frame = melt_wide(frame, periods, date=WIDE_DATE, value=WIDE_VALUE)   # a region's series across a row
         date_column, value_column = WIDE_DATE, value_column or WIDE_VALUE
@@ -327,6 +327,11 @@ _QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q([1-4])|第?\s*([1-4一二�
 _INT = re.compile(r"^\d+$")
 # 20200131: a day written without separators (as spreadsheets export it), not a position
 _COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
+
+
+def _is_period(text: str) -> bool:
+    """A year, month or quarter as the dates of a file are written (a wide table's column heading)."""
+    return bool(_YEAR.match(text) or _MONTH.match(text) or _QUARTER.match(text))
 
 
 def _parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequency]:
