@@ -77,16 +77,12 @@ def _turn(node: Node, zh: bool) -> str | None:
     if rates is None:
         return None
     resolution, horizon = node.details.get("working_resolution"), node.details.get("horizon")
-    unit_zh, unit_en = _UNITS.get(resolution, ("期", "period"))
-    per_zh = _PER_ZH.get(resolution, "每期")
-    pct = abs(float(node.change_pct))
+    pct, up = abs(float(node.change_pct)), node.direction == "up"
+    later = periods_text(int(horizon or 0), resolution, "zh" if zh else "en")
     if zh:
-        text = f"增速由{per_zh} {rates[0]:+.1f}% 转为{per_zh} {rates[1]:+.1f}%"
-        if horizon:
-            text += f"；{horizon} {unit_zh}后较原趋势外推{'高' if node.direction == 'up' else '低'} {pct:.1f}%"
-        return text
-    text = f"growth from {rates[0]:+.1f}% to {rates[1]:+.1f}% a {unit_en}"
-    if horizon:
-        text += (f"; {pct:.1f}% {'above' if node.direction == 'up' else 'below'} the old trend carried "
-                 f"{horizon} {unit_en}{'s' if horizon != 1 else ''} past the turn")
-    return text
+        per = _PER_ZH.get(resolution, "每期")
+        text = f"增速由{per} {rates[0]:+.1f}% 转为{per} {rates[1]:+.1f}%"
+        return text + (f"；{later}后较原趋势外推{'高' if up else '低'} {pct:.1f}%" if horizon else "")
+    text = f"growth from {rates[0]:+.1f}% to {rates[1]:+.1f}% a {_UNITS.get(resolution, ('期', 'period'))[1]}"
+    return text + (f"; {pct:.1f}% {'above' if up else 'below'} the old trend carried {later} past the turn"
+                   if horizon else "")
