@@ -90,19 +90,26 @@ class EffectEstimator:
         before, after = values[lo:pos], values[pos:hi]
         if len(before) < 1 or len(after) < 1 or not np.isfinite(before).all() or not np.isfinite(after).all():
             return {}
-        change, se, base = _step_change(before, after)
+        # a positive series is fitted in logs: its step is a ratio, and the interval of a fall cannot pass -100%
+        logs = bool(np.all(before > 0) and np.all(after > 0))
+        step, se, start = _step_change(*((np.log(before), np.log(after)) if logs else (before, after)))
+        steps = [step, step - Z95 * se, step + Z95 * se] if np.isfinite(se) else [step]
+        if logs:
+            base = float(np.exp(start))
+            changes = [base * float(np.expm1(v)) for v in steps]
+        else:
+            base, changes = start, steps
         out = {
-            "level_before": round(base, 6), "level_after": round(base + change, 6),
-            "change": round(change, 6),
-            "change_interval": [round(change - Z95 * se, 6), round(change + Z95 * se, 6)] if np.isfinite(se) else None,
+            "level_before": round(base, 6), "level_after": round(base + changes[0], 6),
+            "change": round(changes[0], 6),
+            "change_interval": [round(v, 6) for v in changes[1:]] if len(changes) == 3 else None,
             "periods": [len(before), len(after)],
             "method": "segmented regression (a line each side, the step their gap at the node) on the seasonally "
-                      "adjusted series, HAC 95% t interval",
+                      f"adjusted series{' in logs' if logs else ''}, HAC 95% t interval",
         }
         if base:
-            out["change_pct"] = round(100 * change / abs(base), 2)
-            out["change_pct_interval"] = ([round(100 * v / abs(base), 2) for v in out["change_interval"]]
-                                          if out["change_interval"] else None)
+            pcts = [round(100 * v / abs(base), 2) for v in changes]
+            out["change_pct"], out["change_pct_interval"] = pcts[0], (pcts[1:] if len(pcts) == 3 else None)
         return out
 
     def _slope_change(self, values: np.ndarray, read: np.ndarray, pos: int, prev_pos: int, next_pos: int) -> dict:
