@@ -79,3 +79,17 @@ def test_a_header_with_one_named_column_is_not_a_title(tmp_path):
     xlsx = tmp_path / "index.xlsx"
     pd.DataFrame({"value": [1.0, 2.0, 3.0]}).to_excel(xlsx)
     assert list(load_table(Path(xlsx)).columns) == ["Unnamed: 0", "value"]
+
+
+def test_a_yearbooks_marks_for_missing_values_are_gaps(tmp_path):
+    # NBS writes … for "not available" and — for "not applicable"; any other text is still an error
+    table = wide_table()
+    table.iloc[1, 3], table.iloc[1, 7] = "…", "—"
+    path = tmp_path / "marks.csv"
+    table.to_csv(path, index=False)
+    series = read_series(path, region="甘肃")
+    assert series.meta["gaps"] == 2 and series.values.isna().sum() == 2
+    table.iloc[1, 5] = "n.a"
+    table.to_csv(path, index=False)
+    with pytest.raises(InputError, match="'n.a' is not a number"):
+        read_series(path, region="甘肃")

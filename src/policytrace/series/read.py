@@ -304,10 +304,14 @@ def _sector_rows(frame: pd.DataFrame, col: str, sector: str) -> pd.Series:
     return frame[col].map(sectors.key) == sectors.key(sector)
 
 
+# How statistical tables mark a value they do not have (NBS yearbooks: … not available, — not applicable).
+MISSING_MARKS = frozenset({"-", "--", "—", "——", "–", "…", "……", "...", "/", "／"})
+
+
 def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
     text = column.astype("string").str.strip().str.replace(",", "", regex=False)
     values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna() & text.notna() & (text != "")
+    bad = values.isna() & text.notna() & (text != "") & ~text.isin(MISSING_MARKS)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(f"value {column.iloc[i]!r} is not a number", file=name,
