@@ -83,7 +83,7 @@ def test_a_header_with_one_named_column_is_not_a_title(tmp_path):
 
 def test_a_yearbooks_marks_for_missing_values_are_gaps(tmp_path):
     # NBS writes … for "not available" and — for "not applicable"; any other text is still an error
-    table = wide_table()
+    table = wide_table().astype(object)
     table.iloc[1, 3], table.iloc[1, 7] = "…", "—"
     path = tmp_path / "marks.csv"
     table.to_csv(path, index=False)
