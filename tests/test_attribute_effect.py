@@ -194,3 +194,19 @@ def test_a_trend_turns_effect_is_its_slope_change_not_a_change_of_the_mean():
     from policytrace.report.view import effect_text
 
     assert effect_text({**effect, "resolution": "monthly"}, "zh").startswith("11 个月后较原趋势外推 -")
+
+
+def test_the_level_before_a_node_starts_after_the_shock_before_it():
+    # a one-month dip (COVID-19's March 2020) and, six months on, a +20% step: the dip is not the step's
+    # baseline (read as one, the line through it put the step at +10% in the demo's Xinjiang series)
+    estimates = []
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        values = 100 * np.exp(rng.normal(0, 0.02, 60))
+        values[24] *= 0.7
+        values[30:] *= 1.2
+        series = monthly(values)
+        shock = node(series, 24, "down", duration=31, end_date=series.label(24)[:7] + "-31")
+        (_, step) = EffectEstimator().estimate([shock, node(series, 30, "up")], series)
+        estimates.append(step["change_pct"])
+    assert abs(np.mean(estimates) - 20) < 2, np.mean(estimates)

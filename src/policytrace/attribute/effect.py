@@ -61,6 +61,10 @@ class EffectEstimator:
         spans: dict[int, tuple[int, int, int | None]] = {}  # node: previous node, end of its level, shock end
         for rank, k in enumerate(order):
             prev_pos = positions[order[rank - 1]] if rank > 0 else 0
+            if rank > 0 and (before := spans[order[rank - 1]])[2] is not None:
+                # after a shock that ended, the level before this node is the one after that end: the
+                # shock's own months (a March 2020 dip) are not the baseline
+                prev_pos = min(max(prev_pos, before[2] + 1), positions[k])
             next_pos = positions[order[rank + 1]] if rank + 1 < len(order) else len(work)
             end = self._shock_end(nodes, order, rank, series)
             end_pos = _date_position(work.begins, end) if end is not None else None
