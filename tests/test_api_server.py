@@ -143,6 +143,19 @@ def test_upload_xlsx(server, tmp_path):
     assert "分析周期" in r.text
 
 
+def test_upload_a_yearbook_table_as_tsv(server, tmp_path):
+    # a region per row and a year per column, tab-separated: refused as a suffix before
+    years = range(2000, 2020)
+    rows = [f"{p}\t" + "\t".join(str(100 + 20 * (y >= 2010) + k + (y % 3)) for y in years)
+            for k, p in enumerate(["新疆", "甘肃"])]
+    path = tmp_path / "yearbook.tsv"
+    path.write_text("地区\t" + "\t".join(map(str, years)) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with server.client() as c, path.open("rb") as fh:
+        r = c.post("/api/reports", files={"file": ("yearbook.tsv", fh)}, data={"region": "甘肃", "sector": "工业"})
+    assert r.status_code == 200, r.text
+    assert r.json()["region"] == "620000" and [n["node"]["date"] for n in r.json()["nodes"]][:1] == ["2010"]
+
+
 def test_bad_cell_names_the_upload_row_and_column(server, tmp_path):
     path = monthly_step_csv(tmp_path / "bad.csv")
     lines = path.read_text().splitlines()

@@ -39,7 +39,7 @@ from .settings import KB_NAME, Settings
 DEMOS = {"xinjiang-industry": {"title_zh": "新疆 工业 · Carbon Monitor 日数据 2019–2022",
                                "title_en": "Xinjiang, industry · Carbon Monitor daily 2019–2022",
                                "region": "650000", "sector": "industry"}}
-SERIES_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt")
+SERIES_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xls", ".txt")
 RECORD_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl")
 
 
@@ -344,7 +344,7 @@ def _series(file: UploadFile | None, demo: str | None, region: str | None, secto
         gazetteer.lookup(region)   # the knowledge base speaks of Chinese regions only
     with tempfile.TemporaryDirectory() as folder:
         path = _save_upload(file, Path(folder), SERIES_SUFFIXES, settings)
-        if path.suffix.lower() in (".csv", ".txt"):
+        if path.suffix.lower() in (".csv", ".tsv", ".txt"):
             with path.open("rb") as fh:
                 rows = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
             if rows > settings.max_rows + 1:
