@@ -75,6 +75,10 @@ def test_dates_overlap_at_their_own_precision(kb):
 def test_kind_and_sector_filters(kb):
     assert set(ids(kb.search("", kinds=["event"], limit=None))) == {"shutdown", "zh_stop", "urumqi", "lockdown"}
     assert set(ids(kb.search("", sectors=["power"], limit=None))) == {"nation", "gansu"}
+    # by any of its names: 电力 and Power as power, 钢铁 (a branch) as industry; none had matched a record
+    assert set(ids(kb.search("", sectors=["电力"], limit=None))) == {"nation", "gansu"}
+    assert set(ids(kb.search("", sectors=["Power"], limit=None))) == {"nation", "gansu"}
+    assert set(ids(kb.search("", sectors=["钢铁"], limit=None))) == {"dual"}
 
 
 def test_covering_more_of_the_query_ranks_higher(kb):

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .. import regions as gazetteer
+from .. import sectors as sector_names
 from ..errors import InputError
 from .glossary import concept_bits, parse_query
 from .importers import Batch, ColumnMapping, read_records
@@ -99,7 +100,8 @@ class KnowledgeBase:
         """
         filters = Filters(start=_bound(start, 0) if start else None, end=_bound(end, 1) if end else None,
                           kinds=list(kinds) if kinds is not None else None,
-                          sectors=list(sectors) if sectors is not None else None)
+                          # a sector by any of its names (工业, Industry, 钢铁 for industry), as records store its key
+                          sectors=[sector_names.coarse(s) or s for s in sectors] if sectors is not None else None)
         if region:
             found = gazetteer.lookup(region)
             codes = [found.code, *(found.ancestors if include_parents else ())]
