@@ -96,6 +96,22 @@ def test_relevance_reads_the_text(records):
     assert max(scores.values()) == 1.0 and min(scores.values()) < 0.5
 
 
+def test_for_a_total_series_an_epidemic_speaks_of_its_sector_as_a_plant_does():
+    # every emission word names a series of all sectors: the COVID-19 response had scored 0.75 there,
+    # under a 50 MW solar plant's grid connection (1.0), for Xinjiang's total emissions in January 2020
+    from policytrace.kb import Record, Source
+
+    def record(title):
+        return Record(id=title, kind="event", title=title, date="2020-01-25", regions=("650000",),
+                      sources=(Source(url="https://example.org/r"),))
+
+    covid = record("Xinjiang COVID-19 public health emergency response Level I")
+    plant = record("中国能建哈密50兆瓦塔式光热发电项目首次并网")
+    assert relevance(covid, "all") == 1.0 >= relevance(plant, "all")
+    assert relevance(covid, "industry") == 0.75   # it names no industry
+    assert relevance(record("Provincial sports games open"), "all") == 0.35
+
+
 @pytest.mark.parametrize("frequency, dates, last", [
     (Frequency.ANNUAL, ["2011", "2013"], "2013-12-31"),
     (Frequency.MONTHLY, ["2022-09", "2022-11"], "2022-11-30"),

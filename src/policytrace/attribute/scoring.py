@@ -182,9 +182,11 @@ def _hits(terms: tuple[str, ...], text: str, words: set[str]) -> int:
 def _terms(sector: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if sector in SECTOR_TERMS:
         specific = SECTOR_TERMS[sector]
-    else:  # a series of all sectors: any sector's words are its own
-        specific = tuple(t for terms in SECTOR_TERMS.values() for t in terms)
-    return tuple(t for t in GENERAL_TERMS if t not in specific), tuple(dict.fromkeys(specific))
+        return tuple(t for t in GENERAL_TERMS if t not in specific), tuple(dict.fromkeys(specific))
+    # A series of all sectors: any word of emissions, energy or any sector names it. (With only the sectors'
+    # words as its own, a 50 MW solar plant's grid connection outranked the COVID-19 response for
+    # Xinjiang's total emissions in January 2020.)
+    return (), tuple(dict.fromkeys([*GENERAL_TERMS, *(t for terms in SECTOR_TERMS.values() for t in terms)]))
 
 
 def authority_level(record: Record) -> str:
