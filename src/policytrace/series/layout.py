@@ -16,11 +16,11 @@ MIN_PERIOD_COLUMNS = 3
 _MAX_TITLE_LINES = 3
 
 
-def title_lines(text: str, sep: str, headings: Collection[str] = ()) -> int:
-    """How many lines at the top of a CSV text are a title (one filled cell, or none) above a header of
-    several. (pandas would read the title as a header of fewer columns, and the longer rows below as an
-    index.) A line whose one cell is a known column heading (`headings`: date, value …) is a header."""
-    lines = text.splitlines()[:_MAX_TITLE_LINES + 1]
+def title_lines(lines: list[str], sep: str, headings: Collection[str] = ()) -> int:
+    """How many of a CSV's first `lines` are a title (one filled cell, or none) above a header of several.
+    (pandas would read the title as a header of fewer columns, and the longer rows below as an index.) A
+    line whose one cell is a known column heading (`headings`: date, value …) is a header."""
+    lines = lines[:_MAX_TITLE_LINES + 1]
     rows = [[cell.strip() for cell in row if cell.strip()] for row in csv.reader(lines, delimiter=sep)]
     filled = [len(row) for row in rows]
     known = {h.lower() for h in headings}

@@ -145,7 +145,7 @@ def load_table(path: Path) -> pd.DataFrame:
             raise InputError("the file is empty", file=str(path))
         text = _decode(raw, str(path))
         sep = _delimiter(text)
-        titles = title_lines(text, sep, headings=(*DATE_NAMES, *VALUE_NAMES, *REGION_NAMES, *SECTOR_NAMES))
+        titles = title_lines(_head(text), sep, headings=(*DATE_NAMES, *VALUE_NAMES, *REGION_NAMES, *SECTOR_NAMES))
         frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True, sep=sep, skiprows=titles)
         frame.index += titles   # rows keep their line in the file
         # a semicolon file is a European spreadsheet's export: its numbers are written 1.234,5
@@ -166,9 +166,14 @@ def _european_number(cell):
     return cell
 
 
+def _head(text: str, lines: int = 8) -> list[str]:
+    """The first lines of a file's text, without splitting the whole of it (Carbon Monitor's is 30 MB)."""
+    return text[:1 << 16].splitlines()[:lines]
+
+
 def _delimiter(text: str) -> str:
     """',' unless the header has none and is split by a tab, a semicolon or a bar (TSV, European CSV)."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = next((line for line in _head(text) if line.strip()), "")
     if "," not in header:
         for sep in ("\t", ";", "|"):
             if sep in header:
