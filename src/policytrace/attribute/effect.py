@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..detect.decompose import seasonal_strength
 from ..detect.detector import MIN_SEASONAL_STRENGTH
+from ..detect.kinds import hinge_design
 from ..detect.node import Node
 from ..series import Frequency, Series
 from ..series.calendar import Working, working_resolution
@@ -273,11 +274,10 @@ def _hac_fit(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 def _turn_fit(y: np.ndarray, t: np.ndarray, at: int) -> tuple[tuple[float, float], float, float, float]:
     """Slopes before and after a turn at position `at` (its first new-slope period) of `y` observed at
     positions `t`, the change of slope, its HAC standard error, and the line's value at the turn."""
-    t = np.asarray(t, dtype=float)
-    params, se = _hac_fit(y, np.column_stack([np.ones_like(t), t, np.maximum(t - at + 1, 0.0)]))
+    params, se = _hac_fit(y, hinge_design(t, at))   # the detector's broken line, with its errors
     slope, change = float(params[1]), float(params[2])
     return ((slope, slope + change), change, float(se[2]) if len(y) > 4 else float("nan"),
-            float(params[0] + slope * (at - 1)))
+            float(params[0] - slope))   # the line's value at `at` - 1, where the slope turns
 
 
 def _counterfactual(total: np.ndarray, t: int, start: int, per_year: int | None, k: int,

@@ -94,11 +94,17 @@ def hinge_fit(signal: np.ndarray, a: int, b: int, c: int, min_size: int) -> tupl
     return a + int(candidates[k]), float(r @ r - saved[k])
 
 
+def hinge_design(t: np.ndarray, turn: float) -> np.ndarray:
+    """Columns of a continuous broken line at positions `t` whose slope changes at `turn`, its first
+    new-slope period: level, slope, and the change of slope (0 up to `turn` - 1, then 1, 2, ...)."""
+    t = np.asarray(t, dtype=float)
+    return np.column_stack([np.ones_like(t), t - turn, np.maximum(t - turn + 1, 0.0)])
+
+
 def hinge_line(cost: PiecewiseCost, signal: np.ndarray, a: int, turn: int, c: int) -> tuple[np.ndarray, float, float]:
     """The continuous broken line fitted to the points of `signal[a:c]` the costs read, its slope changing
     at `turn` (its first new-slope period): its values on [a, c) and its slopes before and after."""
-    t = np.arange(a, c, dtype=float)
-    design = np.column_stack([np.ones_like(t), t - turn, np.maximum(t - turn + 1, 0.0)])
+    design = hinge_design(np.arange(a, c), turn)
     read = cost.reads(a, c)
     coef, *_ = np.linalg.lstsq(design[read], signal[a:c][read], rcond=None)
     return design @ coef, float(coef[1]), float(coef[1] + coef[2])
