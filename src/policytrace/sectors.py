@@ -17,10 +17,12 @@ SECTORS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "all": ("All sectors", "全部门", ("total", "all", "economy-wide", "全社会", "合计", "总计", "全行业", "全部", "总量", "排放总量", "总排放", "全部行业")),
 }
 
-_ALIAS = {}
-for _key, (_en, _zh, _aliases) in SECTORS.items():
-    for _name in (_key, _en, _zh, *_aliases):
-        _ALIAS[re.sub(r"\s+", " ", _name.strip().lower())] = _key
+def _plain(name) -> str:
+    """A name as names are compared: lower case, spaces trimmed and single."""
+    return re.sub(r"\s+", " ", str(name).strip().lower())
+
+
+_ALIAS = {_plain(name): key for key, (en, zh, aliases) in SECTORS.items() for name in (key, en, zh, *aliases)}
 
 
 def normalise(name: str | None) -> str | None:
@@ -31,11 +33,10 @@ def normalise(name: str | None) -> str | None:
     """
     if name is None:
         return None
-    text = re.sub(r"\s+", " ", str(name).strip().lower())
+    text = _plain(name)
     if text in _ALIAS:
         return _ALIAS[text]
-    text = re.sub(r"\s*[(（][^()（）]*[)）]$", "", text.replace("&", " and "))
-    return _ALIAS.get(re.sub(r"\s+", " ", text).strip())
+    return _ALIAS.get(_plain(re.sub(r"\s*[(（][^()（）]*[)）]$", "", text.replace("&", " and "))))
 
 
 # Branches a user may name a series by, and the sector whose records and words explain them. The series
@@ -48,14 +49,14 @@ BRANCHES: dict[str, tuple[str, ...]] = {
     "power": ("火电", "煤电", "热电", "发电行业", "thermal power", "coal power"),
     "energy": ("煤炭开采", "采矿", "石油天然气", "油气开采", "coal mining", "oil and gas"),
 }
-_BRANCH = {re.sub(r"\s+", " ", name.lower()): sector for sector, names in BRANCHES.items() for name in names}
+_BRANCH = {_plain(name): sector for sector, names in BRANCHES.items() for name in names}
 
 
 def coarse(name: str | None) -> str | None:
     """The sector key a series' sector is explained as: its own key, or the sector of a branch (钢铁 → industry)."""
     if name is None:
         return None
-    return normalise(name) or _BRANCH.get(re.sub(r"\s+", " ", str(name).strip().lower()))
+    return normalise(name) or _BRANCH.get(_plain(name))
 
 
 def key(name) -> str:
