@@ -18,13 +18,13 @@ from .. import sectors
 from ..detect.node import Node
 from ..kb import KnowledgeBase
 from ..kb.record import Record
-from ..series import Frequency, Series
+from ..series import Series
 from .effect import EffectEstimator
 from .model import Attribution, Item
 from .relation import describe
 from .scope import RegionScope
 from .scoring import Scored, Scorer
-from .windows import PERIOD_DAYS, LagWindows, Window
+from .windows import LagWindows, Window
 
 
 @dataclass
@@ -177,18 +177,7 @@ def node_days(node: Node, series: Series) -> tuple[date, date]:
     hi = series.timestamp(node.interval_index[1]).date()
     point = series.timestamp(node.index).date()
     lo, hi = min(lo, point), max(hi, point)
-    return lo, _last_day(hi, series.frequency)
-
-
-_PANDAS_PERIOD = {Frequency.MONTHLY: "M", Frequency.QUARTERLY: "Q", Frequency.ANNUAL: "Y"}
-
-
-def _last_day(first: date, frequency: Frequency) -> date:
-    """The last day of the period that starts on `first` (a fixed count of days overshot into the next
-    month or year: 2013 + 365 days was 2014-01-01)."""
-    if frequency in _PANDAS_PERIOD:
-        return pd.Timestamp(first).to_period(_PANDAS_PERIOD[frequency]).end_time.date()
-    return first + timedelta(days=PERIOD_DAYS.get(frequency, 1) - 1)
+    return lo, series.frequency.last_day(pd.Timestamp(hi)).date()
 
 
 def _lag_windows(windows: LagWindows | dict | None) -> LagWindows:

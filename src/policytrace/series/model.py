@@ -25,6 +25,15 @@ class Frequency(str, Enum):
     def periods_per_year(self) -> int | None:
         return {"daily": 365, "weekly": 52, "monthly": 12, "quarterly": 4, "annual": 1}.get(self.value)
 
+    def last_day(self, first: pd.Timestamp) -> pd.Timestamp:
+        """The last day of the period that starts on `first` (a week: six days on; a month, quarter or
+        year: its calendar end, which a fixed count of days overshoots, 2013 + 365 days being 2014-01-01)."""
+        first = pd.Timestamp(first).normalize()
+        period = {"monthly": "M", "quarterly": "Q", "annual": "Y"}.get(self.value)
+        if period:
+            return first.to_period(period).end_time.normalize()
+        return first + pd.Timedelta(days=6 if self is Frequency.WEEKLY else 0)
+
 
 @dataclass(frozen=True)
 class Series:
