@@ -103,6 +103,14 @@ def page_source(url: str, issuer: str | None, source_type: str | None, doc_numbe
     return Source(url=url, publisher=publisher, source_type=source_type, doc_number=doc_number)
 
 
+def row_title(row: dict, *names: str) -> str:
+    """The first filled of a row's title columns `names`; a row without one is an error on the first."""
+    for name in names:
+        if value := clean(row.get(name)):
+            return value
+    raise InputError("the record has no title", column=names[0])
+
+
 def row_date(row: dict, *names: str) -> str:
     for name in names:
         value = clean(row.get(name))

@@ -15,7 +15,7 @@ from ... import regions
 from ...errors import InputError
 from ..record import Record, Source, stable_id
 from .cells import (CHINA_NAMES, clean, date_from_url, normalise_date, page_source, region_codes, regions_in_text,
-                    row_date, sector_keys)
+                    row_date, row_title, sector_keys)
 
 
 def _merged_kind(source: str, title: str, sector: str | None) -> str:
@@ -49,9 +49,7 @@ def _merged_regions(row: dict) -> tuple[str, ...]:
 
 def _merged_row(row: dict, context: dict) -> Record:
     source = clean(row["source"]) or "unknown"
-    title = clean(row["title"]) or clean(row.get("title_zh"))
-    if not title:
-        raise InputError("the record has no title", column="title")
+    title = row_title(row, "title", "title_zh")
     url = clean(row["url"])
     date = row_date(row, "date", "year")
     kind = _merged_kind(source, title, clean(row.get("sector")))
@@ -122,9 +120,7 @@ def _gov_docs_row(row: dict, context: dict) -> Record:
 def _iea_row(row: dict, context: dict) -> Record | None:
     if (clean(row.get("Country")) or "").lower() not in CHINA_NAMES:
         return None
-    title = clean(row.get("Policy"))
-    if not title:
-        raise InputError("the record has no title", column="Policy")
+    title = row_title(row, "Policy")
     source = "IEA Policies DB (via GCCMPD, 2023-04)"
     url = clean(row.get("policy_url"))
     prov = re.match(r"\(([^)]+)\)", title)
@@ -141,9 +137,7 @@ def _iea_row(row: dict, context: dict) -> Record | None:
 def _cpdb_row(row: dict, context: dict) -> Record | None:
     if (clean(row.get("Country ISO")) or "").lower() != "chn":
         return None
-    title = clean(row.get("Policy name")) or clean(row.get("Policy Title"))
-    if not title:
-        raise InputError("the record has no title", column="Policy name")
+    title = row_title(row, "Policy name", "Policy Title")
     source = "NewClimate Climate Policy Database (via GCCMPD, 2021-12)"
     url = clean(row.get("Source or references"))
     url = url if url and url.startswith("http") else None
@@ -162,9 +156,7 @@ def _cpdb_row(row: dict, context: dict) -> Record | None:
 def _cclw_row(row: dict, context: dict) -> Record | None:
     if (clean(row.get("Geography ISO")) or "").lower() != "chn":
         return None
-    title = clean(row.get("Title"))
-    if not title:
-        raise InputError("the record has no title", column="Title")
+    title = row_title(row, "Title")
     first_event = (clean(row.get("Events")) or "").split(";")[0].split("|")[0]
     if not first_event:
         raise InputError("the record has no date", column="Events")
@@ -187,9 +179,7 @@ def _cclw_row(row: dict, context: dict) -> Record | None:
 def _icap_row(row: dict, context: dict) -> Record | None:
     if (clean(row.get("Country")) or "").lower() not in CHINA_NAMES:
         return None
-    title = clean(row.get("Policy"))
-    if not title:
-        raise InputError("the record has no title", column="Policy")
+    title = row_title(row, "Policy")
     url = clean(row.get("URL"))
     source = "ICAP ETS factsheets (via GCCMPD)"
     pilot = re.match(r"China - (.+?) pilot", title)
@@ -241,9 +231,7 @@ def _hsiang_row(row: dict, context: dict) -> Record:
 
 
 def _shock_row(row: dict, context: dict) -> Record:
-    title = clean(row.get("policy_name_zh"))
-    if not title:
-        raise InputError("the record has no title", column="policy_name_zh")
+    title = row_title(row, "policy_name_zh")
     timing = clean(row.get("shock_time_zh")) or ""
     exact = re.match(r"(\d{4}-\d{2}-\d{2})", timing)
     date = exact.group(1) if exact else row_date(row, "year")
