@@ -8,7 +8,7 @@ Ours: `EffectEstimator` (segmented regression, t interval widened for AR(1) resi
 run: the same segmented regression with corrected HAC errors (round 13), and the mean shift with plain HAC
 errors over the same windows (before round 13).
 
-Then trend turns: 48 months, the growth rate turning at month 24; the truth is the new path against the old
+Then shocks: the loss against the counterfactual path and its interval's coverage. And trend turns: 48 months, the growth rate turning at month 24; the truth is the new path against the old
 trend carried 12 months past the turn (a trend node's `change_pct`), ours against the same broken line with HAC.
 """
 
@@ -107,6 +107,19 @@ def node_at(series: Series, kind: NodeKind, direction: str, **details) -> Node:
                 interval_index=(23, 25), details=details)
 
 
+SHOCKS = [  # (months, shock start, shock months, AR(1) coefficient), a ±10% season, 3% noise, a 30% fall
+    (60, 40, 3, 0.0), (60, 40, 6, 0.0), (48, 30, 3, 0.0), (48, 30, 6, 0.5), (48, 14, 2, 0.0)]
+
+
+def shock_series(seed: int, months: int, rho: float) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(0, 0.03, months)
+    for i in range(1, months):
+        noise[i] += rho * noise[i - 1]
+    t = np.arange(months)
+    return 100 * np.exp(0.1 * np.sin(2 * np.pi * t / 12) + noise)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--series", type=int, default=300)
@@ -138,6 +151,30 @@ def main() -> None:
             hac.append(turn_hac(series.values.to_numpy(), 24))
         print(f"{100 * before:>12.1f}% {100 * after:>5.1f}% {rho:>5.1f} | {summary(ours, truth)} | "
               f"{summary(hac, truth)} | {truth:>6.2f}")
+    print("\nshocks (emissions lost against the counterfactual path); the truth is the series without the shock "
+          "less the series")
+    print(f"{'months':>6} {'start':>5} {'length':>6} {'AR(1)':>5} | {'lost/truth - 1: mean':>20} {'sd':>5} {'cover':>6}")
+    for months, start, length, rho in SHOCKS:
+        rows = []
+        for seed in range(args.series):
+            clean = shock_series(seed, months, rho)
+            values = clean.copy()
+            values[start:start + length] *= 0.7
+            series = Series(values=pd.Series(values, index=pd.date_range("2015-01-01", periods=months, freq="MS")),
+                            frequency=Frequency.MONTHLY, unit="Mt")
+            down = Node(index=start, date=series.label(start), kind=NodeKind.EVENT, confidence=0.9, direction="down",
+                        change_pct=-30.0, level_before=0.0, level_after=0.0,
+                        interval=(series.label(start), series.label(start)), interval_index=(start, start))
+            up = Node(index=start + length, date=series.label(start + length), kind=NodeKind.EVENT, confidence=0.9,
+                      direction="up", change_pct=40.0, level_before=0.0, level_after=0.0,
+                      interval=(series.label(start + length),) * 2, interval_index=(start + length,) * 2)
+            shock = EffectEstimator().estimate([down, up], series)[0]["shock"]
+            truth = float(np.sum(clean[start:start + length] - values[start:start + length]))
+            lo, hi = shock["lost_interval"] or (np.nan, np.nan)
+            rows.append((shock["lost"] / truth - 1, lo < truth < hi))
+        rows = np.array(rows)
+        print(f"{months:>6} {start:>5} {length:>6} {rho:>5.1f} | {rows[:, 0].mean():>20.3f} {rows[:, 0].std():>5.3f} "
+              f"{rows[:, 1].mean():>6.3f}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as student
 
 from ..detect.decompose import phases, seasonal_strength
 from ..detect.detector import MIN_SEASONAL_STRENGTH
@@ -168,10 +169,12 @@ class EffectEstimator:
         cf = np.array([_counterfactual(total, t, start, per_year, self.base_periods, season) for t in span])
         actual = total[start:start + len(span)]
         lost = float(np.sum(cf - actual))
-        errors = [total[j] / c - 1 for j in range(max(self.base_periods, start - self.max_periods), start)
-                  if (c := _counterfactual(total, j, j, per_year, self.base_periods, season)) and np.isfinite(c)]
-        sd = float(np.std(errors, ddof=1)) if len(errors) >= 3 else float("nan")
-        se = sd * float(np.sqrt(np.sum(cf**2))) if np.isfinite(sd) else float("nan")
+        errors = self._backtest(total, per_year, start, len(span), season)
+        # a t quantile on the windows' count; overlapping windows hold fewer independent errors than that,
+        # but a quantile on that smaller count widened six-month shocks to a coverage of 1.0 (and none on 4 years)
+        df = len(errors) - 1
+        sd = float(np.std(errors, ddof=1)) if len(errors) >= 3 and df >= 1 else float("nan")
+        se = sd * abs(float(np.sum(cf))) * student.ppf(0.975, df) / Z95 if np.isfinite(sd) else float("nan")
         return {
             "start": work.begins[start].date().isoformat(),
             "end": work.ends[min(end, len(total) - 1)].date().isoformat(),
@@ -188,6 +191,32 @@ class EffectEstimator:
             "counterfactual_path": [round(float(v), 6) for v in cf],
             "actual_path": [round(float(v), 6) for v in actual],
         }
+
+
+    def _backtest(self, total: np.ndarray, per_year: int | None, start: int, length: int,
+                  season: np.ndarray) -> list[float]:
+        """Relative errors of the counterfactual's total over windows of the shock's length where there was no
+        shock: made the way the shock's own is (a year earlier where it uses a year earlier), their base, window
+        and reference year clear of the shock. Before, the error of one period was taken as independent from
+        period to period, while a shock's periods share one base: its 95% interval covered the loss in 85% of
+        seasonal series with white noise, 73% with AR(1) 0.5 (see `bench/attribution_effect.py`)."""
+        k = self.base_periods
+        shock = set(range(start, start + length))
+
+        def year_before(j: int) -> bool:
+            return bool(per_year) and j - k - per_year >= 0
+
+        errors = []
+        for j in range(k, len(total) - length + 1):
+            used = set(range(j - k, j + length))
+            if year_before(j):
+                used |= {t - per_year for t in used}
+            if year_before(j) != year_before(start) or used & shock:
+                continue
+            cf = sum(_counterfactual(total, t, j, per_year, k, season) for t in range(j, j + length))
+            if cf and np.isfinite(cf):
+                errors.append(float(np.sum(total[j:j + length])) / cf - 1)
+        return errors
 
 
 def _levels(work: Working) -> tuple[np.ndarray | None, np.ndarray | None]:
