@@ -67,8 +67,9 @@ def test_zh_and_en_markdown_match_the_json(demo_dir):
             link = next(f for f in shown["fields"] if f["url"])
             assert f"]({link['url']})" in text
     for n in data["nodes"]:
-        if not n["items"]:
-            assert "经核查，本时段未收录相关政策性文件或重大事件。" in zh
+        if not n["items"]:   # "未收录" or what the KB held and why none was listed (report/empty.py)
+            assert n["display"]["zh"]["empty"].startswith("经核查") and n["display"]["zh"]["empty"] in zh
+            assert n["display"]["en"]["empty"].startswith("Checked") and n["display"]["en"]["empty"] in en
 
 
 def test_zh_typed_fields_by_kind(demo_dir):

@@ -124,6 +124,22 @@ def test_upload_a_series_and_see_its_step(page, server, tmp_path):
     assert "5 个为 0 的数值按缺测处理" in page.inner_text("#report-meta")
 
 
+def test_a_node_whose_records_were_turned_away_says_so(page, server, tmp_path):
+    # a rise in 2019-03: the demo KB holds Xinjiang and national records then, none of which explains a rise;
+    # the page had said "未收录" (nothing in the KB) for every node without items
+    path = monthly_step_csv(tmp_path / "rise.csv", n=130, at=110)
+    with path.open("rb") as f:
+        expected = httpx.post(f"{server.base}/api/reports", files={"file": ("rise.csv", f, "text/csv")},
+                              data={"region": "新疆", "sector": "工业"}, timeout=60).json()
+    i, node = next((k, n) for k, n in enumerate(expected["nodes"]) if not n["items"])
+    assert "均未列为成因" in node["display"]["zh"]["empty"]
+    upload(page, server, path, "新疆", "工业")
+    page.locator(".node-chip").nth(i).click()
+    page.wait_for_selector("#explain-node")
+    assert node["display"]["zh"]["empty"] in page.inner_text("#explain-node")
+    assert not page.errors
+
+
 def test_a_trend_turns_chip_shows_its_growth_not_a_fall(page, server, tmp_path):
     # +1% a month for five years, then flat: the turn's percentage (against the old trend carried on)
     # is negative, and the chip had shown it as if the level fell

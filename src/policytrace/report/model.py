@@ -9,10 +9,10 @@ from .. import __version__, regions, sectors
 from ..attribute.model import Attribution
 from ..series import Series
 from .dates import DATE_TEXT
+from .empty import NOTHING
 
 SCHEMA_VERSION = "1.2"  # 1.2: data_notes; see docs/report-schema.md
-EMPTY_ZH = "经核查，本时段未收录相关政策性文件或重大事件。"
-EMPTY_EN = "Checked: the knowledge base holds no policy document or major event for this period."
+EMPTY_ZH, EMPTY_EN = NOTHING["zh"], NOTHING["en"]   # a node where the KB holds nothing (see `empty`)
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,7 @@ class Report:
         """The nodes as a reader of `lang` ('zh' or 'en') sees them (see `view.py`)."""
         from .view import node_view
 
-        empty = EMPTY_ZH if lang == "zh" else EMPTY_EN
-        return tuple(node_view(a, lang, DATE_TEXT[lang], empty) for a in self.attributions)
+        return tuple(node_view(a, lang, DATE_TEXT[lang]) for a in self.attributions)
 
     def to_dict(self) -> dict:
         from .view import KIND_LABEL_EN

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from ..attribute.model import Attribution, Item
 from ..kb.record import Record
 from .change import change_text, periods_text
+from .empty import empty_text
 
 LANGS = ("zh", "en")
 POLICY_KINDS = ("policy", "plan", "standard")
@@ -181,7 +182,7 @@ def item_view(item: Item, lang: str, date_text) -> ItemView:
     )
 
 
-def node_view(attribution: Attribution, lang: str, date_text, empty_text: str) -> NodeView:
+def node_view(attribution: Attribution, lang: str, date_text) -> NodeView:
     node = attribution.node
     words = LABELS[lang]
     kind = getattr(node.kind, "value", str(node.kind))
@@ -196,7 +197,7 @@ def node_view(attribution: Attribution, lang: str, date_text, empty_text: str) -
     items = tuple(item_view(i, lang, date_text) for i in attribution.items)
     return NodeView(date=date_text(node.date), kind=kind, kind_label=kind_label, confidence=float(node.confidence),
                     direction=node.direction, change=change, interval=interval, items=items,
-                    empty=None if items else empty_text, effect=effect_text(getattr(attribution, "effect", None), lang))
+                    empty=None if items else empty_text(getattr(attribution, "searched", None), lang), effect=effect_text(getattr(attribution, "effect", None), lang))
 
 
 def effect_text(effect: dict | None, lang: str) -> str | None:

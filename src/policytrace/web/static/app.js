@@ -143,13 +143,21 @@
       li.append(el("bdi", d.heading.text.slice(0, 120)), el("small", " (" + d.relation + ")"));
       ul.appendChild(li);
     });
-    if (!n.items.length) ul.appendChild(el("li", state.lang === "zh" ? "经核查，本时段未收录相关政策性文件或重大事件。" : "Nothing in the KB for this period."));
+    if (!n.items.length) ul.appendChild(el("li", emptyText(n)));
     box.appendChild(ul);
     tip.replaceChildren(box);
     tip.hidden = false;
     var width = $("chart-wrap").clientWidth;
     tip.style.left = Math.max(0, Math.min(left + 70, width - tip.offsetWidth)) + "px";
     tip.style.top = Math.max(0, top - 10) + "px";
+  }
+
+  // what the report says of a node without items: nothing held, or what was held and why none was listed
+  function emptyText(n) {
+    var shown = (n.display || {})[state.lang] || {};
+    if (shown.empty) return shown.empty;
+    return state.lang === "zh" ? "经核查，本时段未收录相关政策性文件或重大事件。"
+      : "Checked: the knowledge base holds no policy document or major event for this period.";
   }
 
   function explain(i) {
@@ -167,10 +175,7 @@
     article.appendChild(el("p", shown.change ? shown.change + " · " + shown.interval
       : signed(n.node.change_pct) + "% · " + n.node.interval[0] + " – " + n.node.interval[1], "muted"));
     if (shown.effect) article.appendChild(el("p", shown.effect, "muted effect"));
-    if (!n.items.length) {
-      article.appendChild(el("p", zh ? "经核查，本时段未收录相关政策性文件或重大事件。"
-        : "Checked: the knowledge base holds no policy document or major event for this period.", "muted"));
-    }
+    if (!n.items.length) article.appendChild(el("p", emptyText(n), "muted"));
     var ol = el("ol");
     n.items.forEach(function (item) {
       var d = item.display[state.lang];

@@ -1,0 +1,59 @@
+"""A node without items says "未收录" only where the KB holds nothing for it; else what it held and why none
+was listed (the mission's rule; the example report leaves nodes empty without saying)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from policytrace.attribute import Attributor
+from policytrace.detect import Node, NodeKind
+from policytrace.kb import KnowledgeBase, Record, Source
+from policytrace.report import EMPTY_EN, EMPTY_ZH, build_report
+from policytrace.series import read_series
+
+
+@pytest.fixture()
+def series(tmp_path):
+    path = tmp_path / "xj.csv"
+    path.write_text("date,value\n" + "".join(f"{2018 + m // 12}-{m % 12 + 1:02d},{100 - (m >= 30) * 20}\n"
+                                             for m in range(60)), encoding="utf-8")
+    return replace(read_series(path, sector="工业"), region="650000")
+
+
+def fall_at_30(series) -> Node:
+    return Node(index=30, date=series.label(30), kind=NodeKind.EVENT, confidence=0.9, direction="down",
+                change_pct=-20.0, level_before=100.0, level_after=80.0, interval=(series.label(29), series.label(31)),
+                interval_index=(29, 31))
+
+
+def record(rid: str, title: str, date: str, direction: str = "unclear", regions=("650000",)) -> Record:
+    return Record(id=rid, kind="policy", title=title, date=date, regions=regions, direction=direction,
+                  sources=(Source(url=f"https://example.org/{rid}"),))
+
+
+def views(series, kb):
+    report = build_report(series, Attributor().attribute([fall_at_30(series)], series, kb))
+    return report.view("zh")[0], report.view("en")[0], report.to_dict()["nodes"][0]
+
+
+def test_nothing_held_says_nothing_was_found(series):
+    kb = KnowledgeBase.open()
+    kb.add([record("far", "新疆维吾尔自治区钢铁行业减排方案", "2010-01-01"),     # another time
+            record("gd", "广东省钢铁行业减排方案", "2020-07-01", regions=("440000",))])   # another region
+    zh, en, data = views(series, kb)
+    assert (zh.empty, en.empty) == (EMPTY_ZH, EMPTY_EN)
+    assert data["display"]["zh"]["empty"] == EMPTY_ZH
+
+
+def test_records_turned_away_are_counted_with_their_reasons(series):
+    kb = KnowledgeBase.open()
+    kb.add([record("raise", "新疆维吾尔自治区关于扩大钢铁产能的通知", "2020-06-20", direction="raise"),
+            record("sports", "新疆维吾尔自治区运动会开幕", "2020-06-25")])
+    zh, en, data = views(series, kb)
+    searched = data["searched"]
+    assert searched["passed"] == 0 and searched["rejected"].get("contradicts_direction") == 1
+    assert zh.empty != EMPTY_ZH and "记录 2 条" in zh.empty and "1 条预期影响方向与本次变化相反" in zh.empty
+    assert "holds 2 records" in en.empty and "1 would act against this change's direction" in en.empty
+    assert data["display"]["en"]["empty"] == en.empty
