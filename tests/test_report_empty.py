@@ -57,3 +57,34 @@ def test_records_turned_away_are_counted_with_their_reasons(series):
     assert zh.empty != EMPTY_ZH and "记录 2 条" in zh.empty and "1 条预期影响方向与本次变化相反" in zh.empty
     assert "holds 2 records" in en.empty and "1 would act against this change's direction" in en.empty
     assert data["display"]["en"]["empty"] == en.empty
+
+
+def test_a_series_without_nodes_says_none_was_found(tmp_path):
+    import numpy as np
+
+    from policytrace.pipeline import run
+
+    path = tmp_path / "flat.csv"
+    noise = np.random.default_rng(3).normal(0, 0.01, 72)
+    path.write_text("date,value\n" + "".join(f"{2015 + m // 12}-{m % 12 + 1:02d},{100 * (1 + e):.3f}\n"
+                                             for m, e in enumerate(noise)), encoding="utf-8")
+    report = run(read_series(path, region="新疆", sector="工业"), KnowledgeBase.open())
+    assert not report.attributions
+    zh, en = report.render("zh"), report.render("en")
+    assert "经检测，分析周期内未见置信度不低于 0.40 的关键节点。" in zh
+    assert "No key node with a confidence of at least 0.40 was found" in en
+    assert "未见置信度不低于 0.40" in report.render("html")
+    assert report.to_dict()["detection"] == {"min_confidence": 0.4, "unreported": 0, "note": {
+        "zh": "经检测，分析周期内未见置信度不低于 0.40 的关键节点。",
+        "en": "No key node with a confidence of at least 0.40 was found in this period."}}
+
+
+def test_changes_under_the_floor_are_counted(series):
+    from policytrace.detect import Detector
+    from policytrace.pipeline import run
+
+    everything = Detector(min_confidence=0.0).fit(series).nodes_
+    strict = Detector(min_confidence=1.01)   # no node can pass: all are counted as left out
+    report = run(series, KnowledgeBase.open(), detector=strict)
+    assert len(everything) >= 1 and report.detection == (1.01, len(everything))
+    assert f"另有 {len(everything)} 处变化置信度低于 1.01，未列出。" in report.render("zh")

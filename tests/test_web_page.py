@@ -124,6 +124,23 @@ def test_upload_a_series_and_see_its_step(page, server, tmp_path):
     assert "5 个为 0 的数值按缺测处理" in page.inner_text("#report-meta")
 
 
+def test_a_series_without_nodes_says_so_in_the_page(page, server, tmp_path):
+    import numpy as np
+
+    path = tmp_path / "flat.csv"
+    noise = np.random.default_rng(3).normal(0, 0.01, 72)
+    path.write_text("date,value\n" + "".join(f"{2015 + m // 12}-{m % 12 + 1:02d},{100 * (1 + e):.3f}\n"
+                                             for m, e in enumerate(noise)))
+    page.goto(server.base)
+    page.set_input_files("#file", str(path))
+    page.fill("#region", "新疆")
+    page.fill("#sector", "工业")
+    page.click("#run")
+    page.wait_for_selector("#result:not([hidden])")
+    assert "未见置信度不低于 0.40 的关键节点" in page.inner_text("#report-meta")
+    assert not page.errors
+
+
 def test_a_node_whose_records_were_turned_away_says_so(page, server, tmp_path):
     # a rise in 2019-03: the demo KB holds Xinjiang and national records then, none of which explains a rise;
     # the page had said "未收录" (nothing in the KB) for every node without items

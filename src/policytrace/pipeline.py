@@ -18,9 +18,10 @@ def run(series: Series, kb: KnowledgeBase, *, max_nodes: int | None = None, as_o
     """Detect the key nodes of `series`, explain them from `kb` and return the report."""
     if as_of:
         series = _until(series, as_of)
-    nodes = (detector or Detector(max_nodes=max_nodes)).fit(series).nodes_
-    attributions = (attributor or Attributor()).attribute(nodes, series, kb)
-    return build_report(series, attributions, as_of=as_of, kb_records=len(kb))
+    detector = (detector or Detector(max_nodes=max_nodes)).fit(series)
+    attributions = (attributor or Attributor()).attribute(detector.nodes_, series, kb)
+    return build_report(series, attributions, as_of=as_of, kb_records=len(kb),
+                        detection=(detector.min_confidence, detector.unreported_))
 
 
 def run_panel(panel: str | Path | Mapping[str, Series] | Sequence[Series], kb: KnowledgeBase, *,

@@ -84,7 +84,7 @@ def festival_effect(residual: np.ndarray, regressors: np.ndarray | None) -> np.n
 
     X = sm.add_constant(usable, has_constant="add")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
             # a perfect fit (noise-free input) is fine here; statsmodels warns about its zero scale
             warnings.simplefilter("ignore", ConvergenceWarning)
             fit = sm.RLM(residual, X, M=sm.robust.norms.HuberT()).fit()

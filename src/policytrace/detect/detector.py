@@ -89,6 +89,8 @@ class Detector:
         The key nodes reported, by date.
     changes_ : list[Change]
         Every change that passed its penalty, with its evidence, before the confidence floor.
+    unreported_ : int
+        How many of those fell under `min_confidence` (a report says so).
     working_ : Working
         The resolution analysed (months for daily values spread from monthly totals; cycles for a
         series with a rhythm).
@@ -186,6 +188,7 @@ class Detector:
         self.outlier_statistic_ = 0.0
         if np.ptp(y) == 0:
             self.nodes_ = []
+            self.unreported_ = 0
             return
         # Emission seasons are multiplicative (February's trough is a share of the year's level), so a
         # positive seasonal series is analysed in logs: one pattern then fits years of any level, and
@@ -235,6 +238,7 @@ class Detector:
         self.festival_ = fit.festival
         self.path_ = fit.path
         nodes = [self._node(series, work, ch, cal) for ch in changes]
+        self.unreported_ = sum(nd.confidence < self.min_confidence for nd in nodes)
         nodes = [nd for nd in nodes if nd.confidence >= self.min_confidence]
         if self.max_nodes is not None:
             nodes = sorted(nodes, key=lambda nd: -nd.confidence)[: self.max_nodes]

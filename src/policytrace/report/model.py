@@ -11,7 +11,7 @@ from ..series import Series
 from .dates import DATE_TEXT
 from .empty import NOTHING
 
-SCHEMA_VERSION = "1.2"  # 1.2: data_notes; see docs/report-schema.md
+SCHEMA_VERSION = "1.3"  # 1.3: detection; see docs/report-schema.md
 EMPTY_ZH, EMPTY_EN = NOTHING["zh"], NOTHING["en"]   # a node where the KB holds nothing (see `empty`)
 
 
@@ -27,6 +27,8 @@ class Report:
     as_of: str | None = None
     kb_records: int | None = None
     data_notes: tuple[tuple[str, str], ...] = ()   # (zh, en): how the series was read
+    # the detector's confidence floor and how many changes fell under it (None: not known, e.g. nodes given)
+    detection: tuple[float, int] | None = None
     generated: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @property
@@ -59,6 +61,22 @@ class Report:
     def period_text(self, lang: str) -> str:
         fmt = DATE_TEXT[lang]
         return f"{fmt(self.period[0])}{'至' if lang == 'zh' else ' to '}{fmt(self.period[1])}"
+
+    def detection_note(self, lang: str) -> str | None:
+        """What detection left out: no node at all, or changes under the confidence floor."""
+        if self.detection is None:
+            return None
+        floor, unreported = self.detection
+        zh = lang == "zh"
+        parts = []
+        if not self.attributions:
+            parts.append(f"经检测，分析周期内未见置信度不低于 {floor:.2f} 的关键节点。" if zh
+                         else f"No key node with a confidence of at least {floor:.2f} was found in this period.")
+        if unreported:
+            parts.append(f"另有 {unreported} 处变化置信度低于 {floor:.2f}，未列出。" if zh
+                         else f"{unreported} more change{'s' if unreported > 1 else ''} fell under confidence "
+                              f"{floor:.2f} and {'are' if unreported > 1 else 'is'} not listed.")
+        return ("" if zh else " ").join(parts) or None
 
     def view(self, lang: str) -> tuple:
         """The nodes as a reader of `lang` ('zh' or 'en') sees them (see `view.py`)."""
@@ -99,6 +117,9 @@ class Report:
             "generated": self.generated,
             "kb_records": self.kb_records,
             "data_notes": {"zh": [zh for zh, _ in self.data_notes], "en": [en for _, en in self.data_notes]},
+            "detection": (None if self.detection is None else
+                          {"min_confidence": self.detection[0], "unreported": self.detection[1],
+                           "note": {lang: self.detection_note(lang) for lang in ("zh", "en")}}),
             "nodes": nodes,
             "series": {"dates": list(self.series_dates), "values": list(self.series_values)},
         }
@@ -111,7 +132,7 @@ class Report:
 
 
 def build_report(series: Series, attributions: list[Attribution], *, as_of: str | None = None,
-                 kb_records: int | None = None) -> Report:
+                 kb_records: int | None = None, detection: tuple[float, int] | None = None) -> Report:
     values = series.values
     return Report(
         region=series.region,
@@ -123,6 +144,7 @@ def build_report(series: Series, attributions: list[Attribution], *, as_of: str 
         series_values=tuple(None if v != v else float(v) for v in values.to_numpy(dtype=float)),
         as_of=as_of,
         kb_records=kb_records,
+        detection=detection,
         data_notes=data_notes(series),
     )
 

@@ -102,6 +102,8 @@ def render_docx(report: Report) -> bytes:
     views = report.view("zh")
     doc.add_paragraph(f"分析周期：{report.period_text('zh')}")
     doc.add_paragraph(f"收录重大政策节点：{len(views)}项")
+    if note := report.detection_note("zh"):
+        doc.add_paragraph(note)
     if report.data_notes:
         doc.add_paragraph("数据说明：" + "；".join(_clean(zh) for zh, _ in report.data_notes))
 

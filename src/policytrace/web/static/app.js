@@ -87,7 +87,9 @@
     $("result").hidden = false;
     $("report-title").textContent = zh ? r.title_zh : r.title_en;
     var colon = zh ? "：" : ": ";
-    var notes = (r.data_notes && r.data_notes[state.lang]) || [];
+    var notes = ((r.data_notes && r.data_notes[state.lang]) || []).slice();
+    var left = r.detection && r.detection.note && r.detection.note[state.lang];
+    if (left) notes.unshift(left);   // no node found, or changes under the confidence floor
     $("report-meta").textContent = t("period") + colon + r.period[0] + " – " + r.period[1] + " (" + r.frequency + ") · "
       + t("nodes") + colon + r.nodes.length + (notes.length ? " · " + notes.join(zh ? "；" : "; ") : "");
     ["docx", "html", "json"].forEach(function (f) { $("dl-" + f).href = r.downloads[f]; });
