@@ -257,3 +257,16 @@ def test_generator_is_reproducible_and_truthful():
     daily = make_series(5, years=4, daily=True)
     assert daily.series.frequency is Frequency.DAILY
     assert all(daily.series.values.index[t.index].day == 1 for t in daily.truth)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_annual_growth_that_slows_is_one_trend_turn_read_in_logs(seed):
+    # a provincial total growing 10% a year, then 2% from 2005: read in levels (before round 14), its noise grew
+    # with the level and the turn came out as a step or a turn two years late, or not at all
+    rng = np.random.default_rng(seed)
+    t = np.arange(30)
+    logs = np.log(50) + 0.10 * t - 0.08 * np.maximum(t - 14, 0) + rng.normal(0, 0.02, 30)
+    series = Series(pd.Series(np.exp(logs), index=pd.to_datetime([str(1990 + i) for i in t])), Frequency.ANNUAL)
+    det = Detector().fit(series)
+    assert det.log_ and [(n.index, n.kind) for n in det.nodes_] == [(15, NodeKind.TREND)], det.nodes_
+    assert not Detector(scale="levels").fit(series).log_

@@ -39,29 +39,52 @@ def normalise(name: str | None) -> str | None:
     return _ALIAS.get(_plain(re.sub(r"\s*[(（][^()（）]*[)）]$", "", text.replace("&", " and "))))
 
 
-# Branches a user may name a series by, and the sector whose records and words explain them. The series
-# keeps its own name (a report on 钢铁 says 钢铁); attribution reads it as its sector.
-BRANCHES: dict[str, tuple[str, ...]] = {
-    "industry": ("钢铁", "钢铁行业", "黑色金属", "水泥", "建材", "化工", "石化", "石油化工", "电解铝", "有色",
-                 "有色金属", "冶金", "焦化", "造纸", "玻璃", "多晶硅", "steel", "iron and steel", "cement",
-                 "chemicals", "petrochemicals", "aluminium", "aluminum", "non-ferrous metals", "building materials",
-                 "paper", "glass"),
-    "power": ("火电", "煤电", "热电", "发电行业", "thermal power", "coal power"),
-    "energy": ("煤炭开采", "采矿", "石油天然气", "油气开采", "coal mining", "oil and gas"),
+# Branches a user may name a series by, each with the names tables give it (the national classification
+# GB/T 4754 in Chinese, CEADs' English), and the sector whose records and words explain it. The series keeps
+# its own name (a report on 钢铁 says 钢铁); attribution reads it as its sector; a table's rows are matched by
+# any of the branch's names (钢铁 finds CEADs' "Smelting and Pressing of Ferrous Metals").
+BRANCHES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "steel": ("industry", ("钢铁", "钢铁行业", "黑色金属", "黑色金属冶炼和压延加工业", "steel", "iron and steel",
+                           "smelting and pressing of ferrous metals")),
+    "nonferrous": ("industry", ("有色", "有色金属", "有色金属冶炼和压延加工业", "non-ferrous metals",
+                                "smelting and pressing of nonferrous metals")),
+    "aluminium": ("industry", ("电解铝", "aluminium", "aluminum")),
+    "building_materials": ("industry", ("建材", "非金属矿物制品业", "building materials", "nonmetal mineral products")),
+    "cement": ("industry", ("水泥", "cement")),
+    "chemicals": ("industry", ("化工", "化学原料和化学制品制造业", "chemicals",
+                               "raw chemical materials and chemical products")),
+    "petrochemicals": ("industry", ("石化", "石油化工", "石油加工、炼焦和核燃料加工业", "petrochemicals",
+                                    "petroleum processing and coking")),
+    "coking": ("industry", ("焦化",)),
+    "metallurgy": ("industry", ("冶金",)),
+    "paper": ("industry", ("造纸", "造纸和纸制品业", "paper", "papermaking and paper products")),
+    "glass": ("industry", ("玻璃", "glass")),
+    "polysilicon": ("industry", ("多晶硅",)),
+    "thermal_power": ("power", ("火电", "煤电", "热电", "thermal power", "coal power")),
+    "power_generation": ("power", ("发电行业",)),
+    "coal_mining": ("energy", ("煤炭开采", "煤炭开采和洗选业", "coal mining", "coal mining and dressing")),
+    "oil_gas": ("energy", ("石油天然气", "油气开采", "石油和天然气开采业", "oil and gas",
+                           "petroleum and natural gas extraction")),
+    "mining": ("energy", ("采矿",)),
 }
-_BRANCH = {_plain(name): sector for sector, names in BRANCHES.items() for name in names}
+_BRANCH = {_plain(name): branch for branch, (_, names) in BRANCHES.items() for name in names}
 
 
 def coarse(name: str | None) -> str | None:
     """The sector key a series' sector is explained as: its own key, or the sector of a branch (钢铁 → industry)."""
     if name is None:
         return None
-    return normalise(name) or _BRANCH.get(_plain(name))
+    branch = _BRANCH.get(_plain(name))
+    return normalise(name) or (BRANCHES[branch][0] if branch else None)
 
 
 def key(name) -> str:
-    """What a table's sector cell is matched by: its canonical key, else the name itself in lower case."""
-    return normalise(name) or str(name).strip().lower()
+    """What a table's sector cell is matched by: its canonical key, a branch's ("branch:steel" for 钢铁 and for
+    "Smelting and Pressing of Ferrous Metals"), else the name itself in lower case."""
+    if (found := normalise(name)) is not None:
+        return found
+    branch = _BRANCH.get(_plain(name))
+    return f"branch:{branch}" if branch else _plain(name)
 
 
 def label_zh(key: str | None) -> str:

@@ -22,6 +22,12 @@ class ShortEvents(str, Enum):
     controlled = "controlled"
 
 
+class Scale(str, Enum):
+    auto = "auto"
+    log = "log"
+    levels = "levels"
+
+
 @app.command()
 def detect(
     series: Path = typer.Argument(..., help="CSV or XLSX with a date and a value column (date,value or 日期,排放量)."),
@@ -34,6 +40,10 @@ def detect(
         ShortEvents.controlled, "--short-events",
         help="Data spread from monthly totals: test a month off as a whole at the 'controlled' limit (5% "
              "level; ~4% of no-change series show an event) or the 'nominal' one (~20%; see bench/README.md)."),
+    scale: Scale = typer.Option(
+        Scale.auto, "--scale",
+        help="'auto': a positive dated series in logs (changes relative to the level), else levels; "
+             "'log' or 'levels' to choose."),
     as_json: bool = typer.Option(False, "--json", help="Print the nodes as JSON."),
 ) -> None:
     """Find the key nodes (关键节点) of a series.
@@ -44,7 +54,8 @@ def detect(
                            where=parse_where(where))
     # the Chinese calendar (Spring Festival, National Day) is for regions the gazetteer knows
     calendar = "china" if data.region or not region else None
-    detector = Detector(max_nodes=nodes, short_events=short_events.value, calendar=calendar).fit(data)
+    detector = Detector(max_nodes=nodes, short_events=short_events.value, calendar=calendar,
+                        scale=scale.value).fit(data)
     found = detector.nodes_
     resolution = detector.working_.resolution
     period = detector.rhythm_[0] if detector.rhythm_ else None
