@@ -93,3 +93,16 @@ def test_a_yearbooks_marks_for_missing_values_are_gaps(tmp_path):
     table.to_csv(path, index=False)
     with pytest.raises(InputError, match="'n.a' is not a number"):
         read_series(path, region="甘肃")
+
+
+@pytest.mark.parametrize("asked", ["钢铁", "黑色金属冶炼和压延加工业", "iron and steel"])
+def test_a_branch_finds_the_rows_a_table_names_by_its_classification(tmp_path, asked):
+    # CEADs names the branch "Smelting and Pressing of Ferrous Metals"; 钢铁 had found no rows
+    rows = [f"{year},Hebei,{sector},Industry,{value}"
+            for year in range(2000, 2012)
+            for sector, value in (("Smelting and Pressing of Ferrous Metals", 40 + year - 2000),
+                                  ("Smelting and Pressing of Nonferrous Metals", 5), ("Total", 300))]
+    path = tmp_path / "ceads.csv"
+    path.write_text("year,province,sector,sector_group,scope_1_total\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    series = read_series(path, region="河北", sector=asked, value_column="scope_1_total")
+    assert series.values.tolist() == [float(40 + k) for k in range(12)] and series.sector == asked
