@@ -164,3 +164,33 @@ def test_a_series_named_by_its_branch_is_explained_as_its_sector(tmp_path):
         parts[name] = attribution.items[0].parts
     assert parts["钢铁"] == parts["工业"] and parts["钢铁"]["sector"] == 1.0
     assert read_series(path, sector="钢铁").sector == "钢铁"   # the series keeps its own name
+
+
+@pytest.mark.parametrize("branch, first", [("钢铁", "steel"), ("有色金属", "aluminium"), ("工业", None)])
+def test_a_branch_series_prefers_records_of_its_branch(tmp_path, branch, first):
+    # a 钢铁 series (CEADs' Hebei ferrous smelting) had an aluminium standard as its first item
+    from dataclasses import replace
+
+    from policytrace.attribute import Attributor
+    from policytrace.detect.node import Node
+    from policytrace.kb import Record, Source
+    from policytrace.series import read_series
+
+    path = tmp_path / "branch.csv"
+    path.write_text("date,value\n" + "".join(f"{2018 + m // 12}-{m % 12 + 1:02d},{100 + (m >= 30) * 20}\n"
+                                             for m in range(60)), encoding="utf-8")
+    kb = KnowledgeBase.open()
+    kb.add([Record(id=rid, kind="policy", title=title, date="2020-05-10", regions=("650000",), sectors=("industry",),
+                   direction="raise", sources=(Source(url=f"https://example.org/{rid}"),))
+            for rid, title in (("steel", "钢铁行业产能置换实施办法"), ("aluminium", "Aluminium industry permitting standards"))])
+    series = replace(read_series(path, sector=branch), region="650000")
+    node = Node(index=30, date=series.label(30), kind=NodeKind.EVENT, confidence=0.9, direction="up", change_pct=20.0,
+                level_before=100.0, level_after=120.0, interval=(series.label(29), series.label(31)),
+                interval_index=(29, 31))
+    (attribution,) = Attributor().attribute([node], series, kb)
+    fit = {item.record.id: item.parts["sector"] for item in attribution.items}
+    if first is None:   # a sector, not a branch: both fit alike
+        assert fit == {"steel": 1.0, "aluminium": 1.0}
+    else:
+        # the other branch's record fits as a related sector only (listed below, or under the score floor)
+        assert attribution.items[0].record.id == first and fit.pop(first) == 1.0 and set(fit.values()) <= {0.7}

@@ -78,6 +78,49 @@ def coarse(name: str | None) -> str | None:
     return normalise(name) or (BRANCHES[branch][0] if branch else None)
 
 
+def branch_of(name: str | None) -> str | None:
+    """The branch a series' sector names (钢铁 → "steel"), or None for a sector or an unknown name."""
+    return None if name is None or normalise(name) else _BRANCH.get(_plain(name))
+
+
+# Words by which a record's text names a branch. Narrower than BRANCHES: a table's "paper" is a branch, a
+# title's "white paper" is not.
+BRANCH_WORDS: dict[str, tuple[str, ...]] = {
+    "steel": ("钢铁", "黑色金属", "炼钢", "钢厂", "粗钢", "steel"),
+    "nonferrous": ("有色金属", "nonferrous", "non-ferrous"),
+    "aluminium": ("电解铝", "氧化铝", "aluminium", "aluminum"),
+    "building_materials": ("建材", "building materials"),
+    "cement": ("水泥", "cement"),
+    "chemicals": ("化工", "chemical"),
+    "petrochemicals": ("石化", "炼油", "炼化", "petrochemical", "refiner"),
+    "coking": ("焦化", "焦炭", "coking"),
+    "paper": ("造纸", "papermaking", "pulp and paper"),
+    "glass": ("玻璃", "glass"),
+    "polysilicon": ("多晶硅", "polysilicon"),
+    "thermal_power": ("火电", "煤电", "燃煤发电", "coal power", "coal-fired"),
+    "coal_mining": ("煤矿", "煤炭开采", "煤炭工业", "coal mine", "coal mining", "coal industry"),
+    "oil_gas": ("油气", "石油天然气", "oil and gas"),
+}
+# Branches that hold or feed one another: a record on one speaks to the others (an aluminium smelter is
+# non-ferrous metallurgy; coke feeds the blast furnace).
+_KIN = (("nonferrous", "aluminium"), ("building_materials", "cement"), ("building_materials", "glass"),
+        ("steel", "coking"), ("steel", "metallurgy"), ("nonferrous", "metallurgy"),
+        ("chemicals", "petrochemicals"), ("petrochemicals", "coking"), ("thermal_power", "power_generation"),
+        ("thermal_power", "coal_mining"))
+
+
+def kin(branch: str) -> set[str]:
+    """`branch` and the branches that hold or feed it."""
+    return {branch} | {b for pair in _KIN if branch in pair for b in pair}
+
+
+def branches_named(text: str) -> set[str]:
+    """The branches a text names (Chinese words anywhere, English ones at a word start)."""
+    text = text.lower()
+    return {branch for branch, words in BRANCH_WORDS.items()
+            if any((re.search(r"\b" + re.escape(w), text) if w.isascii() else w in text) for w in words)}
+
+
 def key(name) -> str:
     """What a table's sector cell is matched by: its canonical key, a branch's ("branch:steel" for 钢铁 and for
     "Smelting and Pressing of Ferrous Metals"), else the name itself in lower case."""

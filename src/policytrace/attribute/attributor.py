@@ -88,7 +88,8 @@ class Attributor:
         dated = [(r, r.start, r.end) for r in records]  # parsed once: nodes × records comparisons follow
 
         sector = sectors.coarse(series.sector) or series.sector   # a branch (钢铁) is explained as its sector
-        statics = {r.id: scorer.static_parts(r, scope, sector) for r in records}
+        branch = sectors.branch_of(series.sector)
+        statics = {r.id: scorer.static_parts(r, scope, sector, branch) for r in records}
         window_of = _cached(lambda kind, date_kind, node_kind: windows.window(kind, date_kind, node_kind,
                                                                                 series.frequency))
         passed: list[list[Item]] = []

@@ -16,6 +16,7 @@ from functools import lru_cache
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
+from .. import sectors
 from ..detect.node import Node, NodeKind
 from ..kb.record import Record
 from .scope import RegionScope
@@ -93,21 +94,23 @@ class Scorer:
     kind_fit: dict = field(default_factory=lambda: KIND_FIT)
 
     def score(self, record: Record, node: Node, node_days: tuple[date, date], window: Window,
-              scope: RegionScope, sector: str | None) -> Scored:
+              scope: RegionScope, sector: str | None, branch: str | None = None) -> Scored:
         """All parts of `record` against `node`, or the reason it is turned away."""
-        static = self.static_parts(record, scope, sector)
+        static = self.static_parts(record, scope, sector, branch)
         if static.reason:
             return Scored(reason=static.reason) if self.in_window(record, node_days, window) \
                 else Scored(reason="outside_window")
         return self.node_parts(record, record.start, record.end, node, node_days, window, static)
 
-    def static_parts(self, record: Record, scope: RegionScope, sector: str | None) -> Scored:
-        """The parts that do not depend on the node: region, sector, relevance, authority."""
+    def static_parts(self, record: Record, scope: RegionScope, sector: str | None,
+                     branch: str | None = None) -> Scored:
+        """The parts that do not depend on the node: region, sector (`branch`: the series' own branch, see
+        `sector_fit`), relevance, authority."""
         region = scope.fit(record)
         if region is None:
             return Scored(reason="other_region")
         level = authority_level(record)
-        return Scored(parts={"region": region[1], "sector": sector_fit(record, sector),
+        return Scored(parts={"region": region[1], "sector": sector_fit(record, sector, branch),
                              "relevance": relevance(record, sector), "authority": AUTHORITY[level]},
                       region_level=region[0], authority_level=level)
 
@@ -150,12 +153,20 @@ class Scorer:
         return 1.0 if (record_direction == "raise") == (node_direction == "up") else 0.0
 
 
-def sector_fit(record: Record, sector: str | None) -> float:
+def sector_fit(record: Record, sector: str | None, branch: str | None = None) -> float:
+    """How well the record's sectors fit the series'; for a series of one branch (钢铁), a record that names
+    only other branches (an aluminium standard) fits no better than a related sector."""
     if not record.sectors or sector is None or sector == "all":
-        return 0.7
-    if sector in record.sectors or "all" in record.sectors:
-        return 1.0
-    return 0.7 if RELATED_SECTORS.get(sector, set()) & set(record.sectors) else 0.4
+        fit = 0.7
+    elif sector in record.sectors or "all" in record.sectors:
+        fit = 1.0
+    else:
+        fit = 0.7 if RELATED_SECTORS.get(sector, set()) & set(record.sectors) else 0.4
+    if branch is not None:
+        named = sectors.branches_named(" ".join(filter(None, (record.title, record.title_zh, record.summary))))
+        if named and not named & sectors.kin(branch):
+            fit = min(fit, 0.7)
+    return fit
 
 
 def relevance(record: Record, sector: str | None) -> float:
