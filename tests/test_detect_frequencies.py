@@ -198,6 +198,16 @@ def test_quarters_as_chinese_statistics_write_them(tmp_path, written):
     assert series.label(5) == "2016Q2"
 
 
+@pytest.mark.parametrize("heading", ["季度", "quarter", "统计期"])
+def test_a_date_column_named_by_its_period(tmp_path, heading):
+    # a quarterly table headed 季度,排放量(吨) had "no date column found"
+    path = tmp_path / "q.csv"
+    rows = [f"{2015 + i // 4}年第{'一二三四'[i % 4]}季度" for i in range(24)]
+    path.write_text(f"{heading},排放量(吨)\n" + "".join(f"{r},{10 + i % 3}\n" for i, r in enumerate(rows)), encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.QUARTERLY and len(series) == 24
+
+
 @pytest.mark.parametrize("sep, written", [("\t", "{:.1f}"), ("|", "{:.1f}"), (";", "european")])
 def test_tab_semicolon_and_bar_separated_files_are_read(tmp_path, sep, written):
     # a European spreadsheet's CSV export has semicolons and writes 1235.5 as 1.235,5
