@@ -8,8 +8,9 @@ Ours: `EffectEstimator` (segmented regression, t interval widened for AR(1) resi
 run: the same segmented regression with corrected HAC errors (round 13), and the mean shift with plain HAC
 errors over the same windows (before round 13).
 
-Then shocks: the loss against the counterfactual path and its interval's coverage. And trend turns: 48 months, the growth rate turning at month 24; the truth is the new path against the old
+Then trend turns: 48 months, the growth rate turning at month 24; the truth is the new path against the old
 trend carried 12 months past the turn (a trend node's `change_pct`), ours against the same broken line with HAC.
+Then shocks: the loss against the counterfactual path and its interval's coverage.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def main() -> None:
     args = parser.parse_args()
     head = f"| {'ours: mean':>7} {'sd':>5} {'cover':>6} | {'HAC: mean':>7} {'sd':>5} {'cover':>6} | "
     print(f"{args.series} series per case; steps: the truth is the step in percent of the level at the node")
-    print(f"{'growth/month':>12} {'step':>6} {'AR(1)':>5} {'season':>6} {head}{'mean shift: mean':>7} {'sd':>5} {'cover':>6}")
+    print(f"{'growth/month':>12} {'step':>6} {'AR(1)':>5} {'season':>6} {head}"
+          f"{'mean shift: mean':>7} {'sd':>5} {'cover':>6}")
     for growth, step, rho, swing in CASES:
         ours, hac, shift = [], [], []
         for seed in range(args.series):
@@ -153,7 +155,8 @@ def main() -> None:
               f"{summary(hac, truth)} | {truth:>6.2f}")
     print("\nshocks (emissions lost against the counterfactual path); the truth is the series without the shock "
           "less the series")
-    print(f"{'months':>6} {'start':>5} {'length':>6} {'AR(1)':>5} | {'lost/truth - 1: mean':>20} {'sd':>5} {'cover':>6}")
+    print(f"{'months':>6} {'start':>5} {'length':>6} {'AR(1)':>5} | "
+          f"{'lost/truth - 1: mean':>20} {'sd':>5} {'cover':>6}")
     for months, start, length, rho in SHOCKS:
         rows = []
         for seed in range(args.series):

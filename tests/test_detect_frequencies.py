@@ -203,7 +203,8 @@ def test_a_date_column_named_by_its_period(tmp_path, heading):
     # a quarterly table headed 季度,排放量(吨) had "no date column found"
     path = tmp_path / "q.csv"
     rows = [f"{2015 + i // 4}年第{'一二三四'[i % 4]}季度" for i in range(24)]
-    path.write_text(f"{heading},排放量(吨)\n" + "".join(f"{r},{10 + i % 3}\n" for i, r in enumerate(rows)), encoding="utf-8")
+    body = "".join(f"{r},{10 + i % 3}\n" for i, r in enumerate(rows))
+    path.write_text(f"{heading},排放量(吨)\n" + body, encoding="utf-8")
     series = read_series(path)
     assert series.frequency is Frequency.QUARTERLY and len(series) == 24
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import numpy as np
 import pandas as pd
+from scipy.stats import f_oneway
 from scipy.stats import t as student
 
 from ..detect.decompose import phases, seasonal_strength
@@ -147,7 +148,8 @@ class EffectEstimator:
                                         pct((change + Z95 * se) * (horizon + 1))] if np.isfinite(se) else None),
                "periods": [pos - lo, hi - pos],
                "method": "broken-line regression on the seasonally adjusted series (in logs where positive), "
-                         "95% t interval widened for AR(1) residuals; change: the new path against the old trend carried `horizon` periods on"}
+                         "95% t interval widened for AR(1) residuals; change: the new path against the old trend "
+                         "carried `horizon` periods on"}
         return out
 
     def _shock_end(self, nodes: list[Node], order: list[int], rank: int, series: Series) -> pd.Timestamp | None:
@@ -191,7 +193,6 @@ class EffectEstimator:
             "counterfactual_path": [round(float(v), 6) for v in cf],
             "actual_path": [round(float(v), 6) for v in actual],
         }
-
 
     def _backtest(self, total: np.ndarray, per_year: int | None, start: int, length: int,
                   season: np.ndarray) -> list[float]:
@@ -280,9 +281,7 @@ def _jumps(values: np.ndarray, cuts: list[int]) -> np.ndarray:
 def _phases_differ(detrended: np.ndarray, work: Working, period: int, alpha: float = 0.01) -> bool:
     """Whether the phase means of `detrended` differ (one-way F test at `alpha`). STL's strength alone
     passes 0.3 on 10-15% of four-year monthly noise series (`bench/attribution_effect.py`); the season
-    then taken out moved a -10% step by 3 points on average in those series."""
-    from scipy.stats import f_oneway
-
+    then taken out moved a -10% step by about 3 points in those series."""
     phase = phases(work)
     groups = [detrended[phase == p] for p in range(period) if (phase == p).sum() >= 2]
     return len(groups) >= 2 and bool(f_oneway(*groups).pvalue < alpha)
@@ -318,7 +317,6 @@ def _ols_fit(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     with AR(1) 0.5; statsmodels' GLSAR 85-90% and 79%; this 92-95% and 87%.
     """
     import statsmodels.api as sm
-    from scipy.stats import t as student
 
     with np.errstate(invalid="ignore", divide="ignore"):  # a noiseless fit has a zero variance
         fit = sm.OLS(y, design).fit()

@@ -197,7 +197,8 @@ def node_view(attribution: Attribution, lang: str, date_text) -> NodeView:
     items = tuple(item_view(i, lang, date_text) for i in attribution.items)
     return NodeView(date=date_text(node.date), kind=kind, kind_label=kind_label, confidence=float(node.confidence),
                     direction=node.direction, change=change, interval=interval, items=items,
-                    empty=None if items else empty_text(getattr(attribution, "searched", None), lang), effect=effect_text(getattr(attribution, "effect", None), lang))
+                    empty=None if items else empty_text(getattr(attribution, "searched", None), lang),
+                    effect=effect_text(getattr(attribution, "effect", None), lang))
 
 
 def effect_text(effect: dict | None, lang: str) -> str | None:
