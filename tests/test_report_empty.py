@@ -74,7 +74,7 @@ def test_a_series_without_nodes_says_none_was_found(tmp_path):
     assert "经检测，分析周期内未见置信度不低于 0.40 的关键节点。" in zh
     assert "No key node with a confidence of at least 0.40 was found" in en
     assert "未见置信度不低于 0.40" in report.render("html")
-    assert report.to_dict()["detection"] == {"min_confidence": 0.4, "unreported": 0, "note": {
+    assert report.to_dict()["detection"] == {"min_confidence": 0.4, "unreported": 0, "beyond_max_nodes": 0, "note": {
         "zh": "经检测，分析周期内未见置信度不低于 0.40 的关键节点。",
         "en": "No key node with a confidence of at least 0.40 was found in this period."}}
 
@@ -86,5 +86,24 @@ def test_changes_under_the_floor_are_counted(series):
     everything = Detector(min_confidence=0.0).fit(series).nodes_
     strict = Detector(min_confidence=1.01)   # no node can pass: all are counted as left out
     report = run(series, KnowledgeBase.open(), detector=strict)
-    assert len(everything) >= 1 and report.detection == (1.01, len(everything))
+    assert len(everything) >= 1 and report.detection == (1.01, len(everything), 0)
     assert f"另有 {len(everything)} 处变化置信度低于 1.01，未列出。" in report.render("zh")
+
+
+def test_nodes_beyond_the_node_limit_are_counted(tmp_path):
+    import numpy as np
+
+    from policytrace.detect import Detector
+    from policytrace.pipeline import run
+
+    path = tmp_path / "steps.csv"
+    values = 100 * np.exp(np.random.default_rng(5).normal(0, 0.01, 120))
+    values[40:] *= 1.3
+    values[80:] *= 1.3
+    path.write_text("date,value\n" + "".join(f"{2010 + m // 12}-{m % 12 + 1:02d},{v:.3f}\n"
+                                             for m, v in enumerate(values)), encoding="utf-8")
+    series = read_series(path, region="新疆", sector="工业")
+    assert len(Detector().fit(series).nodes_) == 2
+    report = run(series, KnowledgeBase.open(), max_nodes=1)
+    assert len(report.attributions) == 1 and report.detection[2] == 1
+    assert "另有 1 处置信度较低的变化超出节点数上限，未列出。" in report.render("zh")

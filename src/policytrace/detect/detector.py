@@ -93,8 +93,9 @@ class Detector:
         The key nodes reported, by date.
     changes_ : list[Change]
         Every change that passed its penalty, with its evidence, before the confidence floor.
-    unreported_ : int
-        How many of those fell under `min_confidence` (a report says so).
+    unreported_, trimmed_ : int
+        How many of those fell under `min_confidence`, and how many more `max_nodes` left out (a report
+        says so).
     working_ : Working
         The resolution analysed (months for daily values spread from monthly totals; cycles for a
         series with a rhythm).
@@ -195,7 +196,7 @@ class Detector:
         self.outlier_statistic_ = 0.0
         if np.ptp(y) == 0:
             self.nodes_ = []
-            self.unreported_ = 0
+            self.unreported_ = self.trimmed_ = 0
             return
         # Emissions grow and vary in proportion to their level (February's trough is a share of the year's
         # level; an annual series that grew tenfold moves by tens of Mt a year where it once moved by a few),
@@ -251,6 +252,7 @@ class Detector:
         nodes = [self._node(series, work, ch, cal) for ch in changes]
         self.unreported_ = sum(nd.confidence < self.min_confidence for nd in nodes)
         nodes = [nd for nd in nodes if nd.confidence >= self.min_confidence]
+        self.trimmed_ = max(0, len(nodes) - self.max_nodes) if self.max_nodes is not None else 0
         if self.max_nodes is not None:
             nodes = sorted(nodes, key=lambda nd: -nd.confidence)[: self.max_nodes]
         self.nodes_ = sorted(nodes, key=lambda nd: nd.index)

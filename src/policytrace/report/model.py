@@ -27,8 +27,9 @@ class Report:
     as_of: str | None = None
     kb_records: int | None = None
     data_notes: tuple[tuple[str, str], ...] = ()   # (zh, en): how the series was read
-    # the detector's confidence floor and how many changes fell under it (None: not known, e.g. nodes given)
-    detection: tuple[float, int] | None = None
+    # the detector's confidence floor, the changes under it, and those beyond the node limit (None: not known,
+    # e.g. nodes given)
+    detection: tuple[float, int, int] | None = None
     generated: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @property
@@ -66,7 +67,7 @@ class Report:
         """What detection left out: no node at all, or changes under the confidence floor."""
         if self.detection is None:
             return None
-        floor, unreported = self.detection
+        floor, unreported, trimmed = self.detection
         zh = lang == "zh"
         parts = []
         if not self.attributions:
@@ -76,6 +77,10 @@ class Report:
             parts.append(f"另有 {unreported} 处变化置信度低于 {floor:.2f}，未列出。" if zh
                          else f"{unreported} more change{'s' if unreported > 1 else ''} fell under confidence "
                               f"{floor:.2f} and {'are' if unreported > 1 else 'is'} not listed.")
+        if trimmed:
+            parts.append(f"另有 {trimmed} 处置信度较低的变化超出节点数上限，未列出。" if zh
+                         else f"{trimmed} less confident change{'s' if trimmed > 1 else ''} beyond the node limit "
+                              f"{'are' if trimmed > 1 else 'is'} not listed.")
         return ("" if zh else " ").join(parts) or None
 
     def view(self, lang: str) -> tuple:
@@ -119,6 +124,7 @@ class Report:
             "data_notes": {"zh": [zh for zh, _ in self.data_notes], "en": [en for _, en in self.data_notes]},
             "detection": (None if self.detection is None else
                           {"min_confidence": self.detection[0], "unreported": self.detection[1],
+                           "beyond_max_nodes": self.detection[2],
                            "note": {lang: self.detection_note(lang) for lang in ("zh", "en")}}),
             "nodes": nodes,
             "series": {"dates": list(self.series_dates), "values": list(self.series_values)},
@@ -132,7 +138,7 @@ class Report:
 
 
 def build_report(series: Series, attributions: list[Attribution], *, as_of: str | None = None,
-                 kb_records: int | None = None, detection: tuple[float, int] | None = None) -> Report:
+                 kb_records: int | None = None, detection: tuple[float, int, int] | None = None) -> Report:
     values = series.values
     return Report(
         region=series.region,
