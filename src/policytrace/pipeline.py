@@ -10,6 +10,7 @@ from .attribute.panel import read_panel
 from .detect import Detector
 from .kb import KnowledgeBase
 from .report import Report, build_report
+from .report.model import Detection
 from .series import Series
 
 
@@ -21,7 +22,7 @@ def run(series: Series, kb: KnowledgeBase, *, max_nodes: int | None = None, as_o
     detector = (detector or Detector(max_nodes=max_nodes)).fit(series)
     attributions = (attributor or Attributor()).attribute(detector.nodes_, series, kb)
     return build_report(series, attributions, as_of=as_of, kb_records=len(kb),
-                        detection=(detector.min_confidence, detector.unreported_, detector.trimmed_))
+                        detection=Detection(detector.min_confidence, detector.unreported_, detector.trimmed_))
 
 
 def run_panel(panel: str | Path | Mapping[str, Series] | Sequence[Series], kb: KnowledgeBase, *,

@@ -74,7 +74,7 @@ def coarse(name: str | None) -> str | None:
     """The sector key a series' sector is explained as: its own key, or the sector of a branch (钢铁 → industry)."""
     if name is None:
         return None
-    branch = _BRANCH.get(_plain(name))
+    branch = branch_of(name)
     return normalise(name) or (BRANCHES[branch][0] if branch else None)
 
 
@@ -126,7 +126,7 @@ def key(name) -> str:
     "Smelting and Pressing of Ferrous Metals"), else the name itself in lower case."""
     if (found := normalise(name)) is not None:
         return found
-    branch = _BRANCH.get(_plain(name))
+    branch = branch_of(name)
     return f"branch:{branch}" if branch else _plain(name)
 
 

@@ -122,8 +122,8 @@ class EffectEstimator:
                       details: dict) -> dict:
         """A broken line through the turn, fitted to the periods with data: growth per period before and
         after, and the new path against the old trend carried `horizon` periods on (the node's own measure),
-        with its interval. In the detector's scale where the node names it (`details`: logs, or levels for
-        a series without a season), so that both speak of the same trend: a line in levels and one in logs
+        with its interval. In the detector's scale where the node names it (`details`: logs, or levels where the
+        detector read the series so), so that both speak of the same trend: a line in levels and one in logs
         carried seven years on differ by half (CEADs' Guangdong power, 2012: -24% against -50%)."""
         lo, hi = max(prev_pos, pos - self.max_periods), min(next_pos, pos + self.max_periods)
         seen = lo + np.flatnonzero(read[lo:hi])

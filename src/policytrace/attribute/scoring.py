@@ -163,7 +163,7 @@ def sector_fit(record: Record, sector: str | None, branch: str | None = None) ->
     else:
         fit = 0.7 if RELATED_SECTORS.get(sector, set()) & set(record.sectors) else 0.4
     if branch is not None:
-        named = sectors.branches_named(" ".join(filter(None, (record.title, record.title_zh, record.summary))))
+        named = sectors.branches_named(_text(record))
         if named and not named & sectors.kin(branch):
             fit = min(fit, 0.7)
     return fit
@@ -172,7 +172,12 @@ def sector_fit(record: Record, sector: str | None, branch: str | None = None) ->
 def relevance(record: Record, sector: str | None) -> float:
     """0.35 for a text with no emission-related word, up to 0.75 with general ones (energy, emissions, an
     epidemic), 1 when it also names the series' sector (a smelter for industry, a grid for power)."""
-    return _relevance(" ".join(filter(None, (record.title, record.title_zh, record.summary))).lower(), sector)
+    return _relevance(_text(record).lower(), sector)
+
+
+def _text(record: Record) -> str:
+    """What the scorer reads of a record: its titles and summary."""
+    return " ".join(filter(None, (record.title, record.title_zh, record.summary)))
 
 
 @lru_cache(maxsize=65536)

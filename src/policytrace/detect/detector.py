@@ -252,8 +252,9 @@ class Detector:
         nodes = [self._node(series, work, ch, cal) for ch in changes]
         self.unreported_ = sum(nd.confidence < self.min_confidence for nd in nodes)
         nodes = [nd for nd in nodes if nd.confidence >= self.min_confidence]
-        self.trimmed_ = max(0, len(nodes) - self.max_nodes) if self.max_nodes is not None else 0
+        self.trimmed_ = 0
         if self.max_nodes is not None:
+            self.trimmed_ = max(0, len(nodes) - self.max_nodes)
             nodes = sorted(nodes, key=lambda nd: -nd.confidence)[: self.max_nodes]
         self.nodes_ = sorted(nodes, key=lambda nd: nd.index)
 

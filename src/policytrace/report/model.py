@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from .. import __version__, regions, sectors
 from ..attribute.model import Attribution
@@ -13,6 +14,14 @@ from .empty import NOTHING
 
 SCHEMA_VERSION = "1.3"  # 1.3: detection; see docs/report-schema.md
 EMPTY_ZH, EMPTY_EN = NOTHING["zh"], NOTHING["en"]   # a node where the KB holds nothing (see `empty`)
+
+
+class Detection(NamedTuple):
+    """What the detector left out of a report: changes under its confidence floor, and beyond a node limit."""
+
+    min_confidence: float
+    unreported: int
+    beyond_max_nodes: int = 0
 
 
 @dataclass(frozen=True)
@@ -27,9 +36,7 @@ class Report:
     as_of: str | None = None
     kb_records: int | None = None
     data_notes: tuple[tuple[str, str], ...] = ()   # (zh, en): how the series was read
-    # the detector's confidence floor, the changes under it, and those beyond the node limit (None: not known,
-    # e.g. nodes given)
-    detection: tuple[float, int, int] | None = None
+    detection: Detection | None = None   # None: not known (nodes given, not detected here)
     generated: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @property
@@ -123,8 +130,7 @@ class Report:
             "kb_records": self.kb_records,
             "data_notes": {"zh": [zh for zh, _ in self.data_notes], "en": [en for _, en in self.data_notes]},
             "detection": (None if self.detection is None else
-                          {"min_confidence": self.detection[0], "unreported": self.detection[1],
-                           "beyond_max_nodes": self.detection[2],
+                          {**self.detection._asdict(),
                            "note": {lang: self.detection_note(lang) for lang in ("zh", "en")}}),
             "nodes": nodes,
             "series": {"dates": list(self.series_dates), "values": list(self.series_values)},
@@ -138,7 +144,7 @@ class Report:
 
 
 def build_report(series: Series, attributions: list[Attribution], *, as_of: str | None = None,
-                 kb_records: int | None = None, detection: tuple[float, int, int] | None = None) -> Report:
+                 kb_records: int | None = None, detection: Detection | None = None) -> Report:
     values = series.values
     return Report(
         region=series.region,
