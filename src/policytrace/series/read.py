@@ -15,8 +15,8 @@ from ..errors import InputError, TooShortError
 from .layout import melt_wide, period_columns, promote_header, title_lines
 from .model import Frequency, Series
 
-DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "day", "日期", "时间", "月份", "季度", "年份", "年", "期间",
-              "统计期", "时期")
+DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "day",
+              "日期", "时间", "月份", "季度", "年份", "年", "期间", "统计期", "时期")
 VALUE_NAMES = ("value", "co2", "co2_mt_per_day", "co2_tonnes", "emission", "emissions", "排放量", "碳排放",
                "碳排放量", "二氧化碳排放量", "数值", "值")
 REGION_NAMES = ("province", "region", "state", "country", "地区", "省份", "区域", "省", "国家")
