@@ -8,6 +8,7 @@ import pytest
 from conftest import undated
 
 from policytrace.detect import Detector, NodeKind, detect
+from policytrace.detect.kinds import window_mode
 from policytrace.detect.synth import make_series
 from policytrace.series import Frequency, Series
 
@@ -139,6 +140,18 @@ def test_change_of_the_seasonal_pattern_is_a_seasonal_node():
     assert seasonal and abs(seasonal[0].index - 84) <= 6, nodes
     assert seasonal[0].direction == "up" and seasonal[0].change_pct > 50
     assert not only(nodes, NodeKind.EVENT)
+
+
+def test_a_split_on_a_flat_ridge_of_gain_is_dated_at_the_heavier_window():
+    # the peak is one position off a ridge of three nearly equal gains: the ridge's centre holds more
+    gain = np.array([0.0, 0.0, 9.6, 9.7, 10.0, 2.0, 0.0, 0.0])
+    assert window_mode(gain) == 3
+    # a sharp peak keeps its date: its neighbours' windows hold about as much, never clearly more
+    sharp = np.array([0.0, 1.0, 30.0, 19.0, 1.0, 0.0])
+    assert window_mode(sharp) == 2
+    # a heavier region farther than one position away does not move the date (only ±1 counts)
+    far = np.array([9.0, 9.0, 9.0, 0.0, 0.0, 10.0, 0.0])
+    assert window_mode(far) == 5
 
 
 def test_two_changes_of_the_seasonal_swing_are_two_seasonal_nodes():

@@ -270,8 +270,7 @@ def seasonal_change(residual: np.ndarray, phase: np.ndarray, period: int, min_cy
     with np.errstate(invalid="ignore", divide="ignore"):
         gain = (np.where(nL > 0, L**2 / nL, 0) + np.where(nR > 0, R**2 / nR, 0)
                 - np.where(nT > 0, T**2 / nT, 0)).sum(axis=0)
-    k = int(np.argmax(gain))
-    return int(taus[k]), float(gain[k])
+    return int(taus[window_mode(gain)]), float(gain.max())
 
 
 def amplitude_change(residual: np.ndarray, profile: np.ndarray, period: int, min_cycles: float = 2.0
@@ -295,8 +294,27 @@ def amplitude_change(residual: np.ndarray, profile: np.ndarray, period: int, min
     with np.errstate(invalid="ignore", divide="ignore"):
         gain = (np.where(left_b > 0, left_a**2 / left_b, 0.0) + np.where(right_b > 0, right_a**2 / right_b, 0.0)
                 - (a[-1] ** 2 / b[-1] if b[-1] > 0 else 0.0))
-    k = int(np.argmax(gain))
-    return int(taus[k]), float(gain[k])
+    return int(taus[window_mode(gain)]), float(gain.max())
+
+
+def window_mode(gain: np.ndarray, radius: int = 1, margin: float = 0.8) -> int:
+    """The position to date a split at: the gain's peak, unless a window of ± `radius` positions
+    elsewhere holds clearly more likelihood (∝ exp(gain / 2)) than the peak's own window.
+
+    A seasonal swing's change shows only in the months far from the pattern's mean, so the gain is
+    flat across the quiet months around it and its peak falls anywhere on that plateau. The
+    likelihood is approximate (the residual is not white noise), so the date leaves the peak only
+    when the peak's window holds under `margin` of the best one's. On 600 development series (seeds
+    70,000+ and 80,000+, neither training nor holdout) margins 0.8 and 0.95 matched 936 true changes
+    (±1), the plain peak 931, and always the heaviest window (margin 1) 914: next to a sharp peak the
+    windows tie and the date moved a period for nothing.
+    """
+    weight = np.exp((gain - gain.max()) / 2)
+    mass = np.convolve(weight, np.ones(2 * radius + 1), mode="same")
+    peak = int(np.argmax(gain))
+    lo = max(peak - radius, 0)
+    best = lo + int(np.argmax(mass[lo:peak + radius + 1]))
+    return peak if mass[peak] >= margin * mass[best] else best
 
 
 def amplitude_changes(residual: np.ndarray, profile: np.ndarray, period: int, threshold: float,
