@@ -42,7 +42,7 @@ def match_nodes(det: Detector, sample: Synthetic, tolerance: int = 1, by: str = 
             j = best[1]
             free.discard(j)
             out.append((node, truths[j][1], truths[j][2]))
-            if node.end_date is not None and truths[j][1].end is not None:
+            if node.ends_in_step and truths[j][1].end is not None:
                 free -= {k for k in free if truths[k][1] is truths[j][1]}
         else:
             out.append((node, None, False))
@@ -93,13 +93,14 @@ def covering(annotations: dict[str, list[int]], predictions: list[int], n: int) 
 
 
 def node_change_points(nodes) -> list[int]:
-    """Regime boundaries of typed nodes: each start, and the end of a shock (outliers are not regimes)."""
+    """Regime boundaries of typed nodes: each start, and a shock's end step (outliers are not regimes; a
+    gradual recovery's end is where a line gets back, no boundary)."""
     cps = set()
     for node in nodes:
         if node.kind.value == "outlier":
             continue
         cps.add(node.index)
-        if node.duration is not None:
+        if node.ends_in_step:
             cps.add(node.index + node.duration)
     return sorted(cps)
 

@@ -115,7 +115,7 @@ def main() -> None:
         points = []
         for node, truth, at_start in matches:
             points.append(node.index)
-            if node.duration is not None and node.kind.value == "event":
+            if node.ends_in_step and node.kind.value == "event":
                 points.append(node.index + node.duration)
             confidence.append(node.confidence)
             real.append(truth is not None)

@@ -65,6 +65,25 @@ def test_two_period_shock_on_a_slope_is_one_shock_not_a_turn(seed):
     assert not [n for n in only(nodes, NodeKind.TREND) if 58 <= n.index <= 70], nodes
 
 
+@pytest.mark.parametrize("seed", [0, 3, 6])
+def test_a_fall_that_recovers_along_a_line_is_one_shock_ending_where_it_is_back(seed):
+    # -30 at 60, back to 100 over 20 points: one jump and a sloped regime to the search. Read as a lasting
+    # shift, the fall's node had no end; it now ends where the fitted line regains the old level
+    values = 100 + noise(150, seed, 1.0)
+    values[60:80] -= np.linspace(30, 0, 20, endpoint=False)
+    nodes = Detector().fit(undated(values)).nodes_
+    events = only(nodes, NodeKind.EVENT)
+    assert len(events) == 1 and abs(events[0].index - 60) <= 1, nodes
+    shock = events[0]
+    assert shock.details.get("recovery") == "gradual" and not shock.ends_in_step
+    assert 74 <= int(shock.end_date) <= 81 and shock.duration == int(shock.end_date) - shock.index + 1
+    # a step back is still a shock that ends in a step
+    values = 100 + noise(150, seed, 1.0)
+    values[60:70] -= 30
+    step = only(Detector().fit(undated(values)).nodes_, NodeKind.EVENT)
+    assert len(step) == 1 and step[0].ends_in_step and "recovery" not in step[0].details
+
+
 def test_turn_of_the_slope_is_a_trend_node():
     t = np.arange(150, dtype=float)
     values = 100 + 0.2 * t + noise(150, 3, 1.0)

@@ -75,6 +75,9 @@ def test_ground_transport_festival_recovery_is_no_event_and_covid_is(shared, pro
     onset = [n for n in det.nodes_ if n.kind is NodeKind.EVENT and n.direction == "down"
              and pd.Timestamp("2020-01-15") <= pd.Timestamp(n.date) <= pd.Timestamp("2020-02-15")]
     assert onset and onset[0].change_pct < -30
+    # traffic came back over the spring, not in one step: a shock that fades, not a lasting fall
+    assert onset[0].details.get("recovery") == "gradual"
+    assert "2020-03-01" <= onset[0].end_date <= "2020-07-31"
 
 
 def test_cli_json_names_the_working_resolution(xinjiang_industry_csv):

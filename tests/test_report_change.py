@@ -65,6 +65,15 @@ def test_a_shock_says_when_it_ended():
     assert "a shock that ended" in change_text(node, "en", str)
 
 
+def test_a_shock_that_fades_says_when_it_was_back():
+    values = 100 + np.random.default_rng(0).normal(0, 1.0, 150)
+    values[60:80] -= np.linspace(30, 0, 20, endpoint=False)
+    node = the(detect(undated(values)), NodeKind.EVENT)
+    zh, en = change_text(node, "zh", lambda d: f"<{d}>"), change_text(node, "en", lambda d: f"<{d}>")
+    assert zh.startswith("下降") and f"逐步回升，至<{node.end_date}>回到原有水平" in zh
+    assert f"faded gradually, back on its earlier path by <{node.end_date}>" in en and "ended" not in en
+
+
 def test_seasonal_and_outlier_nodes_say_what_changed():
     n = 168
     season = 10 * np.cos(2 * np.pi * np.arange(n) / 12)

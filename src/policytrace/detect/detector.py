@@ -456,13 +456,16 @@ class Detector:
         reference = before if before != 0 else float(np.nanmean(np.abs(work.values))) or 1.0
         change_pct = 100 * (after - before) / abs(reference)
         duration = end_date = None
-        if ch.end is not None:
-            last = int(work.stops[ch.end - 1]) - 1
+        end = ch.end if ch.end is not None else ch.extra.get("recovered_at")
+        if end is not None:
+            last = int(work.stops[end - 1]) - 1
             duration = last - index + 1
             end_date = series.label(last)
         details = {"working_resolution": work.resolution, "working_index": ch.at,
                    "strength": round(ch.strength, 3), **ch.extra,
                    "evidence": {k: round(v, 3) for k, v in ch.extra["evidence"].items()}}
+        if details.pop("recovered_at", None) is not None:
+            details["recovery"] = "gradual"   # the end is where the fitted line is back, not a step
         if self.log_:
             details["scale"] = "log"   # slopes and seasonal amplitudes are relative (log units)
             for key in ("recovery_level", "level_at_turn"):

@@ -122,8 +122,34 @@ def level_changes(fit: LevelFit, period: int | None, min_size: int, refine_turns
             ch.after, ch.before = fit.units(new), fit.units(old)
             ch.extra.update(horizon=past, level_at_turn=fit.units(line[b - a - 1]),
                             slope_before=float(slope_before * fit.sigma), slope_after=float(slope_after * fit.sigma))
+        elif (back := _recovery(cost, a, b, c, bounds[k + 2] if k + 2 < len(bounds) else None)) is not None:
+            ch.extra["recovered_at"] = back   # kept unless a step undoes it (merge_shocks)
         changes.append(ch)
-    return merge_shocks(changes, max_duration=max(n // 3, 2))
+    merged = merge_shocks(changes, max_duration=max(n // 3, 2))
+    for ch in merged:
+        if ch.end is not None:
+            ch.extra.pop("recovered_at", None)   # a step undid it: a shock with its own end
+    return merged
+
+
+def _recovery(cost: PiecewiseCost, a: int, b: int, c: int, d: int | None) -> int | None:
+    """Where a level that jumped at `b` and then ran back along a line to `c` is back on the path it
+    left (the segment [a, b) carried on): the first period of [b, c] within one noise unit of that path
+    or past it, period c read from the next regime ([c, d); or the line carried on at the series' end).
+    None when the regime after the jump is flat or never gets back.
+
+    COVID-19's fall and the months of recovery after it are one jump and a sloped regime to the search:
+    without this the jump reads as a lasting shift (Cui et al.'s ground transport, −50 % in every province).
+    """
+    if c - b < 2 or not cost.is_line(b, c):
+        return None
+    carried = cost.fitted(a, b)[-1] + cost.slope(a, b) * np.arange(1, c - b + 2)
+    new = cost.fitted(b, c)
+    following = cost.fitted(c, d)[0] if d is not None else new[-1] + cost.slope(b, c)
+    gap = np.append(new, following) - carried
+    back = np.flatnonzero((np.sign(gap) != np.sign(gap[0])) | (np.abs(gap) < 1.0))
+    back = back[back > 0]   # a jump within the noise at its own first period is no shock
+    return b + int(back[0]) if back.size else None
 
 
 def seasonal_changes(season: Season, n: int) -> list[Change]:

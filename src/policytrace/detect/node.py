@@ -50,6 +50,12 @@ class Node:
     details: dict = field(default_factory=dict, compare=False)
 
     @property
+    def ends_in_step(self) -> bool:
+        """A shock that a second step ends; one that fades back along a line (`details["recovery"]` is
+        "gradual") has an end date where it is back, but no change point there."""
+        return self.end_date is not None and self.details.get("recovery") != "gradual"
+
+    @property
     def label_zh(self) -> str:
         return self.kind.label_zh
 
