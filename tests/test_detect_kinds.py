@@ -205,6 +205,9 @@ def test_seasonal_series_without_change_has_no_event_on_month_or_festival():
 def test_constant_series_has_no_node():
     assert detect(undated(np.full(40, 7.0))) == []
     assert detect(monthly(np.full(40, 7.0))) == []
+    # its fitted attributes are there too (a caller reads path_ after fit whatever the series)
+    det = Detector().fit(monthly(np.full(40, 7.0)))
+    assert np.array_equal(det.path_, np.full(40, 7.0)) and not det.seasonal_.any() and det.noise_ == 0
 
 
 def test_negative_values_are_analysed_and_sized_against_the_magnitude():

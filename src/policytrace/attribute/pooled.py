@@ -125,7 +125,7 @@ def member_residual(detector: Detector, freq: str) -> Residual | None:
     y = np.asarray(work.values, dtype=float)
     valid = np.isfinite(y)
     if not valid.any() or np.ptp(y[valid]) == 0:
-        # a constant member: the detector stops before it decomposes (its other attributes are a former fit's)
+        # a constant member: the detector stops before it decomposes (nothing to pool from it)
         return None
     if detector.log_:
         y = np.where(valid, np.log(np.where(valid, y, 1.0)), np.nan)

@@ -195,8 +195,12 @@ class Detector:
         self.amplitude_statistic_ = 0.0
         self.outlier_statistic_ = 0.0
         if np.ptp(y) == 0:
+            # nothing to decompose: the level is the series, and the fitted attributes say so
             self.nodes_ = []
             self.unreported_ = self.trimmed_ = 0
+            self.log_ = False
+            self.path_, self.seasonal_, self.festival_ = y, np.zeros(n), np.zeros(n)
+            self.noise_, self.penalty_, self.autocorrelation_, self.long_run_factor_ = 0.0, 0.0, 0.0, 1.0
             return
         # Emissions grow and vary in proportion to their level (February's trough is a share of the year's
         # level; an annual series that grew tenfold moves by tens of Mt a year where it once moved by a few),
