@@ -196,7 +196,7 @@ def _outlier_limit(signal: np.ndarray, resid: np.ndarray, alpha: float, controll
     floor = diff_sigma(signal[read])
     if not controlled:
         return max(robust_sigma(resid[read]), floor), float(norm.isf(alpha / (2 * n)))
-    if period and len(resid) >= 2 * period + 2:
+    if period and len(resid) >= 2 * period:   # two cycles give a lag pair for every phase
         both = read[period:] & read[:-period]
         lagged = (resid[period:] - resid[:-period])[both]
         spread, count = efficient_sigma(lagged) / np.sqrt(2), len(lagged)

@@ -39,6 +39,7 @@ LABELS = {
         "after_gap": "紧接缺测时段，变化可能发生在缺测期间，区间覆盖缺测时段",
         "national_day": "落在国庆假期前后，检测不逐周读取国庆假期，区间覆盖整个假期",
         "season_unread": "序列不足两个完整季节周期，季节规律无法与变化区分，本节点可能只是季节波动",
+        "season_two_cycles": "序列仅含两个季节周期，季节规律取两年均值，两年之间的水平变化难以检出、日期可能错置于另一年",
         "at_end": "变化只见于序列最后几期，最新数据常为初步值、可能被修订，请以后续数据核实",
         "parts": {"time": "时间", "region": "地区", "sector": "行业", "direction": "方向", "kind": "类型",
                   "relevance": "相关度", "authority": "来源"},
@@ -59,6 +60,8 @@ LABELS = {
                         "spans the holiday",
         "season_unread": "the series spans under two full seasonal cycles, so the season cannot be told from "
                          "change: this node may be the season itself",
+        "season_two_cycles": "the series spans only two seasonal cycles and its season is their mean: a change of "
+                             "level between the two years is hard to see and may be dated in the other year",
         "at_end": "seen only in the series' last few periods, whose values are often provisional and may be "
                   "revised: check it against later data",
         "parts": {"time": "time", "region": "region", "sector": "sector", "direction": "direction", "kind": "kind",
@@ -191,7 +194,7 @@ def node_view(attribution: Attribution, lang: str, date_text) -> NodeView:
     sep = "至" if lang == "zh" else " to "
     first, last = date_text(node.interval[0]), date_text(node.interval[1])
     interval = f"{words['interval']} {first}{sep}{last}" if first != last else f"{words['interval']} {first}"
-    for why in ("festival_season", "national_day", "after_gap", "season_unread", "at_end"):
+    for why in ("festival_season", "national_day", "after_gap", "season_unread", "season_two_cycles", "at_end"):
         if node.details.get(why):
             interval += ("；" if lang == "zh" else "; ") + words[why]
     items = tuple(item_view(i, lang, date_text) for i in attribution.items)
