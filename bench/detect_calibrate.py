@@ -4,8 +4,9 @@
 
 1. Penalty: on series with no change (seeds 1_000_000+), find for each the smallest penalty multiplier β
    at which the detector reports no event/trend node; ship the 96% quantile, so that ~4% of no-change
-   series yield one. Native series and daily series spread from monthly totals (searched as months,
-   with one-month regimes allowed) get separate multipliers. The seasonal tests (swing and pattern) get their
+   series yield one. Native series, daily series spread from monthly totals (searched as months,
+   with one-month regimes allowed) and native seasonal series under 100 periods (monthly nulls of 3-8
+   years, seeds 12_000_000+: no autocorrelation measured, a season from few cycles) get separate multipliers. The seasonal tests (swing and pattern) get their
    multipliers the same way (98.5% quantile) and
    the outlier test's Bonferroni limit (1%) is widened until it holds on the nulls (99% quantile),
    leaving the total at about 5%. Genuinely daily series read week by week (`synth.make_native_daily`,
@@ -36,6 +37,7 @@ from policytrace.detect.calibrate import EVIDENCE, PATH, SPLIT_MAP, Calibration,
 from policytrace.detect.synth import make_native_daily, make_null, make_series, make_undated  # noqa: E402
 
 NULL_SEED, TRAIN_SEED, TRAIN_UNDATED_SEED, WEEKLY_NULL_SEED = 1_000_000, 0, 6_000_000, 8_000_000
+SHORT_NULL_SEED = 12_000_000
 
 
 def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
@@ -66,8 +68,9 @@ def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
     return hi, stat
 
 
-def null_statistics(count: int, daily: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """β*, seasonal, outlier and amplitude statistics of `count` no-change series (native, or daily from months)."""
+def null_statistics(count: int, daily: bool | str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """β*, seasonal, outlier and amplitude statistics of `count` no-change series (native, daily from months,
+    or `daily="short"`: monthly ones of 3-8 years)."""
     betas, seasonal, outlier, amplitude = [], [], [], []
     probe = Calibration.load()
     probe.seasonal_penalty = 1e6   # measure the seasonal statistic without acting on it
@@ -75,7 +78,10 @@ def null_statistics(count: int, daily: bool) -> tuple[np.ndarray, np.ndarray, np
     probe.outlier_inflation = 1e6  # likewise the outlier statistic
     for i in range(count):
         seed = NULL_SEED + i
-        if daily:
+        if daily == "short":
+            # monthly, 3-8 years: a season and too few periods to measure autocorrelation
+            series = make_series(SHORT_NULL_SEED + i, years=int(3 + i % 6), n_changes=0).series
+        elif daily:
             series = make_series(seed, years=int(3 + i % 4), n_changes=0, daily=True).series
         else:
             series = make_null(seed)
@@ -143,6 +149,8 @@ def fit_penalties(cal: Calibration, null: int) -> None:
     cal.outlier_inflation = round(max(1.0, float(np.quantile(outlier, 0.99))), 3)
     cal.change_penalty = round(float(np.quantile(betas, 0.96)), 3)
     cal.change_penalty_aggregated = round(float(np.quantile(daily_betas, 0.96)), 3)
+    short_betas = null_statistics(null // 2, daily="short")[0]
+    cal.change_penalty_short_seasonal = round(float(np.quantile(short_betas, 0.96)), 3)
     seasonal = np.concatenate([seasonal, daily_seasonal])
     cal.seasonal_penalty = round(float(np.quantile(seasonal, 0.985)), 3) if seasonal.size else cal.seasonal_penalty
     amplitude = np.concatenate([amplitude, daily_amplitude])
@@ -151,7 +159,9 @@ def fit_penalties(cal: Calibration, null: int) -> None:
     cal.weekly_outlier_inflation = round(max(1.0, float(np.quantile(weekly, 0.96))), 3)
     print(f"null series: {null} native + {null // 3} daily-from-monthly + {null // 2} daily read weekly; "
           f"short-event limit of weekly reads × {cal.weekly_outlier_inflation}; change penalty β = "
-          f"{cal.change_penalty} × ln n (native), {cal.change_penalty_aggregated} × ln n (aggregated); "
+          f"{cal.change_penalty} × ln n (native), {cal.change_penalty_aggregated} × ln n (aggregated), "
+          f"{cal.change_penalty_short_seasonal} × ln n (seasonal, under 100 periods: {null // 2} monthly nulls of "
+          f"3-8 years); "
           f"seasonal multiplier = {cal.seasonal_penalty} ({seasonal.size} seasonal nulls); amplitude "
           f"multiplier = {cal.amplitude_penalty} × ln n ({amplitude.size}); "
           f"outlier limit × {cal.outlier_inflation}")

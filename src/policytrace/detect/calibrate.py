@@ -43,6 +43,11 @@ class Calibration:
 
     change_penalty: float = 4.0      # × ln n, per change point of the level/trend search
     change_penalty_aggregated: float = 4.0   # the same for series aggregated to months (one-month regimes)
+    # the same for native series with a season and under 100 periods (`detector.MIN_FOR_AUTOCORRELATION`;
+    # None: as `change_penalty`): there the noise's autocorrelation is not measured and a season from few
+    # cycles shrinks the noise scale. With one β for all, 11-17 % of such series of 4-8 years without
+    # change showed a node, 4-9 % with their own (bench/detect_lengths.py)
+    change_penalty_short_seasonal: float | None = None
     slope_penalty: float = 1.0       # × ln n, extra for a segment with a slope
     seasonal_penalty: float = 3.0    # × period·ln n... see `seasonal_threshold`
     amplitude_penalty: float = 3.0   # × ln n, for a change of the seasonal swing (one degree of freedom)

@@ -239,7 +239,7 @@ class Detector:
                 ch.extra["season_unread"] = True
         elif season.present and n < 3 * season.period:
             # the season is the mean of two years: a step between them reads as its mirror in the other year
-            # (a +40% step in the second year's March: found within a month in 2 of 20 synthetic series, 12 when the
+            # (a +40% step in the second year's March: found within a month in 1 of 20 synthetic series, 12 when the
             # season was not read, while 86 of 100 such series without change then showed a node)
             for ch in changes:
                 ch.extra["season_two_cycles"] = True
@@ -364,8 +364,13 @@ class Detector:
         clean[outliers] = expected + seasonal[outliers]
 
         log_n = np.log(n)
-        # Aggregated series (few, smoothed periods) get their own penalty, calibrated the same way.
-        default = cal.change_penalty_aggregated if aggregated else cal.change_penalty
+        # Aggregated series (few, smoothed periods) and short seasonal ones get their own penalties,
+        # calibrated the same way (false-detection-rate control on their own no-change series).
+        default = cal.change_penalty
+        if aggregated:
+            default = cal.change_penalty_aggregated
+        elif season.present and n < MIN_FOR_AUTOCORRELATION and cal.change_penalty_short_seasonal is not None:
+            default = cal.change_penalty_short_seasonal
         beta = default if self.penalty is None else float(self.penalty)
         # White noise to start; autocorrelation is then measured on the residual of the fitted
         # segments, where missed changes cannot pose as correlated noise (the data's own lag

@@ -50,7 +50,7 @@ class Season:
         the shortest calibrated series (`FULL_CYCLES`): each period's own noise is a 1/C share of its
         phase's mean over C cycles, so the residual keeps (1 − 1/C) of the noise variance. Two cycles keep
         half; 1 from three cycles on. Measured on 100 no-change series of two years (seeds 7,000,000+),
-        with the season now read at two cycles: monthly, a node in 29 (86 before, season unread); daily
+        with the season now read at two cycles: monthly, a node in 23 (86 before, season unread); daily
         spread from months, 2 of 50 (30 before)."""
         if not self.present or not self.period:
             return 1.0

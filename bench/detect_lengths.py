@@ -1,0 +1,88 @@
+"""Detection length by length: the share of no-change series with a node, and F1 on series with changes.
+
+    python bench/detect_lengths.py [--series 100]
+
+The penalties hold about 5% of no-change series with a node over the calibration's mix (monthly series
+of 4-20 years, undated ones of 30-700 points, daily ones of 3-6 years, and monthly ones of 3-8 years for
+short seasonal series' own penalty); this prints the share length by length, where a mix can hide a
+length that fires far more often, and for monthly series the node F1 (±1 month) on series with 1-2
+changes of the synthetic holdout's kinds. Seeds 11,000,000+ and 13,000,000+ (neither calibration nor the
+other benchmarks). Baseline in the same run: ruptures PELT (l2, 3·ln n, z-scored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _detect_common import match_nodes, pelt_baseline  # noqa: E402
+from detect_synthetic import f1_score, point_f1, truth_points  # noqa: E402
+
+from policytrace.detect import Detector  # noqa: E402
+from policytrace.detect.synth import make_null, make_series  # noqa: E402
+
+NULL_SEED, CHANGE_SEED = 11_000_000, 13_000_000
+MONTHLY_YEARS = (2, 3, 4, 5, 6, 8, 10, 14, 20)
+DAILY_YEARS = (2, 3, 4)
+UNDATED_POINTS = (30, 50, 100, 300)
+
+
+def null_cases():
+    """(label, make(i)) for every length of no-change series."""
+    for years in MONTHLY_YEARS:
+        yield f"monthly, {years} years", lambda i, y=years: make_series(NULL_SEED + 1000 * y + i, years=y,
+                                                                           n_changes=0).series
+    for years in DAILY_YEARS:
+        yield f"daily from months, {years} years", lambda i, y=years: make_series(
+            NULL_SEED + 100_000 + 1000 * y + i, years=y, n_changes=0, daily=True).series
+    for n in UNDATED_POINTS:
+        yield f"undated, {n} points", lambda i, n=n: make_null(NULL_SEED + 200_000 + 1000 * n + i, n=n,
+                                                               seasonal=False)
+
+
+def change_counts(years: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(true positives, predictions, truths) of ours and of PELT on `count` monthly series with 1-2 changes."""
+    ours, pelt = np.zeros(3), np.zeros(3)
+    for i in range(count):
+        sample = make_series(CHANGE_SEED + 1000 * years + i, years=years, n_changes=1 + i % 2)
+        points = []
+        for node, _, _ in match_nodes(Detector().fit(sample.series), sample):
+            points.append(node.index)
+            if node.ends_in_step and node.kind.value == "event":
+                points.append(node.index + node.duration)
+        ours += point_f1(points, truth_points(sample))
+        pelt += point_f1(pelt_baseline(sample.series.array), truth_points(sample))
+    return ours, pelt
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", type=int, default=100, help="series per length (each kind)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    print(f"no-change series with a node, {args.series} per length (seeds {NULL_SEED}+)")
+    print(f"{'series':30s} {'policytrace':>11s} {'PELT':>6s}")
+    for label, make in null_cases():
+        ours = pelt = 0
+        for i in range(args.series):
+            series = make(i)
+            ours += bool(Detector().fit(series).nodes_)
+            pelt += bool(pelt_baseline(series.array))
+        flag = "" if ours <= 0.05 * args.series else "   over 5%"
+        print(f"{label:30s} {ours / args.series:11.2f} {pelt / args.series:6.2f}{flag}")
+    print(f"\nmonthly series with 1-2 changes, {args.series} per length (seeds {CHANGE_SEED}+): F1 ±1 month")
+    print(f"{'years':6s} {'policytrace':>11s} {'precision':>9s} {'recall':>6s} {'PELT':>6s}")
+    for years in MONTHLY_YEARS:
+        ours, pelt = change_counts(years, args.series)
+        f1, precision, recall = f1_score(*ours)
+        print(f"{years:<6d} {f1:11.3f} {precision:9.3f} {recall:6.3f} {f1_score(*pelt)[0]:6.3f}")
+    print(f"{time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
