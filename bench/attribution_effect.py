@@ -109,7 +109,8 @@ def node_at(series: Series, kind: NodeKind, direction: str, **details) -> Node:
 
 
 SHOCKS = [  # (months, shock start, shock months, AR(1) coefficient), a ±10% season, 3% noise, a 30% fall
-    (60, 40, 3, 0.0), (60, 40, 6, 0.0), (48, 30, 3, 0.0), (48, 30, 6, 0.5), (48, 14, 2, 0.0)]
+    (60, 40, 3, 0.0), (60, 40, 6, 0.0), (48, 30, 3, 0.0), (48, 30, 6, 0.5), (48, 14, 2, 0.0),
+    (72, 36, 18, 0.0)]   # longer than a year: a fall that fades over many months
 
 
 def shock_series(seed: int, months: int, rho: float) -> np.ndarray:
@@ -165,9 +166,11 @@ def main() -> None:
             values[start:start + length] *= 0.7
             series = Series(values=pd.Series(values, index=pd.date_range("2015-01-01", periods=months, freq="MS")),
                             frequency=Frequency.MONTHLY, unit="Mt")
+            # the end as the detector gives it (a shock longer than half a year has no opposite node near enough)
             down = Node(index=start, date=series.label(start), kind=NodeKind.EVENT, confidence=0.9, direction="down",
                         change_pct=-30.0, level_before=0.0, level_after=0.0,
-                        interval=(series.label(start), series.label(start)), interval_index=(start, start))
+                        interval=(series.label(start), series.label(start)), interval_index=(start, start),
+                        duration=length, end_date=series.label(start + length - 1))
             up = Node(index=start + length, date=series.label(start + length), kind=NodeKind.EVENT, confidence=0.9,
                       direction="up", change_pct=40.0, level_before=0.0, level_after=0.0,
                       interval=(series.label(start + length),) * 2, interval_index=(start + length,) * 2)

@@ -95,6 +95,18 @@ def test_shock_without_a_year_before_it_is_measured_against_the_season():
     assert shock["lost"] > 0 and abs(shock["lost"] - lost_true) < 0.25 * lost_true, (shock["lost"], lost_true)
 
 
+def test_a_shock_longer_than_a_year_is_measured_against_the_year_before_it():
+    # 18 months at 80 %: months 13-18 had been set against the shock's own first months (a year
+    # earlier), which read the loss a third short (240 against 367)
+    season = 1 + 0.1 * np.sin(np.arange(72) * 2 * np.pi / 12)
+    values = 100 * season
+    truth = values.copy()
+    values[36:54] *= 0.8
+    series = monthly(values)
+    (effect,) = EffectEstimator().estimate([node(series, 36, "down", end_date=series.label(53))], series)
+    assert effect["shock"]["lost"] == pytest.approx(float(np.sum(truth[36:54] - values[36:54])), rel=1e-6)
+
+
 def test_explicit_shock_end_date():
     values = np.full(36, 50.0)
     values[20:22] = 30.0

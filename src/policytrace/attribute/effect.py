@@ -348,10 +348,13 @@ def _counterfactual(total: np.ndarray, t: int, start: int, per_year: int | None,
     base = slice(max(0, start - k), start)
     if start == 0:
         return float("nan")
-    if per_year and start - k - per_year >= 0 and t - per_year >= 0:
+    # the same phase in the year before the shock: a shock longer than a year (one that fades over many
+    # months) would otherwise be measured against its own first months
+    before = t - per_year * ((t - start) // per_year + 1) if per_year else -1
+    if per_year and start - k - per_year >= 0 and before >= 0:
         last_year = total[start - k - per_year:start - per_year]
         if np.mean(last_year):
-            return float(total[t - per_year] * np.mean(total[base]) / np.mean(last_year))
+            return float(total[before] * np.mean(total[base]) / np.mean(last_year))
     return float(np.mean(total[base] / season[base]) * season[t])
 
 
