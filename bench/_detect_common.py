@@ -22,6 +22,16 @@ def _working(starts: list[int], index: int) -> int:
     return bisect.bisect_right(starts, index) - 1
 
 
+def node_points(nodes) -> list[int]:
+    """Every node's start and an event's end step, as the synthetic truths count them (`truth_points`)."""
+    points = []
+    for node in nodes:
+        points.append(node.index)
+        if node.ends_in_step and node.kind.value == "event":
+            points.append(node.index + node.duration)
+    return points
+
+
 def match_nodes(det: Detector, sample: Synthetic, tolerance: int = 1, by: str = "confidence"
                 ) -> list[tuple[Node, Truth | None, bool]]:
     """Each node with the true change it finds (within ± tolerance working periods), greedily by distance.

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _detect_common import match_nodes, pelt_baseline  # noqa: E402
+from _detect_common import node_points, pelt_baseline  # noqa: E402
 from detect_synthetic import f1_score, point_f1, truth_points  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
@@ -50,12 +50,7 @@ def change_counts(years: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     ours, pelt = np.zeros(3), np.zeros(3)
     for i in range(count):
         sample = make_series(CHANGE_SEED + 1000 * years + i, years=years, n_changes=1 + i % 2)
-        points = []
-        for node, _, _ in match_nodes(Detector().fit(sample.series), sample):
-            points.append(node.index)
-            if node.ends_in_step and node.kind.value == "event":
-                points.append(node.index + node.duration)
-        ours += point_f1(points, truth_points(sample))
+        ours += point_f1(node_points(Detector().fit(sample.series).nodes_), truth_points(sample))
         pelt += point_f1(pelt_baseline(sample.series.array), truth_points(sample))
     return ours, pelt
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _detect_common import beast_baseline, match_nodes, pelt_baseline, truth_positions  # noqa: E402
+from _detect_common import beast_baseline, match_nodes, node_points, pelt_baseline, truth_positions  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
 from policytrace.detect.calibrate import expected_calibration_error  # noqa: E402
@@ -112,11 +112,7 @@ def main() -> None:
         det = Detector().fit(sample.series)
         seconds["policytrace"] += time.perf_counter() - started
         matches = match_nodes(det, sample)
-        points = []
         for node, truth, at_start in matches:
-            points.append(node.index)
-            if node.ends_in_step and node.kind.value == "event":
-                points.append(node.index + node.duration)
             confidence.append(node.confidence)
             real.append(truth is not None)
             if truth is not None and at_start:
@@ -127,7 +123,7 @@ def main() -> None:
             if truth is not None and at_start:   # does the node's date interval hold the true start?
                 lo, hi = node.interval_index
                 interval_held.setdefault(node.kind.value, []).append(lo <= truth.index <= hi)
-        per_series.append(point_f1(points, truth_points(sample)))
+        per_series.append(point_f1(node_points(det.nodes_), truth_points(sample)))
         counts["policytrace"] += per_series[-1]
         for name, run in (("pelt_l2_3logn", pelt_baseline), ("beast", beast_baseline)):
             started = time.perf_counter()

@@ -36,13 +36,13 @@ def change_text(node: Node, lang: str, date_text: Callable[[str], str]) -> str:
         return (f"单期{'高' if up else '低'}于预期 {pct:.1f}%" if zh
                 else f"one period {pct:.1f}% {'above' if up else 'below'} its expected level")
     text = f"{'上升' if up else '下降'} {pct:.1f}%" if zh else f"{'up' if up else 'down'} {pct:.1f}%"
-    if node.end_date and not node.ends_in_step:  # the level came back along a line, not in one step
+    if node.end_date:  # a shock: the level comes back after it, in one step or along a line
         end = date_text(node.end_date)
-        text += (f"，为冲击，此后逐步{'回落' if up else '回升'}，至{end}回到原有水平" if zh
-                 else f", a shock that faded gradually, back on its earlier path by {end}")
-    elif node.end_date:  # a shock: the level comes back after it
-        end = date_text(node.end_date)
-        text += f"，为冲击，止于{end}" if zh else f", a shock that ended {end}"
+        if node.ends_in_step:
+            text += f"，为冲击，止于{end}" if zh else f", a shock that ended {end}"
+        else:
+            text += (f"，为冲击，此后逐步{'回落' if up else '回升'}，至{end}回到原有水平" if zh
+                     else f", a shock that faded gradually, back on its earlier path by {end}")
     return text
 
 
