@@ -343,10 +343,15 @@ class Detector:
         inflation = (cal.weekly_outlier_inflation if aggregated and self.working_.resolution == "weekly"
                      else 1.0 if aggregated else cal.outlier_inflation)
         controlled = aggregated and self.short_events == "controlled"
+        # A native season read from few cycles shrinks the residual's own scale (each phase's mean takes a
+        # 1/C share of its noise): differences a cycle apart keep all of it. Bad points, so the bad-point level.
+        short_seasonal = not aggregated and season.present and n < MIN_FOR_AUTOCORRELATION
+        if short_seasonal and cal.outlier_inflation_short_seasonal is not None:
+            controlled, inflation = True, cal.outlier_inflation_short_seasonal
         if not controlled:
             inflation *= season.noise_inflation   # the controlled scale compares phases a year apart instead
         limits = {"controlled": controlled, "period": period if season.present else None}
-        alpha = cal.short_event_alpha if controlled else cal.outlier_alpha
+        alpha = cal.short_event_alpha if controlled and aggregated else cal.outlier_alpha
         min_size = self.min_size
         seasonal = season.pattern
         festival = np.zeros(n)
@@ -369,7 +374,7 @@ class Detector:
         default = cal.change_penalty
         if aggregated:
             default = cal.change_penalty_aggregated
-        elif season.present and n < MIN_FOR_AUTOCORRELATION and cal.change_penalty_short_seasonal is not None:
+        elif short_seasonal and cal.change_penalty_short_seasonal is not None:
             default = cal.change_penalty_short_seasonal
         beta = default if self.penalty is None else float(self.penalty)
         # White noise to start; autocorrelation is then measured on the residual of the fitted
