@@ -5,7 +5,7 @@
 1. Penalty: on series with no change (seeds 1_000_000+), find for each the smallest penalty multiplier β
    at which the detector reports no event/trend node; ship the 96% quantile, so that ~4% of no-change
    series yield one. Native series, daily series spread from monthly totals (searched as months,
-   with one-month regimes allowed) and native seasonal series under 100 periods (monthly nulls of 2-8
+   with one-month regimes allowed) and native seasonal series under 100 periods (monthly nulls of 3-8
    years, seeds 12_000_000+: no autocorrelation measured, a season from few cycles) get separate multipliers. The seasonal tests (swing and pattern) get their
    multipliers the same way (98.5% quantile) and
    the outlier test's Bonferroni limit (1%) is widened until it holds on the nulls (99% quantile),
@@ -70,7 +70,7 @@ def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
 
 def null_statistics(count: int, daily: bool | str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """β*, seasonal, outlier and amplitude statistics of `count` no-change series (native, daily from months,
-    or `daily="short"`: monthly ones of 2-8 years)."""
+    or `daily="short"`: monthly ones of 3-8 years)."""
     betas, seasonal, outlier, amplitude = [], [], [], []
     probe = Calibration.load()
     probe.seasonal_penalty = 1e6   # measure the seasonal statistic without acting on it
@@ -80,8 +80,8 @@ def null_statistics(count: int, daily: bool | str) -> tuple[np.ndarray, np.ndarr
     for i in range(count):
         seed = NULL_SEED + i
         if daily == "short":
-            # monthly, 2-8 years: a season and too few periods to measure autocorrelation
-            series = make_series(SHORT_NULL_SEED + i, years=int(2 + i % 7), n_changes=0).series
+            # monthly, 3-8 years: a season and too few periods to measure autocorrelation
+            series = make_series(SHORT_NULL_SEED + i, years=int(3 + i % 6), n_changes=0).series
         elif daily:
             series = make_series(seed, years=int(3 + i % 4), n_changes=0, daily=True).series
         else:
@@ -163,7 +163,7 @@ def fit_penalties(cal: Calibration, null: int) -> None:
           f"short-event limit of weekly reads × {cal.weekly_outlier_inflation}; change penalty β = "
           f"{cal.change_penalty} × ln n (native), {cal.change_penalty_aggregated} × ln n (aggregated), "
           f"{cal.change_penalty_short_seasonal} × ln n (seasonal, under 100 periods: {null // 2} monthly nulls of "
-          f"2-8 years, whose outlier limit is × {cal.outlier_inflation_short_seasonal}); "
+          f"3-8 years, whose outlier limit is × {cal.outlier_inflation_short_seasonal}); "
           f"seasonal multiplier = {cal.seasonal_penalty} ({seasonal.size} seasonal nulls); amplitude "
           f"multiplier = {cal.amplitude_penalty} × ln n ({amplitude.size}); "
           f"outlier limit × {cal.outlier_inflation}")

@@ -269,7 +269,7 @@ def test_short_seasonal_series_have_their_own_penalty_and_rarely_a_node_without_
 def test_short_seasonal_series_take_the_outlier_scale_from_cycles_apart():
     # A season read from two or three cycles takes a third to a half of each period's noise, so the
     # residual's own scale is too small: with it, 10 of these 60 no-change series showed a node
-    # (bench/detect_lengths.py: 22 % and 26 % of two- and three-year ones), 4 with differences a cycle apart.
+    # (bench/detect_lengths.py: 23 % and 24 % of two- and three-year ones), 4 with differences a cycle apart.
     fired = sum(bool(detect(make_series(seed, years=2 + seed % 2, n_changes=0).series)) for seed in range(1100, 1160))
     assert fired <= 6
 
@@ -277,8 +277,9 @@ def test_short_seasonal_series_take_the_outlier_scale_from_cycles_apart():
 def test_two_years_of_seasonal_values_are_read_with_their_season():
     # Exactly two cycles (2019-2020 in Cui et al.'s provincial data) had been read without a season: each
     # spring rise and autumn fall was a step. On 100 no-change series of two years (seeds 7,000,000+),
-    # monthly: 86 showed a node before, 23 with the season, 4 (seeds 11,000,000+, bench/detect_lengths.py)
-    # since its outlier scale is read a cycle apart; daily spread from months (50): 30 before, 2 now.
+    # monthly: 86 showed a node before, 23 with the season; with the outlier scale read a cycle apart and the
+    # noise as at eight cycles, 7 % of 200 (seeds 11,000,000+, bench/detect_lengths.py); daily spread from
+    # months (50): 30 before, 2 with the season.
     monthly = [make_series(seed, years=2, n_changes=0).series for seed in range(920, 940)]
     assert sum(bool(detect(s)) for s in monthly) <= 4
     daily = [make_series(seed, years=2, n_changes=0, daily=True).series for seed in range(940, 950)]

@@ -55,8 +55,9 @@ class Calibration:
     short_event_alpha: float = 0.05  # the same for one-period shocks of aggregated series (controlled test)
     outlier_inflation: float = 1.0   # × its Bonferroni limit, so that the level holds on no-change series
     # × the outlier limit of native seasonal series under 100 periods, which take its scale from differences a
-    # cycle apart (None: the nominal limit, as longer series): a season from two or three cycles shrinks the
-    # residual's own scale, and 17-18 % of such no-change series of 2-3 years showed an outlier
+    # cycle apart (None: the residual's own scale, as longer series). A season from two or three cycles
+    # shrinks that scale: 17-18 % of such no-change series of 2-3 years showed an outlier. Fitted as the
+    # others (99 % quantile on the short nulls, at least 1): the Student t limit holds there unwidened.
     outlier_inflation_short_seasonal: float | None = None
     # × the short-event limit for daily data read week by week: a season fitted over a few years of weeks
     # absorbs more of the year-apart differences the limit takes its scale from than months do

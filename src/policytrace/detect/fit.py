@@ -17,9 +17,10 @@ from .kinds import Change, TypedPoint, date_interval, hinge_line, jump_z, merge_
 from .search import split_gain
 
 
-# The fewest cycles of the no-change series the penalties are calibrated on (daily series of 3-6 years,
-# monthly ones of 4-20): for these the shrinkage below is part of what the calibration measured.
-FULL_CYCLES = 3
+# From eight cycles on the STL season follows each phase over a window of seven cycles
+# (`decompose.seasonal_strength`); below, it holds each phase at its mean over all of them, so the shorter
+# the series the more of its noise the season takes. The noise scale is read as at eight cycles.
+FULL_CYCLES = 8
 
 
 @dataclass
@@ -46,12 +47,12 @@ class Season:
 
     @property
     def noise_inflation(self) -> float:
-        """How much more a noise scale read after removing the pattern understates the noise than it does on
-        the shortest calibrated series (`FULL_CYCLES`): each period's own noise is a 1/C share of its
-        phase's mean over C cycles, so the residual keeps (1 − 1/C) of the noise variance. Two cycles keep
-        half; 1 from three cycles on. Measured on 100 no-change series of two years (seeds 7,000,000+),
-        with the season now read at two cycles: monthly, a node in 23 (86 before, season unread); daily
-        spread from months, 2 of 50 (30 before)."""
+        """How much more a noise scale read after removing the pattern understates the noise than it does at
+        `FULL_CYCLES`: each period's own noise is a 1/C share of its phase's mean over C cycles, so the
+        residual keeps (1 − 1/C) of the noise variance; two cycles keep half. With three cycles as the
+        reference (round 15) no-change monthly series of 2-3 years showed a node 2-4 times as often as
+        those of 5-8 years; with eight the share is 0.05-0.07 at every length from 2 to 8 years
+        (bench/detect_lengths.py, round 16)."""
         if not self.present or not self.period:
             return 1.0
         cycles = min(len(self.pattern) / self.period, FULL_CYCLES)
