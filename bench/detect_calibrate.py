@@ -52,7 +52,8 @@ def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
         det = Detector(penalty=beta, calibration=cal, min_confidence=0.0, short_events="nominal").fit(series)
         # a one-period event of aggregated data comes from the outlier test, whose limit is set apart
         busy = any(n.kind.value in ("event", "trend") and n.details.get("test") != "outlier" for n in det.nodes_)
-        return busy, (det.seasonal_statistic_, det.outlier_statistic_, det.amplitude_statistic_)
+        return busy, (det.seasonal_statistic_, det.outlier_statistic_, det.amplitude_statistic_,
+                      (det.penalty_rule_, len(det.path_)))
 
     lo, hi = 0.25, 40.0
     busy, stat = fires(hi)
@@ -68,10 +69,10 @@ def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
     return hi, stat
 
 
-def null_statistics(count: int, daily: bool | str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def null_statistics(count: int, daily: bool | str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
     """β*, seasonal, outlier and amplitude statistics of `count` no-change series (native, daily from months,
-    or `daily="short"`: monthly ones of 3-8 years)."""
-    betas, seasonal, outlier, amplitude = [], [], [], []
+    or `daily="short"`: monthly ones of 3-8 years), and each series' penalty rule and working length."""
+    betas, seasonal, outlier, amplitude, taken = [], [], [], [], []
     probe = Calibration.load()
     probe.seasonal_penalty = 1e6   # measure the seasonal statistic without acting on it
     probe.amplitude_penalty = 1e6  # likewise the seasonal swing
@@ -86,14 +87,15 @@ def null_statistics(count: int, daily: bool | str) -> tuple[np.ndarray, np.ndarr
             series = make_series(seed, years=int(3 + i % 4), n_changes=0, daily=True).series
         else:
             series = make_null(seed)
-        beta, (season_stat, outlier_stat, amplitude_stat) = smallest_silent_beta(series, probe)
+        beta, (season_stat, outlier_stat, amplitude_stat, rule_n) = smallest_silent_beta(series, probe)
         betas.append(beta)
+        taken.append(rule_n)
         outlier.append(outlier_stat)
         if season_stat:
             seasonal.append(season_stat)
         if amplitude_stat:
             amplitude.append(amplitude_stat)
-    return np.array(betas), np.array(seasonal), np.array(outlier), np.array(amplitude)
+    return np.array(betas), np.array(seasonal), np.array(outlier), np.array(amplitude), taken
 
 
 def training_samples(count: int):
@@ -144,13 +146,13 @@ def main() -> None:
 
 def fit_penalties(cal: Calibration, null: int) -> None:
     """Penalties by false-detection-rate control on `null` native and `null // 3` daily no-change series."""
-    betas, seasonal, outlier, amplitude = null_statistics(null, daily=False)
-    daily_betas, daily_seasonal, daily_outlier, daily_amplitude = null_statistics(null // 3, daily=True)
+    betas, seasonal, outlier, amplitude, taken = null_statistics(null, daily=False)
+    daily_betas, daily_seasonal, daily_outlier, daily_amplitude, _ = null_statistics(null // 3, daily=True)
     # the widening applies to native series only (aggregated data have the controlled limit: see the detector)
     cal.outlier_inflation = round(max(1.0, float(np.quantile(outlier, 0.99))), 3)
-    cal.change_penalty = round(float(np.quantile(betas, 0.96)), 3)
+    fit_native_penalty(cal, betas, taken)
     cal.change_penalty_aggregated = round(float(np.quantile(daily_betas, 0.96)), 3)
-    short_betas, _, short_outlier, _ = null_statistics(null // 2, daily="short")
+    short_betas, _, short_outlier, _, _ = null_statistics(null // 2, daily="short")
     cal.change_penalty_short_seasonal = round(float(np.quantile(short_betas, 0.96)), 3)
     cal.outlier_inflation_short_seasonal = round(max(1.0, float(np.quantile(short_outlier, 0.99))), 3)
     seasonal = np.concatenate([seasonal, daily_seasonal])
@@ -161,12 +163,26 @@ def fit_penalties(cal: Calibration, null: int) -> None:
     cal.weekly_outlier_inflation = round(max(1.0, float(np.quantile(weekly, 0.96))), 3)
     print(f"null series: {null} native + {null // 3} daily-from-monthly + {null // 2} daily read weekly; "
           f"short-event limit of weekly reads × {cal.weekly_outlier_inflation}; change penalty β = "
-          f"{cal.change_penalty} × ln n (native), {cal.change_penalty_aggregated} × ln n (aggregated), "
+          f"{cal.change_penalty_intercept} + {cal.change_penalty} × ln n (native, n in {cal.change_penalty_lengths}), "
+          f"{cal.change_penalty_aggregated} × ln n (aggregated), "
           f"{cal.change_penalty_short_seasonal} × ln n (seasonal, under 100 periods: {null // 2} monthly nulls of "
           f"3-8 years, whose outlier limit is × {cal.outlier_inflation_short_seasonal}); "
           f"seasonal multiplier = {cal.seasonal_penalty} ({seasonal.size} seasonal nulls); amplitude "
           f"multiplier = {cal.amplitude_penalty} × ln n ({amplitude.size}); "
           f"outlier limit × {cal.outlier_inflation}")
+
+
+def fit_native_penalty(cal: Calibration, betas: np.ndarray, taken: list) -> None:
+    """The native default penalty a + b·ln n: the 96 % quantile of the no-change penalty given ln n (linear
+    quantile regression, statsmodels), on the nulls that take it. One quantile of β over all lengths had
+    held ~4 % on the pool while series near its short end fired at twice that (bench/README.md, round 16)."""
+    from statsmodels.regression.quantile_regression import QuantReg
+
+    native = np.array([rule == "native" for rule, _ in taken])
+    n = np.array([length for _, length in taken], dtype=float)[native]
+    fit = QuantReg(betas[native] * np.log(n), np.column_stack([np.ones(n.size), np.log(n)])).fit(q=0.96)
+    cal.change_penalty_intercept, cal.change_penalty = (round(float(v), 3) for v in fit.params)
+    cal.change_penalty_lengths = (int(n.min()), int(n.max()))
 
 
 def weekly_outlier_statistics(count: int) -> np.ndarray:

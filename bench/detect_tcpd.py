@@ -87,7 +87,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tcpd", type=Path, default=SHARED / "data" / "tcpd")
     parser.add_argument("--penalty-sweep", action="store_true",
-                        help="also score other global penalties: how far one setting chosen on these labels gets")
+                        help="also score single penalties β·ln n: how far one setting chosen on these labels gets")
     args = parser.parse_args()
     ours = Ours()
     methods = {"policytrace": ours, "pelt_l2_3logn": pelt_baseline, "beast": beast_baseline,
@@ -134,16 +134,14 @@ def main() -> None:
         penalty_sweep(args.tcpd)
 
 
-def penalty_sweep(folder: Path, multipliers: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0)) -> None:
-    """F1 and Cover with the default penalty scaled: a diagnostic that reads the labels, never a setting."""
-    from policytrace.detect.calibrate import default_calibration
-
-    beta = default_calibration().change_penalty
+def penalty_sweep(folder: Path, betas: tuple[float, ...] = (2.0, 3.0, 4.0, 6.0, 8.0, 12.0)) -> None:
+    """F1 and Cover with one penalty β·ln n for every series in place of the calibrated default: a
+    diagnostic that reads the labels, never a setting."""
     data = list(load(folder))
     print("\npenalty sweep (chosen on these labels, so a ceiling for a single penalty, not a default):")
-    for m in multipliers:
-        f1, cover = mean_scores(data, Detector(penalty=m * beta))
-        print(f"  penalty {m:3.1f} x default ({m * beta:5.2f} x ln n): F1 {f1:.3f}  Cover {cover:.3f}")
+    for beta in betas:
+        f1, cover = mean_scores(data, Detector(penalty=beta))
+        print(f"  penalty {beta:4.1f} x ln n: F1 {f1:.3f}  Cover {cover:.3f}")
 
 
 def mean_scores(data: list, detector: Detector) -> tuple[float, float]:

@@ -42,6 +42,11 @@ class Calibration:
     """Penalty multipliers (of ln n, unit-noise scale) and per-kind logistic confidence maps."""
 
     change_penalty: float = 4.0      # × ln n, per change point of the level/trend search
+    # The native default is `change_penalty_intercept` + `change_penalty` × ln n, ln n held inside
+    # `change_penalty_lengths`: the no-change penalty's 96 % quantile at each length (a quantile regression on
+    # ln n), where one quantile of β over all lengths let the shortest series fire most (bench/README.md, round 16)
+    change_penalty_intercept: float = 0.0
+    change_penalty_lengths: tuple[int, int] | None = None   # the shortest and longest calibrated series
     change_penalty_aggregated: float = 4.0   # the same for series aggregated to months (one-month regimes)
     # the same for native series with a season and under 100 periods (`detector.MIN_FOR_AUTOCORRELATION`;
     # None: as `change_penalty`): there the noise's autocorrelation is not measured and a season from few
@@ -82,6 +87,13 @@ class Calibration:
     def amplitude_threshold(self, n: int) -> float:
         return self.amplitude_penalty * self.amplitude_unit(n)
 
+    def native_penalty(self, n: int) -> float:
+        """The native default penalty per change point at unit noise for a series of `n` periods."""
+        log_n = np.log(n)
+        if self.change_penalty_lengths is not None:
+            log_n = float(np.clip(log_n, *np.log(self.change_penalty_lengths)))
+        return self.change_penalty_intercept + self.change_penalty * log_n
+
     def confidence_of(self, kind: str, evidence: dict[str, float]) -> float:
         weights = self.confidence.get(kind, self.confidence.get("all", [0.0, 1.5]))
         x = np.array([1.0, *(evidence[name] for name in EVIDENCE[: len(weights) - 1])])
@@ -94,7 +106,10 @@ class Calibration:
     def load(cls, path: Path = PATH) -> "Calibration":
         if not path.exists():
             return cls()
-        return cls(**json.loads(path.read_text(encoding="utf-8")))
+        fields = json.loads(path.read_text(encoding="utf-8"))
+        if fields.get("change_penalty_lengths") is not None:
+            fields["change_penalty_lengths"] = tuple(fields["change_penalty_lengths"])
+        return cls(**fields)
 
 
 _CACHE: dict[Path, Calibration] = {}

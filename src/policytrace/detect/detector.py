@@ -36,6 +36,15 @@ MIN_FOR_AUTOCORRELATION = 100
 MIN_SEASONAL_STRENGTH = 0.3
 
 
+def penalty_rule(season: Season, n: int, aggregated: bool, cal: Calibration) -> str:
+    """Which calibrated penalty a series takes: "aggregated" (data spread from coarser totals),
+    "short_seasonal" (native, a season, under `MIN_FOR_AUTOCORRELATION` periods) or "native"."""
+    if aggregated:
+        return "aggregated"
+    short = season.present and n < MIN_FOR_AUTOCORRELATION and cal.change_penalty_short_seasonal is not None
+    return "short_seasonal" if short else "native"
+
+
 class Detector:
     """Find the key nodes of a series.
 
@@ -104,6 +113,8 @@ class Detector:
     noise_, penalty_, autocorrelation_, long_run_factor_ : float
         The noise scale, the penalty per change point, and the noise model's lag-1 autocorrelation and
         long-run variance factor.
+    penalty_rule_ : str
+        Which calibrated penalty the series took (`penalty_rule`).
     path_, seasonal_, festival_ : np.ndarray
         The fitted level, seasonal pattern and Spring Festival effect at the working resolution (in
         logs where `log_` is true).
@@ -201,6 +212,7 @@ class Detector:
             self.log_ = False
             self.path_, self.seasonal_, self.festival_ = y, np.zeros(n), np.zeros(n)
             self.noise_, self.penalty_, self.autocorrelation_, self.long_run_factor_ = 0.0, 0.0, 0.0, 1.0
+            self.penalty_rule_ = "native"
             return
         # Emissions grow and vary in proportion to their level (February's trough is a share of the year's
         # level; an annual series that grew tenfold moves by tens of Mt a year where it once moved by a few),
@@ -254,6 +266,7 @@ class Detector:
         self.outlier_statistic_ = fit.outlier_statistic
         self.noise_ = float(fit.sigma)
         self.penalty_ = float(fit.penalty)
+        self.penalty_rule_ = penalty_rule(season, n, aggregated, cal)
         self.long_run_factor_ = float(fit.lrv)
         self.autocorrelation_ = float(fit.rho)
         self.seasonal_ = season.pattern
@@ -370,13 +383,14 @@ class Detector:
 
         log_n = np.log(n)
         # Aggregated series (few, smoothed periods) and short seasonal ones get their own penalties,
-        # calibrated the same way (false-detection-rate control on their own no-change series).
-        default = cal.change_penalty
-        if aggregated:
-            default = cal.change_penalty_aggregated
-        elif short_seasonal and cal.change_penalty_short_seasonal is not None:
-            default = cal.change_penalty_short_seasonal
-        beta = default if self.penalty is None else float(self.penalty)
+        # calibrated the same way (false-detection-rate control on their own no-change series); the rest
+        # the native one, fitted length by length (`Calibration.native_penalty`).
+        rule = penalty_rule(season, n, aggregated, cal)
+        base = {"aggregated": cal.change_penalty_aggregated * log_n,
+                "short_seasonal": (cal.change_penalty_short_seasonal or 0.0) * log_n,
+                "native": cal.native_penalty(n)}[rule]
+        if self.penalty is not None:
+            base = float(self.penalty) * log_n
         # White noise to start; autocorrelation is then measured on the residual of the fitted
         # segments, where missed changes cannot pose as correlated noise (the data's own lag
         # structure mistakes every shift for autocorrelation).
@@ -394,7 +408,7 @@ class Detector:
             centre = float(np.median(deseason))
             z = (deseason - centre) / sigma
             cost = PiecewiseCost(slope_penalty=cal.slope_penalty * log_n * lrv).fit(z, read)
-            penalty = beta * log_n * lrv
+            penalty = base * lrv
             cps = pelt(cost, penalty, min_size)
             if holidays is not None:
                 as_read = PiecewiseCost(slope_penalty=cost.slope_penalty).fit(z, None if gaps is None else ~gaps)
