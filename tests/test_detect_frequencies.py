@@ -266,6 +266,25 @@ def test_short_seasonal_series_have_their_own_penalty_and_rarely_a_node_without_
     assert fired <= 8
 
 
+def test_native_penalty_is_fitted_length_by_length_and_held_inside_the_calibrated_lengths():
+    cal = default_calibration()
+    shortest, longest = cal.change_penalty_lengths
+    # beyond the calibrated lengths the penalty is that of the nearest one, never extrapolated (the fitted
+    # line falls with ln n and would reach zero)
+    assert cal.native_penalty(20 * longest) == pytest.approx(cal.native_penalty(longest))
+    assert cal.native_penalty(longest) > 0
+    assert cal.native_penalty(shortest // 2) == pytest.approx(cal.native_penalty(shortest))
+    for n in (40, 400):
+        det = Detector().fit(make_null(2000 + n, n=n, seasonal=False))
+        assert det.penalty_rule_ == "native"
+        assert det.penalty_ == pytest.approx(cal.native_penalty(n) * det.long_run_factor_)
+    # a penalty the user gives is still β·ln n
+    det = Detector(penalty=5.0).fit(make_null(2400, n=400, seasonal=False))
+    assert det.penalty_ == pytest.approx(5.0 * np.log(400) * det.long_run_factor_)
+    assert Detector().fit(make_series(1000, years=5, n_changes=0).series).penalty_rule_ == "short_seasonal"
+    assert Detector().fit(make_series(1000, years=4, n_changes=0, daily=True).series).penalty_rule_ == "aggregated"
+
+
 def test_short_seasonal_series_take_the_outlier_scale_from_cycles_apart():
     # A season read from two or three cycles takes a third to a half of each period's noise, so the
     # residual's own scale is too small: with it, 10 of these 60 no-change series showed a node
