@@ -41,7 +41,7 @@ def evidence(strength: float, interval: tuple[int, int], shortest_side: int, jum
 class Calibration:
     """Penalty multipliers (of ln n, unit-noise scale) and per-kind logistic confidence maps."""
 
-    change_penalty: float = 4.0      # × ln n, per change point of the level/trend search
+    change_penalty: float = 4.0      # × ln n, per change point of the level/trend search (with the intercept)
     # The native default is `change_penalty_intercept` + `change_penalty` × ln n, ln n held inside
     # `change_penalty_lengths`: the no-change penalty's 96 % quantile at each length (a quantile regression on
     # ln n), where one quantile of β over all lengths let the shortest series fire most (bench/README.md, round 16)
