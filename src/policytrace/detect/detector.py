@@ -36,13 +36,12 @@ MIN_FOR_AUTOCORRELATION = 100
 MIN_SEASONAL_STRENGTH = 0.3
 
 
-def penalty_rule(season: Season, n: int, aggregated: bool, cal: Calibration) -> str:
-    """Which calibrated penalty a series takes: "aggregated" (data spread from coarser totals),
-    "short_seasonal" (native, a season, under `MIN_FOR_AUTOCORRELATION` periods) or "native"."""
+def penalty_rule(season: Season, n: int, aggregated: bool) -> str:
+    """Which calibrated penalty (and outlier limit) a series takes: "aggregated" (data spread from coarser
+    totals), "short_seasonal" (native, a season, under `MIN_FOR_AUTOCORRELATION` periods) or "native"."""
     if aggregated:
         return "aggregated"
-    short = season.present and n < MIN_FOR_AUTOCORRELATION and cal.change_penalty_short_seasonal is not None
-    return "short_seasonal" if short else "native"
+    return "short_seasonal" if season.present and n < MIN_FOR_AUTOCORRELATION else "native"
 
 
 class Detector:
@@ -266,7 +265,7 @@ class Detector:
         self.outlier_statistic_ = fit.outlier_statistic
         self.noise_ = float(fit.sigma)
         self.penalty_ = float(fit.penalty)
-        self.penalty_rule_ = penalty_rule(season, n, aggregated, cal)
+        self.penalty_rule_ = penalty_rule(season, n, aggregated)
         self.long_run_factor_ = float(fit.lrv)
         self.autocorrelation_ = float(fit.rho)
         self.seasonal_ = season.pattern
@@ -358,8 +357,8 @@ class Detector:
         controlled = aggregated and self.short_events == "controlled"
         # A native season read from few cycles shrinks the residual's own scale (each phase's mean takes a
         # 1/C share of its noise): differences a cycle apart keep all of it. Bad points, so the bad-point level.
-        short_seasonal = not aggregated and season.present and n < MIN_FOR_AUTOCORRELATION
-        if short_seasonal and cal.outlier_inflation_short_seasonal is not None:
+        rule = penalty_rule(season, n, aggregated)
+        if rule == "short_seasonal" and cal.outlier_inflation_short_seasonal is not None:
             controlled, inflation = True, cal.outlier_inflation_short_seasonal
         if not controlled:
             inflation *= season.noise_inflation   # the controlled scale compares phases a year apart instead
@@ -385,10 +384,10 @@ class Detector:
         # Aggregated series (few, smoothed periods) and short seasonal ones get their own penalties,
         # calibrated the same way (false-detection-rate control on their own no-change series); the rest
         # the native one, fitted length by length (`Calibration.native_penalty`).
-        rule = penalty_rule(season, n, aggregated, cal)
-        base = {"aggregated": cal.change_penalty_aggregated * log_n,
-                "short_seasonal": (cal.change_penalty_short_seasonal or 0.0) * log_n,
-                "native": cal.native_penalty(n)}[rule]
+        short = cal.change_penalty_short_seasonal   # None: short seasonal series take the native penalty
+        base = (cal.change_penalty_aggregated * log_n if rule == "aggregated"
+                else short * log_n if rule == "short_seasonal" and short is not None
+                else cal.native_penalty(n))
         if self.penalty is not None:
             base = float(self.penalty) * log_n
         # White noise to start; autocorrelation is then measured on the residual of the fitted
