@@ -36,12 +36,15 @@ MIN_FOR_AUTOCORRELATION = 100
 MIN_SEASONAL_STRENGTH = 0.3
 
 
-def penalty_rule(season: Season, n: int, aggregated: bool) -> str:
-    """Which calibrated penalty (and outlier limit) a series takes: "aggregated" (data spread from coarser
-    totals), "short_seasonal" (native, a season, under `MIN_FOR_AUTOCORRELATION` periods) or "native"."""
+def calibration_rule(season: Season, n: int, aggregated: bool) -> str:
+    """Which calibrated penalty and outlier limit a series takes: "aggregated" (data spread from coarser
+    totals), "short_seasonal" (native, a season, under `MIN_FOR_AUTOCORRELATION` periods), "seasonal"
+    (native, a season, longer: the native penalty, its own outlier widening) or "native"."""
     if aggregated:
         return "aggregated"
-    return "short_seasonal" if season.present and n < MIN_FOR_AUTOCORRELATION else "native"
+    if season.present:
+        return "short_seasonal" if n < MIN_FOR_AUTOCORRELATION else "seasonal"
+    return "native"
 
 
 class Detector:
@@ -112,8 +115,8 @@ class Detector:
     noise_, penalty_, autocorrelation_, long_run_factor_ : float
         The noise scale, the penalty per change point, and the noise model's lag-1 autocorrelation and
         long-run variance factor.
-    penalty_rule_ : str
-        Which calibrated penalty the series took (`penalty_rule`).
+    rule_ : str
+        Which calibrated penalty and outlier limit the series took (`calibration_rule`).
     path_, seasonal_, festival_ : np.ndarray
         The fitted level, seasonal pattern and Spring Festival effect at the working resolution (in
         logs where `log_` is true).
@@ -211,7 +214,7 @@ class Detector:
             self.log_ = False
             self.path_, self.seasonal_, self.festival_ = y, np.zeros(n), np.zeros(n)
             self.noise_, self.penalty_, self.autocorrelation_, self.long_run_factor_ = 0.0, 0.0, 0.0, 1.0
-            self.penalty_rule_ = "native"
+            self.rule_ = "native"
             return
         # Emissions grow and vary in proportion to their level (February's trough is a share of the year's
         # level; an annual series that grew tenfold moves by tens of Mt a year where it once moved by a few),
@@ -265,7 +268,7 @@ class Detector:
         self.outlier_statistic_ = fit.outlier_statistic
         self.noise_ = float(fit.sigma)
         self.penalty_ = float(fit.penalty)
-        self.penalty_rule_ = penalty_rule(season, n, aggregated)
+        self.rule_ = calibration_rule(season, n, aggregated)
         self.long_run_factor_ = float(fit.lrv)
         self.autocorrelation_ = float(fit.rho)
         self.seasonal_ = season.pattern
@@ -352,14 +355,18 @@ class Detector:
         # month) more often than a bad value: it gets the controlled limit at the no-change budget, not
         # the widening calibrated on no-change series for bad points of native series. A week of daily
         # data has a widening of its own (calibrated on genuinely daily no-change series).
-        inflation = (cal.weekly_outlier_inflation if aggregated and self.working_.resolution == "weekly"
-                     else 1.0 if aggregated else cal.outlier_inflation)
+        rule = calibration_rule(season, n, aggregated)
         controlled = aggregated and self.short_events == "controlled"
-        # A native season read from few cycles shrinks the residual's own scale (each phase's mean takes a
-        # 1/C share of its noise): differences a cycle apart keep all of it. Bad points, so the bad-point level.
-        rule = penalty_rule(season, n, aggregated)
-        if rule == "short_seasonal" and cal.outlier_inflation_short_seasonal is not None:
+        if rule == "aggregated":
+            inflation = cal.weekly_outlier_inflation if self.working_.resolution == "weekly" else 1.0
+        elif rule == "short_seasonal" and cal.outlier_inflation_short_seasonal is not None:
+            # A native season read from few cycles shrinks the residual's own scale (each phase's mean takes a
+            # 1/C share of its noise): differences a cycle apart keep all of it. Bad points, so the bad-point level.
             controlled, inflation = True, cal.outlier_inflation_short_seasonal
+        elif rule == "seasonal" and cal.outlier_inflation_seasonal is not None:
+            inflation = cal.outlier_inflation_seasonal
+        else:
+            inflation = cal.outlier_inflation
         if not controlled:
             inflation *= season.noise_inflation   # the controlled scale compares phases a year apart instead
         limits = {"controlled": controlled, "period": period if season.present else None}
