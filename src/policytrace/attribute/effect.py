@@ -21,7 +21,7 @@ from scipy.stats import f_oneway
 from scipy.stats import t as student
 
 from ..detect.decompose import phases, seasonal_strength
-from ..detect.detector import MIN_SEASONAL_STRENGTH
+from ..detect.season import MIN_SEASONAL_STRENGTH
 from ..detect.kinds import hinge_design
 from ..detect.node import Node
 from ..series import Frequency, Series

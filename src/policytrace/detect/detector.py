@@ -13,18 +13,17 @@ import numpy as np
 
 from ..errors import TooShortError
 from ..series import Series
-from ..series.calendar import (Working, cycles, national_day_holiday, spring_festival_regressors,
-                               spring_festival_season, working_resolution)
+from ..series.calendar import Working, cycles, working_resolution
 from .calibrate import SPLIT_MAP, Calibration, default_calibration
 from .costs import PiecewiseCost
-from .decompose import (festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile, phases,
-                        seasonal_strength)
-from .festival import bridged, outside, widen_over_runs
+from .decompose import festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile
+from .festival import outside, widen_over_runs
 from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_changes, seasonal_changes
-from .kinds import Change, amplitude_change, amplitude_changes, seasonal_change, typed_change_points
+from .kinds import Change, typed_change_points
 from .node import Node, NodeKind
 from .rhythm import recurring_period
 from .search import after_gaps, pelt, redate_within, runs
+from .season import Splits, against_pattern, find_splits, read_season, seasonal_splits
 
 MIN_POINTS = 8
 # A change seen only in the series' last this many working periods rests on values that may be revised.
@@ -32,8 +31,6 @@ LATEST = 3
 # Below this many working periods a lag-1 autocorrelation estimate is mostly noise (its standard
 # error ~ 1/sqrt(n)); the shipped penalty, chosen on AR(1) noise up to 0.4, covers such series.
 MIN_FOR_AUTOCORRELATION = 100
-# Below this seasonal strength STL on noise invents a pattern that then looks like steps.
-MIN_SEASONAL_STRENGTH = 0.3
 
 
 def calibration_rule(season: Season, n: int, aggregated: bool) -> str:
@@ -189,7 +186,7 @@ class Detector:
         return by_cycle
 
     def _fit(self, series: Series, work: Working, cal: Calibration,
-             fixed_seasonal: list[tuple[int, float, float]] | None = None) -> None:
+             fixed_seasonal: Splits | None = None) -> None:
         """One analysis of `series` at its working resolution; `fixed_seasonal`: the seasonal splits to
         keep, none searched."""
         y = np.asarray(work.values, dtype=float)
@@ -283,62 +280,14 @@ class Detector:
             nodes = sorted(nodes, key=lambda nd: -nd.confidence)[: self.max_nodes]
         self.nodes_ = sorted(nodes, key=lambda nd: nd.index)
 
-    def _season(self, y: np.ndarray, work: Working, cal: Calibration,
-                fixed_seasonal: list[tuple[int, float, float]] | None, gaps: np.ndarray | None = None) -> Season:
-        """The seasonal pattern (robust STL), the festival terms, and the first test for a change of the
-        pattern (sets `amplitude_statistic_` and `seasonal_statistic_`); `gaps` are periods the tests do
-        not read."""
-        n = len(y)
-        phase, period = phases(work), work.period
-        festival_season = national_day = None
-        if self.calendar == "china" and work.begins is not None and work.resolution in ("weekly", "daily"):
-            # week by week the festival's season and the National Day holiday, whose depth changes from year
-            # to year, are read neither for the pattern nor for changes (`festival`)
-            festival_season = spring_festival_season(work.begins, work.ends)
-            national_day = national_day_holiday(work.begins, work.ends)
-            holidays = festival_season | national_day
-            if (~holidays).sum() >= 2:
-                y = bridged(y, holidays)
-            else:
-                festival_season = national_day = None
-        pattern = np.zeros(n)
-        stl = stl_trend = None
-        present = bool(period and phase is not None and n >= 2 * period)
-        if present:
-            stl, strength, stl_trend = seasonal_strength(y, period)
-            present = strength >= MIN_SEASONAL_STRENGTH
-            if present:
-                pattern = stl
-        regressors = None
-        if self.calendar == "china" and work.begins is not None and work.resolution in ("monthly", "weekly", "daily"):
-            # week by week the travel season before the holiday shows too (and is not read by the search)
-            regressors = spring_festival_regressors(work.begins, work.ends, travel=festival_season is not None)
-            if regressors is not None and present:
-                # the season already holds the festival's average month; keep only its movement
-                for p in np.unique(phase):
-                    regressors[phase == p] -= regressors[phase == p].mean(axis=0)
-        # read where there are data: a filled gap has no noise
-        scale = noise_model((y - pattern) if gaps is None else (y - pattern)[~gaps], autocorrelated=False)[0]
-        season = Season(phase, period, present, stl if stl is not None else pattern, stl_trend, regressors, scale,
-                        [], pattern, festival_season, national_day)
-        if present and scale > 0:
-            # Does the pattern itself change? Tested around the smooth STL trend: against fitted
-            # segments, a mis-placed split and a spurious step can explain each other.
-            detrended = y - stl_trend
-            fixed = phase_profile(detrended, phase, period, [])
-            # the festival moves between January and February over the years; taken out first, so
-            # that its drift is not read as a change of the pattern
-            detrended = detrended - festival_effect(detrended - fixed, regressors)
-            residual, profile = _against_pattern(detrended, phase, period, scale)
-            if gaps is not None:
-                # a period without data neither adds to nor takes from a change of the swing
-                residual, profile = np.where(gaps, 0.0, residual), np.where(gaps, 0.0, profile)
-            self.amplitude_statistic_, self.seasonal_statistic_ = _seasonal_statistics(
-                residual, profile, phase, period, n)
-            season.splits = (fixed_seasonal if fixed_seasonal is not None
-                             else self._seasonal_splits(residual, profile, phase, period, cal, n))
-            if season.splits:
-                season.pattern = phase_profile(detrended, phase, period, season.cps)
+    def _season(self, y: np.ndarray, work: Working, cal: Calibration, fixed_seasonal: Splits | None,
+                gaps: np.ndarray | None = None) -> Season:
+        """The seasonal side (`season.read_season`) and the first test for a change of the pattern (sets
+        `amplitude_statistic_` and `seasonal_statistic_`); `gaps` are periods the tests do not read."""
+        season, y = read_season(y, work, self.calendar, gaps)
+        if season.present and season.scale > 0:
+            self.amplitude_statistic_, self.seasonal_statistic_ = find_splits(
+                season, y, cal, self.seasonal_test, fixed_seasonal, gaps)
         return season
 
     def _search(self, y: np.ndarray, season: Season, cal: Calibration, aggregated: bool,
@@ -427,8 +376,8 @@ class Detector:
             if season.present and season.splits and not splits_fixed:
                 # A shock the smooth STL trend could not follow leaks into the detrended season and can
                 # pass for a change of it: each split is tested again around the fitted segments.
-                residual, profile = _against_pattern(clean - path - festival, phase, period, season.scale)
-                season.splits = self._seasonal_splits(residual, profile, phase, period, cal, n)
+                residual, profile = against_pattern(clean - path - festival, phase, period, season.scale)
+                season.splits = seasonal_splits(residual, profile, season, cal, n, self.seasonal_test)
             if season.present and season.splits:
                 # the robust STL season stands unless the pattern changes; then each regime has its own
                 seasonal = phase_profile(clean - path - festival, phase, period, season.cps)
@@ -470,18 +419,6 @@ class Detector:
         if holidays is not None:
             fit.as_read, fit.unread = as_read, holidays   # the last round's cost as read
         return fit
-
-    def _seasonal_splits(self, residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,
-                         cal: Calibration, n: int) -> list[tuple[int, float, float]]:
-        """Changes of the seasonal pattern (see `_against_pattern`): (position, gain, bar). "amplitude":
-        the swing grows or fades (one number per regime), split as often as it passes its bar;
-        "pattern": once, any change of the phase means (shape included)."""
-        if self.seasonal_test == "amplitude":
-            bar = cal.amplitude_threshold(n)
-            return [(t, g, bar) for t, g in amplitude_changes(residual, profile, period, bar)]
-        found = seasonal_change(residual, phase, period)
-        bar = cal.seasonal_threshold(period, n)
-        return [(found[0], found[1], bar)] if found is not None and found[1] > bar else []
 
     def predict(self, series: Series) -> list[Node]:
         return self.fit(series).nodes_
@@ -547,20 +484,3 @@ def _level_path(cost: PiecewiseCost, cps: list[int], sigma: float, centre: float
     """The fitted level of the segments between `cps`, in data units."""
     bounds = [0, *cps, cost.n]
     return np.concatenate([cost.fitted(a, b) for a, b in zip(bounds[:-1], bounds[1:])]) * sigma + centre
-
-
-def _against_pattern(deseasonal: np.ndarray, phase: np.ndarray, period: int, scale: float
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    """`deseasonal` (the series less its level path) less one fixed seasonal pattern, and that pattern,
-    both at unit noise: what the seasonal tests read."""
-    fixed = phase_profile(deseasonal, phase, period, [])
-    return (deseasonal - fixed) / scale, fixed / scale
-
-
-def _seasonal_statistics(residual: np.ndarray, profile: np.ndarray, phase: np.ndarray, period: int,
-                         n: int) -> tuple[float, float]:
-    """Both seasonal tests' first statistics in units of their calibrated multipliers (for calibration)."""
-    amplitude = amplitude_change(residual, profile, period)
-    pattern = seasonal_change(residual, phase, period)
-    return (amplitude[1] / Calibration.amplitude_unit(n) if amplitude is not None else 0.0,
-            pattern[1] / Calibration.seasonal_unit(period, n) if pattern is not None else 0.0)
