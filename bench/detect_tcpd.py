@@ -39,7 +39,7 @@ PUBLISHED_BINSEG = (0.698, 0.672)     # F1, Cover — TCPDBench v3 default univa
 
 
 def load(folder: Path):
-    annotations = json.loads((folder / "annotations.json").read_text())
+    marks_by_series = json.loads((folder / "annotations.json").read_text())
     for path in sorted((folder / "datasets").glob("*/*.json")):
         name = path.stem
         if name in SKIP:
@@ -48,7 +48,7 @@ def load(folder: Path):
         if data["n_dim"] != 1:
             continue
         values = np.array([np.nan if v is None else float(v) for v in data["series"][0]["raw"]])
-        yield name, values, annotations[name]
+        yield name, values, marks_by_series[name]
 
 
 class Ours:
@@ -94,9 +94,9 @@ def main() -> None:
                "zero": lambda v: []}
     scores = {m: {"f1": [], "cover": [], "seconds": 0.0} for m in methods}
     names = []
-    for name, values, annotations in load(args.tcpd):
+    for name, values, marks_by_annotator in load(args.tcpd):
         names.append(name)
-        ours.annotations = annotations
+        ours.annotations = marks_by_annotator
         row = [f"{name:20s} n={len(values):4d}"]
         for method, run in methods.items():
             started = time.perf_counter()
@@ -106,7 +106,7 @@ def main() -> None:
                 scores[method]["f1"].append(np.nan)
                 scores[method]["cover"].append(np.nan)
                 continue
-            f1, cover = f_measure(annotations, cps), covering(annotations, cps, len(values))
+            f1, cover = f_measure(marks_by_annotator, cps), covering(marks_by_annotator, cps, len(values))
             scores[method]["f1"].append(f1)
             scores[method]["cover"].append(cover)
             row.append(f"{method[:6]} {f1:.2f}/{cover:.2f}")
@@ -147,11 +147,11 @@ def penalty_sweep(folder: Path, betas: tuple[float, ...] = (2.0, 3.0, 4.0, 6.0, 
 def mean_scores(data: list, detector: Detector) -> tuple[float, float]:
     """Mean F1 and Cover of `detector`'s regime boundaries over `data` (name, values, annotations)."""
     f1, cover = [], []
-    for _, values, annotations in data:
+    for _, values, marks_by_annotator in data:
         series = Series(pd.Series(values), Frequency.UNDATED, source="tcpd")
         cps = node_change_points(detector.fit(series).nodes_)
-        f1.append(f_measure(annotations, cps))
-        cover.append(covering(annotations, cps, len(values)))
+        f1.append(f_measure(marks_by_annotator, cps))
+        cover.append(covering(marks_by_annotator, cps, len(values)))
     return float(np.mean(f1)), float(np.mean(cover))
 
 
