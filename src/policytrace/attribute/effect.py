@@ -21,9 +21,9 @@ from scipy.stats import f_oneway
 from scipy.stats import t as student
 
 from ..detect.decompose import phases, seasonal_strength
-from ..detect.season import MIN_SEASONAL_STRENGTH
 from ..detect.kinds import hinge_design
 from ..detect.node import Node
+from ..detect.season import MIN_SEASONAL_STRENGTH
 from ..series import Frequency, Series
 from ..series.calendar import Working, working_resolution
 
