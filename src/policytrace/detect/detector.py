@@ -300,26 +300,8 @@ class Detector:
         differences shrink the noise scale."""
         n = len(y)
         phase, period = season.phase, season.period
-        # A whole month off in data spread from monthly totals is a short shock (an event lasting that
-        # month) more often than a bad value: it gets the controlled limit at the no-change budget, not
-        # the widening calibrated on no-change series for bad points of native series. A week of daily
-        # data has a widening of its own (calibrated on genuinely daily no-change series).
         rule = calibration_rule(season, n, aggregated)
-        controlled = aggregated and self.short_events == "controlled"
-        if rule == "aggregated":
-            inflation = cal.weekly_outlier_inflation if self.working_.resolution == "weekly" else 1.0
-        elif rule == "short_seasonal" and cal.outlier_inflation_short_seasonal is not None:
-            # A native season read from few cycles shrinks the residual's own scale (each phase's mean takes a
-            # 1/C share of its noise): differences a cycle apart keep all of it. Bad points, so the bad-point level.
-            controlled, inflation = True, cal.outlier_inflation_short_seasonal
-        elif rule == "seasonal" and cal.outlier_inflation_seasonal is not None:
-            inflation = cal.outlier_inflation_seasonal
-        else:
-            inflation = cal.outlier_inflation
-        if not controlled:
-            inflation *= season.noise_inflation   # the controlled scale compares phases a year apart instead
-        limits = {"controlled": controlled, "period": period if season.present else None}
-        alpha = cal.short_event_alpha if controlled and aggregated else cal.outlier_alpha
+        alpha, inflation, limits = self._outlier_test(rule, season, cal)
         min_size = self.min_size
         seasonal = season.pattern
         festival = np.zeros(n)
@@ -337,15 +319,7 @@ class Detector:
         clean[outliers] = expected + seasonal[outliers]
 
         log_n = np.log(n)
-        # Aggregated series (few, smoothed periods) and short seasonal ones get their own penalties,
-        # calibrated the same way (false-detection-rate control on their own no-change series); the rest
-        # the native one, fitted length by length (`Calibration.native_penalty`).
-        short = cal.change_penalty_short_seasonal   # None: short seasonal series take the native penalty
-        base = (cal.change_penalty_aggregated * log_n if rule == "aggregated"
-                else short * log_n if rule == "short_seasonal" and short is not None
-                else cal.native_penalty(n))
-        if self.penalty is not None:
-            base = float(self.penalty) * log_n
+        base = self._base_penalty(rule, n, cal)
         # White noise to start; autocorrelation is then measured on the residual of the fitted
         # segments, where missed changes cannot pose as correlated noise (the data's own lag
         # structure mistakes every shift for autocorrelation).
@@ -419,6 +393,45 @@ class Detector:
         if holidays is not None:
             fit.as_read, fit.unread = as_read, holidays   # the last round's cost as read
         return fit
+
+    def _outlier_test(self, rule: str, season: Season, cal: Calibration) -> tuple[float, float, dict]:
+        """The outlier test a series takes by its calibration `rule`: its family-wise level, the widening of
+        its limit, and `find_outliers`' options (a controlled limit, the period)."""
+        # A whole month off in data spread from monthly totals is a short shock (an event lasting that
+        # month) more often than a bad value: it gets the controlled limit at the no-change budget, not
+        # the widening calibrated on no-change series for bad points of native series. A week of daily
+        # data has a widening of its own (calibrated on genuinely daily no-change series).
+        aggregated = rule == "aggregated"
+        controlled = aggregated and self.short_events == "controlled"
+        if aggregated:
+            inflation = cal.weekly_outlier_inflation if self.working_.resolution == "weekly" else 1.0
+        elif rule == "short_seasonal" and cal.outlier_inflation_short_seasonal is not None:
+            # A native season read from few cycles shrinks the residual's own scale (each phase's mean takes a
+            # 1/C share of its noise): differences a cycle apart keep all of it. Bad points, so the bad-point level.
+            controlled, inflation = True, cal.outlier_inflation_short_seasonal
+        elif rule == "seasonal" and cal.outlier_inflation_seasonal is not None:
+            inflation = cal.outlier_inflation_seasonal
+        else:
+            inflation = cal.outlier_inflation
+        if not controlled:
+            inflation *= season.noise_inflation   # the controlled scale compares phases a year apart instead
+        alpha = cal.short_event_alpha if controlled and aggregated else cal.outlier_alpha
+        return alpha, inflation, {"controlled": controlled, "period": season.period if season.present else None}
+
+    def _base_penalty(self, rule: str, n: int, cal: Calibration) -> float:
+        """The penalty per change point at unit noise, before the long-run variance factor: the user's β·ln n,
+        else the one calibrated for the series' `rule`."""
+        if self.penalty is not None:
+            return float(self.penalty) * np.log(n)
+        # Aggregated series (few, smoothed periods) and short seasonal ones get their own penalties,
+        # calibrated the same way (false-detection-rate control on their own no-change series); the rest
+        # the native one, fitted length by length (`Calibration.native_penalty`).
+        short = cal.change_penalty_short_seasonal   # None: short seasonal series take the native penalty
+        if rule == "aggregated":
+            return cal.change_penalty_aggregated * np.log(n)
+        if rule == "short_seasonal" and short is not None:
+            return short * np.log(n)
+        return cal.native_penalty(n)
 
     def predict(self, series: Series) -> list[Node]:
         return self.fit(series).nodes_
