@@ -58,12 +58,13 @@ class Calibration:
     amplitude_penalty: float = 3.0   # × ln n, for a change of the seasonal swing (one degree of freedom)
     outlier_alpha: float = 0.01      # family-wise level of the outlier test
     short_event_alpha: float = 0.05  # the same for one-period shocks of aggregated series (controlled test)
-    # × its Bonferroni limit, so that the level holds on no-change series (native series without a season)
+    # × its Bonferroni limit, so that the detector holds the level on no-change series (native series without
+    # a season; each widening the 99 % quantile of the smallest at which a null shows no outlier)
     outlier_inflation: float = 1.0
     # × the outlier limit of native seasonal series under 100 periods, which take its scale from differences a
     # cycle apart (None: the residual's own scale, as longer series). A season from two or three cycles
     # shrinks that scale: 17-18 % of such no-change series of 2-3 years showed an outlier. Fitted as the
-    # others (99 % quantile on the short nulls, at least 1): the Student t limit holds there unwidened.
+    # others; the Student t limit nearly holds there by itself (1.061 in round 17).
     outlier_inflation_short_seasonal: float | None = None
     # the same for native seasonal series of 100 periods and more (None: `outlier_inflation`). The robust STL
     # season follows the small residuals and not the large ones, so the residual's scale shrinks and its
