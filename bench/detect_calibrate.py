@@ -6,7 +6,9 @@
    at which the detector reports no event/trend node; ship the 96% quantile, so that ~4% of no-change
    series yield one. Native series, daily series spread from monthly totals (searched as months, with
    one-month regimes allowed) and native seasonal series under 100 periods (monthly nulls of 3-8 years,
-   seeds 12_000_000+: no autocorrelation measured, a season from few cycles) get separate multipliers.
+   seeds 12_000_000+: no autocorrelation measured, a season from few cycles) get separate multipliers, and
+   so do dated series under two cycles, by working resolution (8 × `--null` of `synth.make_short_dated`,
+   seeds 16_000_000+).
    The seasonal tests (swing and pattern) get their multipliers the same way (98.5% quantile), and the
    outlier test's Bonferroni limit (1%) is widened until the detector holds it on the nulls (99% quantile
    of the smallest silent widening; native series with and without a season and short seasonal ones
@@ -37,17 +39,19 @@ from _detect_common import match_nodes  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
 from policytrace.detect.calibrate import EVIDENCE, PATH, SPLIT_MAP, Calibration, fit_logistic  # noqa: E402
-from policytrace.detect.synth import make_native_daily, make_null, make_series, make_undated  # noqa: E402
+from policytrace.detect.synth import (make_native_daily, make_null, make_series, make_short_dated,  # noqa: E402
+                                     make_undated)
 
 NULL_SEED, TRAIN_SEED, TRAIN_UNDATED_SEED, WEEKLY_NULL_SEED = 1_000_000, 0, 6_000_000, 8_000_000
-SHORT_NULL_SEED, OUTLIER_NULL_SEED = 12_000_000, 14_000_000
+SHORT_NULL_SEED, OUTLIER_NULL_SEED, UNREAD_NULL_SEED = 12_000_000, 14_000_000, 16_000_000
 
 
-def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
-    """The smallest β (× ln n) at which the whole detector reports no event or trend node.
+def smallest_silent_beta(series, cal: Calibration, top: float = 40.0) -> tuple[float, tuple]:
+    """The smallest β (× ln n, at most `top`) at which the whole detector reports no event or trend node.
 
     Bisection on the full detector, because the noise model (autocorrelation) it measures depends
-    on its own first fit. Also returns the seasonal test's statistic at that β.
+    on its own first fit. Also returns the seasonal tests' statistics at that β, and the series'
+    calibration rule, working length and resolution.
     """
     def fires(beta: float) -> tuple[bool, tuple[float, float]]:
         # the nominal one-month test, as for the maps below: the shipped penalties were fitted so, and with
@@ -55,9 +59,10 @@ def smallest_silent_beta(series, cal: Calibration) -> tuple[float, float]:
         det = Detector(penalty=beta, calibration=cal, min_confidence=0.0, short_events="nominal").fit(series)
         # a one-period event of aggregated data comes from the outlier test, whose limit is set apart
         busy = any(n.kind.value in ("event", "trend") and n.details.get("test") != "outlier" for n in det.nodes_)
-        return busy, (det.seasonal_statistic_, det.amplitude_statistic_, (det.rule_, len(det.path_)))
+        return busy, (det.seasonal_statistic_, det.amplitude_statistic_,
+                      (det.rule_, len(det.path_), det.working_.resolution))
 
-    lo, hi = 0.25, 40.0
+    lo, hi = 0.25, top
     busy, stat = fires(hi)
     if busy:
         return hi, stat
@@ -75,11 +80,7 @@ def null_statistics(count: int, daily: bool | str) -> tuple[np.ndarray, np.ndarr
     """β*, seasonal and amplitude statistics of `count` no-change series (native, daily from months, or
     `daily="short"`: monthly ones of 3-8 years), and each series' calibration rule and working length."""
     betas, seasonal, amplitude, taken = [], [], [], []
-    probe = Calibration.load()
-    probe.seasonal_penalty = 1e6   # measure the seasonal statistic without acting on it
-    probe.amplitude_penalty = 1e6  # likewise the seasonal swing
-    probe.outlier_inflation = 1e6  # and no outlier set aside
-    probe.outlier_inflation_short_seasonal = probe.outlier_inflation_seasonal = 1e6
+    probe = silent_probe()
     for i in range(count):
         seed = NULL_SEED + i
         if daily == "short":
@@ -97,6 +98,32 @@ def null_statistics(count: int, daily: bool | str) -> tuple[np.ndarray, np.ndarr
         if amplitude_stat:
             amplitude.append(amplitude_stat)
     return np.array(betas), np.array(seasonal), np.array(amplitude), taken
+
+
+def silent_probe() -> Calibration:
+    """The shipped calibration with the seasonal tests and the outlier test kept from acting, so that the
+    penalty bisection measures the level search alone (and the seasonal statistics without acting on them)."""
+    probe = Calibration.load()
+    probe.seasonal_penalty = probe.amplitude_penalty = 1e6
+    probe.outlier_inflation = probe.outlier_inflation_short_seasonal = probe.outlier_inflation_seasonal = 1e6
+    probe.outlier_inflation_unread = 1e6
+    return probe
+
+
+def fit_unread_penalties(cal: Calibration, count: int) -> dict[str, int]:
+    """The penalty of dated series under two cycles of their period, by working resolution: the 96 %
+    quantile of β* over `count` such no-change series (`synth.make_short_dated`, seeds 16_000_000+). Their
+    seasonal swing passes for change at any penalty of the others: β* reaches several hundred on weekly
+    reads (a swing over dozens of points), about 20 on months. Returns how many nulls each resolution had."""
+    betas: dict[str, list[float]] = {}
+    probe = silent_probe()
+    for i in range(count):
+        beta, (_, _, (rule, _, resolution)) = smallest_silent_beta(make_short_dated(UNREAD_NULL_SEED + i), probe,
+                                                                   top=5000.0)
+        if rule == "unread":
+            betas.setdefault(resolution, []).append(beta)
+    cal.change_penalty_unread = {res: round(float(np.quantile(b, 0.96)), 3) for res, b in sorted(betas.items())}
+    return {res: len(b) for res, b in betas.items()}
 
 
 def training_samples(count: int):
@@ -158,16 +185,19 @@ def fit_penalties(cal: Calibration, null: int) -> None:
     cal.seasonal_penalty = round(float(np.quantile(seasonal, 0.985)), 3) if seasonal.size else cal.seasonal_penalty
     amplitude = np.concatenate([amplitude, daily_amplitude])
     cal.amplitude_penalty = round(float(np.quantile(amplitude, 0.985)), 3) if amplitude.size else cal.amplitude_penalty
+    unread = fit_unread_penalties(cal, 8 * null)
     widening = fit_outlier_widenings(cal, null)
     print(f"null series: {null} native + {null // 3} daily-from-monthly + {null // 2} monthly of 3-8 years; "
           f"change penalty β = {cal.change_penalty_intercept} + {cal.change_penalty} × ln n (native, n in "
           f"{cal.change_penalty_lengths}), {cal.change_penalty_aggregated} × ln n (aggregated), "
-          f"{cal.change_penalty_short_seasonal} × ln n (seasonal, under 100 periods); seasonal multiplier = "
+          f"{cal.change_penalty_short_seasonal} × ln n (seasonal, under 100 periods), {cal.change_penalty_unread} × "
+          f"ln n (under two cycles, {unread} nulls); seasonal multiplier = "
           f"{cal.seasonal_penalty} ({seasonal.size} seasonal nulls); amplitude multiplier = "
           f"{cal.amplitude_penalty} × ln n ({amplitude.size}); outlier limit × {cal.outlier_inflation} (native, "
           f"{len(widening['native'])} nulls), × {cal.outlier_inflation_seasonal} (seasonal, "
           f"{len(widening['seasonal'])}), × {cal.outlier_inflation_short_seasonal} (short seasonal, "
-          f"{len(widening['short_seasonal'])}); short-event limit of weekly reads × {cal.weekly_outlier_inflation} "
+          f"{len(widening['short_seasonal'])}), × {cal.outlier_inflation_unread} (unread, "
+          f"{len(widening['unread'])}); short-event limit of weekly reads × {cal.weekly_outlier_inflation} "
           f"({len(widening['aggregated'])})")
 
 
@@ -177,8 +207,8 @@ def fit_native_penalty(cal: Calibration, betas: np.ndarray, taken: list) -> None
     held ~4 % on the pool while series near its short end fired at twice that (bench/README.md, round 16)."""
     from statsmodels.regression.quantile_regression import QuantReg
 
-    native = np.array([rule in ("native", "seasonal") for rule, _ in taken])
-    n = np.array([length for _, length in taken], dtype=float)[native]
+    native = np.array([rule in ("native", "seasonal") for rule, _, _ in taken])
+    n = np.array([length for _, length, _ in taken], dtype=float)[native]
     fit = QuantReg(betas[native] * np.log(n), np.column_stack([np.ones(n.size), np.log(n)])).fit(q=0.96)
     cal.change_penalty_intercept, cal.change_penalty = (round(float(v), 3) for v in fit.params)
     cal.change_penalty_lengths = (int(n.min()), int(n.max()))
@@ -189,16 +219,21 @@ def fit_outlier_widenings(cal: Calibration, null: int) -> dict[str, list[float]]
     series of its rule (96 % for weekly reads' short events, which spend the short-event budget), at least 1.
 
     The nulls: 4 × `null` of `synth.make_null` (seeds 14_000_000+: native series with and without a season),
-    the `null // 2` monthly ones of 3-8 years of the short seasonal penalty and `null // 2` genuinely daily ones
-    read week by week (seeds 8_000_000+). A 99 % quantile read from the ~100 nulls of each rule the penalty
+    the `null // 2` monthly ones of 3-8 years of the short seasonal penalty, `null // 2` genuinely daily ones
+    read week by week (seeds 8_000_000+) and the first 4 × `null` dated ones under two cycles of the unread penalty
+    (monthly and weekly). A 99 % quantile read from the ~100 nulls of each rule the penalty
     bisection has is the largest one or two: with 240 nulls the pooled widening (1.395) let 3-4 % of seasonal
     ones of 9-12 years show an outlier (bench/README.md, round 17)."""
     samples = [*(make_null(OUTLIER_NULL_SEED + i) for i in range(4 * null)),
                *(make_series(SHORT_NULL_SEED + i, years=int(3 + i % 6), n_changes=0).series for i in range(null // 2)),
-               *(make_native_daily(WEEKLY_NULL_SEED + i) for i in range(null // 2))]
-    widening: dict[str, list[float]] = {"native": [], "seasonal": [], "short_seasonal": [], "aggregated": []}
+               *(make_native_daily(WEEKLY_NULL_SEED + i) for i in range(null // 2)),
+               *(make_short_dated(UNREAD_NULL_SEED + i) for i in range(4 * null))]
+    widening: dict[str, list[float]] = {rule: [] for rule in ("native", "seasonal", "short_seasonal", "unread",
+                                                                "aggregated")}
     for series in samples:
         rule, width = smallest_silent_widening(series, cal)
+        if rule == "unread" and series.frequency.value == "daily":
+            continue   # read week by week: their short events take the weekly widening, fitted on longer reads
         widening[rule].append(width)
 
     def quantile(rule: str, q: float) -> float:
@@ -207,6 +242,7 @@ def fit_outlier_widenings(cal: Calibration, null: int) -> dict[str, list[float]]
     cal.outlier_inflation = quantile("native", 0.99)
     cal.outlier_inflation_seasonal = quantile("seasonal", 0.99)
     cal.outlier_inflation_short_seasonal = quantile("short_seasonal", 0.99)
+    cal.outlier_inflation_unread = quantile("unread", 0.99)
     cal.weekly_outlier_inflation = quantile("aggregated", 0.96)
     return widening
 
@@ -220,7 +256,8 @@ def smallest_silent_widening(series, cal: Calibration, top: float = 3.0) -> tupl
     largest residual past the limit and 2.8 % showed an outlier (bench/README.md, round 17)."""
     def fires(width: float) -> tuple[str, bool]:
         probe = dataclasses.replace(cal, outlier_inflation=width, outlier_inflation_seasonal=width,
-                                    outlier_inflation_short_seasonal=width, weekly_outlier_inflation=width)
+                                    outlier_inflation_short_seasonal=width, outlier_inflation_unread=width,
+                                    weekly_outlier_inflation=width)
         det = Detector(calibration=probe, min_confidence=0.0).fit(series)
         return det.rule_, any(n.kind.value == "outlier" or n.details.get("test") == "outlier" for n in det.nodes_)
 

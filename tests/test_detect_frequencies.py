@@ -10,7 +10,7 @@ import pytest
 
 from policytrace.detect import Detector, NodeKind, detect
 from policytrace.detect.calibrate import default_calibration
-from policytrace.detect.synth import make_native_daily, make_null, make_series
+from policytrace.detect.synth import make_native_daily, make_null, make_series, make_short_dated
 from policytrace.errors import TooShortError
 from policytrace.series import Frequency, Series, read_series
 
@@ -293,6 +293,33 @@ def test_short_seasonal_series_take_the_outlier_scale_from_cycles_apart():
     # (bench/detect_lengths.py: 23 % and 24 % of two- and three-year ones), 4 with differences a cycle apart.
     fired = sum(bool(detect(make_series(seed, years=2 + seed % 2, n_changes=0).series)) for seed in range(1100, 1160))
     assert fired <= 6
+
+
+def test_dated_series_under_two_cycles_take_a_penalty_their_unread_season_cannot_pass():
+    # Under two cycles the season cannot be read, and its swing looks like change: with the penalties of
+    # longer series, 66 of these 90 no-change series (monthly 12-23 months, weekly 26-103 weeks, daily
+    # 180-700 days) showed a node at a mean confidence of ~0.8. 8 with the calibrated unread penalties.
+    cal = default_calibration()
+    assert set(cal.change_penalty_unread) == {"monthly", "weekly"}
+    before = dataclasses.replace(cal, change_penalty_unread={}, outlier_inflation_unread=None)
+    now = then = 0
+    for seed in range(3000, 3090):
+        series = make_short_dated(seed)
+        det = Detector().fit(series)
+        assert det.rule_ == "unread"
+        assert det.penalty_ == pytest.approx(
+            cal.change_penalty_unread[det.working_.resolution] * np.log(len(det.path_)) * det.long_run_factor_)
+        now += bool(det.nodes_)
+        then += bool(Detector(calibration=before).fit(series).nodes_)
+    assert now <= 12 and then >= 45, (now, then)
+    # a change larger than a seasonal swing is still found: a 40 % fall in 18 months (14 of 20 when written)
+    found = 0
+    for seed in range(20):
+        values = make_series(seed, years=2, n_changes=0).series.values.iloc[:18].copy()
+        values.iloc[9:] *= 0.6
+        nodes = detect(Series(values, Frequency.MONTHLY))
+        found += any(n.kind is NodeKind.EVENT and n.direction == "down" and abs(n.index - 9) <= 1 for n in nodes)
+    assert found >= 10, found
 
 
 def test_long_seasonal_series_take_an_outlier_widening_of_their_own():

@@ -34,9 +34,12 @@ MIN_FOR_AUTOCORRELATION = 100
 
 
 def calibration_rule(season: Season, n: int, aggregated: bool) -> str:
-    """Which calibrated penalty and outlier limit a series takes: "aggregated" (data spread from coarser
-    totals), "short_seasonal" (native, a season, under `MIN_FOR_AUTOCORRELATION` periods), "seasonal"
+    """Which calibrated penalty and outlier limit a series takes: "unread" (dated, under two cycles of its
+    period: the season cannot be read, and its swing looks like change), "aggregated" (data spread from
+    coarser totals), "short_seasonal" (native, a season, under `MIN_FOR_AUTOCORRELATION` periods), "seasonal"
     (native, a season, longer: the native penalty, its own outlier widening) or "native"."""
+    if season.period and season.phase is not None and n < 2 * season.period:
+        return "unread"
     if aggregated:
         return "aggregated"
     if season.present:
@@ -401,7 +404,7 @@ class Detector:
         # month) more often than a bad value: it gets the controlled limit at the no-change budget, not
         # the widening calibrated on no-change series for bad points of native series. A week of daily
         # data has a widening of its own (calibrated on genuinely daily no-change series).
-        aggregated = rule == "aggregated"
+        aggregated = self.aggregated_
         controlled = aggregated and self.short_events == "controlled"
         if aggregated:
             inflation = cal.weekly_outlier_inflation if self.working_.resolution == "weekly" else 1.0
@@ -411,6 +414,8 @@ class Detector:
             controlled, inflation = True, cal.outlier_inflation_short_seasonal
         elif rule == "seasonal" and cal.outlier_inflation_seasonal is not None:
             inflation = cal.outlier_inflation_seasonal
+        elif rule == "unread" and cal.outlier_inflation_unread is not None:
+            inflation = cal.outlier_inflation_unread   # an unread seasonal swing's extremes pass for bad points
         else:
             inflation = cal.outlier_inflation
         if not controlled:
@@ -423,11 +428,14 @@ class Detector:
         else the one calibrated for the series' `rule`."""
         if self.penalty is not None:
             return float(self.penalty) * np.log(n)
-        # Aggregated series (few, smoothed periods) and short seasonal ones get their own penalties,
-        # calibrated the same way (false-detection-rate control on their own no-change series); the rest
-        # the native one, fitted length by length (`Calibration.native_penalty`).
+        # Series whose season cannot be read (by working resolution), aggregated series (few, smoothed
+        # periods) and short seasonal ones get their own penalties, calibrated the same way (false-detection-
+        # rate control on their own no-change series); the rest the native one, fitted length by length.
         short = cal.change_penalty_short_seasonal   # None: short seasonal series take the native penalty
-        if rule == "aggregated":
+        unread = cal.change_penalty_unread.get(self.working_.resolution) if rule == "unread" else None
+        if unread is not None:
+            return unread * np.log(n)
+        if self.aggregated_:
             return cal.change_penalty_aggregated * np.log(n)
         if rule == "short_seasonal" and short is not None:
             return short * np.log(n)

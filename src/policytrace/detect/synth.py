@@ -218,6 +218,22 @@ def make_native_daily(seed: int, *, years: int | None = None, start: str = "2015
     return Series(pd.Series(values, index=days), Frequency.DAILY, source=f"native-daily:{seed}")
 
 
+def make_short_dated(seed: int) -> Series:
+    """A dated series with no change that spans under two years: its yearly season cannot be read (the
+    detector needs two cycles), so its swing looks like change. Monthly (12-23 months), weekly (26-103 weeks)
+    or genuinely daily (180-700 days, read week by week), cut from `make_series` and `make_native_daily`."""
+    rng = np.random.default_rng(seed)
+    kind = ("monthly", "weekly", "daily")[seed % 3]
+    if kind == "monthly":
+        values = make_series(seed, years=2, n_changes=0).series.values.iloc[: int(rng.integers(12, 24))]
+        return Series(values, Frequency.MONTHLY, source=f"short-dated:{seed}")
+    daily = make_native_daily(seed, years=2).values
+    if kind == "daily":
+        return Series(daily.iloc[: int(rng.integers(180, 701))], Frequency.DAILY, source=f"short-dated:{seed}")
+    weeks = daily.resample("W-MON", label="left", closed="left").sum().iloc[1:-1]   # whole weeks only
+    return Series(weeks.iloc[: int(rng.integers(26, 104))], Frequency.WEEKLY, source=f"short-dated:{seed}")
+
+
 def _free_position(rng: np.random.Generator, lo: int, hi: int, taken: list[int], gap: int) -> int | None:
     """A position in [lo, hi) at least `gap` from every taken one (50 draws), or None."""
     for _ in range(50):
