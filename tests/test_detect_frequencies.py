@@ -15,7 +15,9 @@ from policytrace.errors import TooShortError
 from policytrace.series import Frequency, Series, read_series
 
 STEP = {
-    Frequency.DAILY: ("D", 400, 200),
+    # daily over two years: under two cycles of a year only a change larger than a plausible season is
+    # claimed (`Calibration.change_penalty_unread`), and this 12 % step in 400 days is not
+    Frequency.DAILY: ("D", 800, 400),
     Frequency.WEEKLY: ("7D", 160, 80),
     Frequency.MONTHLY: ("MS", 96, 50),
     Frequency.QUARTERLY: ("QS", 48, 24),
