@@ -74,9 +74,33 @@ def test_a_series_without_nodes_says_none_was_found(tmp_path):
     assert "经检测，分析周期内未见置信度不低于 0.40 的关键节点。" in zh
     assert "No key node with a confidence of at least 0.40 was found" in en
     assert "未见置信度不低于 0.40" in report.render("html")
-    assert report.to_dict()["detection"] == {"min_confidence": 0.4, "unreported": 0, "beyond_max_nodes": 0, "note": {
+    assert report.to_dict()["detection"] == {"min_confidence": 0.4, "unreported": 0, "beyond_max_nodes": 0,
+                                             "season_unread": False, "note": {
         "zh": "经检测，分析周期内未见置信度不低于 0.40 的关键节点。",
         "en": "No key node with a confidence of at least 0.40 was found in this period."}}
+
+
+def test_a_series_under_two_seasonal_cycles_says_only_large_changes_are_found(tmp_path):
+    import numpy as np
+
+    from policytrace.pipeline import run
+
+    # 18 months: the season cannot be estimated, so the detector only claims changes larger than a swing
+    path = tmp_path / "short.csv"
+    swing = 0.1 * np.cos(2 * np.pi * np.arange(18) / 12) + np.random.default_rng(4).normal(0, 0.01, 18)
+    path.write_text("date,value\n" + "".join(f"{2020 + m // 12}-{m % 12 + 1:02d},{100 * np.exp(e):.3f}\n"
+                                             for m, e in enumerate(swing)), encoding="utf-8")
+    report = run(read_series(path, region="新疆", sector="工业"), KnowledgeBase.open())
+    assert report.detection.season_unread and report.to_dict()["detection"]["season_unread"] is True
+    assert "序列不足两个完整季节周期" in report.render("zh")
+    assert "under two full seasonal cycles" in report.render("en")
+    # 72 months read their season: no such sentence
+    long = tmp_path / "long.csv"
+    noise = np.random.default_rng(3).normal(0, 0.01, 72)
+    long.write_text("date,value\n" + "".join(f"{2015 + m // 12}-{m % 12 + 1:02d},{100 * (1 + e):.3f}\n"
+                                             for m, e in enumerate(noise)), encoding="utf-8")
+    assert "序列不足两个完整季节周期" not in run(read_series(long, region="新疆", sector="工业"),
+                                              KnowledgeBase.open()).render("zh")
 
 
 def test_changes_under_the_floor_are_counted(series):
@@ -86,7 +110,7 @@ def test_changes_under_the_floor_are_counted(series):
     everything = Detector(min_confidence=0.0).fit(series).nodes_
     strict = Detector(min_confidence=1.01)   # no node can pass: all are counted as left out
     report = run(series, KnowledgeBase.open(), detector=strict)
-    assert len(everything) >= 1 and report.detection == (1.01, len(everything), 0)
+    assert len(everything) >= 1 and report.detection == (1.01, len(everything), 0, False)
     assert f"另有 {len(everything)} 处变化置信度低于 1.01，未列出。" in report.render("zh")
 
 

@@ -55,7 +55,7 @@ def test_zh_and_en_markdown_match_the_json(demo_dir):
     data = json.loads((demo_dir / "report.json").read_text(encoding="utf-8"))
     zh = (demo_dir / "report.zh.md").read_text(encoding="utf-8")
     en = (demo_dir / "report.en.md").read_text(encoding="utf-8")
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert data["data_notes"] == {"zh": [], "en": []}   # the demo series is complete
     assert zh.startswith(data["title_zh"]) and en.startswith(f"# {data['title_en']}")
     assert zh.count("### 关键节点：") == en.count("### Key node:") == len(data["nodes"])

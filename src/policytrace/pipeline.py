@@ -22,7 +22,8 @@ def run(series: Series, kb: KnowledgeBase, *, max_nodes: int | None = None, as_o
     detector = (detector or Detector(max_nodes=max_nodes)).fit(series)
     attributions = (attributor or Attributor()).attribute(detector.nodes_, series, kb)
     return build_report(series, attributions, as_of=as_of, kb_records=len(kb),
-                        detection=Detection(detector.min_confidence, detector.unreported_, detector.trimmed_))
+                        detection=Detection(detector.min_confidence, detector.unreported_, detector.trimmed_,
+                                            season_unread=detector.rule_ == "unread"))
 
 
 def run_panel(panel: str | Path | Mapping[str, Series] | Sequence[Series], kb: KnowledgeBase, *,

@@ -12,16 +12,19 @@ from ..series import Series
 from .dates import DATE_TEXT
 from .empty import NOTHING
 
-SCHEMA_VERSION = "1.3"  # 1.3: detection; see docs/report-schema.md
+SCHEMA_VERSION = "1.4"  # 1.4: detection.season_unread; see docs/report-schema.md
 EMPTY_ZH, EMPTY_EN = NOTHING["zh"], NOTHING["en"]   # a node where the KB holds nothing (see `empty`)
 
 
 class Detection(NamedTuple):
-    """What the detector left out of a report: changes under its confidence floor, and beyond a node limit."""
+    """What the detector left out of a report: changes under its confidence floor, beyond a node limit, and
+    (`season_unread`: the series spans under two cycles of its season) any change no larger than a seasonal
+    swing."""
 
     min_confidence: float
     unreported: int
     beyond_max_nodes: int = 0
+    season_unread: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,17 @@ class Report:
         return f"{fmt(self.period[0])}{'至' if lang == 'zh' else ' to '}{fmt(self.period[1])}"
 
     def detection_note(self, lang: str) -> str | None:
-        """What detection left out: no node at all, or changes under the confidence floor."""
+        """What detection left out: no node at all, changes under the confidence floor or beyond the node
+        limit, and changes within a seasonal swing the series is too short to estimate."""
         if self.detection is None:
             return None
-        floor, unreported, trimmed = self.detection
+        floor, unreported, trimmed, season_unread = self.detection
         zh = lang == "zh"
         parts = []
+        if season_unread:
+            parts.append("序列不足两个完整季节周期，季节规律无法估计，只有大于季节波动的变化才会被检出。" if zh
+                         else "The series spans under two full seasonal cycles, so its season cannot be estimated and "
+                              "only changes larger than a seasonal swing are found.")
         if not self.attributions:
             parts.append(f"经检测，分析周期内未见置信度不低于 {floor:.2f} 的关键节点。" if zh
                          else f"No key node with a confidence of at least {floor:.2f} was found in this period.")
