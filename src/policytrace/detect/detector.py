@@ -238,7 +238,8 @@ class Detector:
         # A regime lasts at least `min_size` working periods; one period far off is an outlier (for
         # aggregated data, a month or week off as a whole, reported with its duration).
         aggregated = self.aggregated_
-        fit = self._search(y, season, cal, aggregated, fixed_seasonal is not None, gaps)
+        self.rule_ = calibration_rule(season, n, aggregated)
+        fit = self._search(y, season, cal, self.rule_, fixed_seasonal is not None, gaps)
         level = level_changes(fit, season.period, self.min_size, self.refine_turns)
         changes = [*level, *seasonal_changes(season, n), *outlier_changes(fit, season, y, aggregated, level)]
         changes.sort(key=lambda ch: ch.at)
@@ -268,7 +269,6 @@ class Detector:
         self.outlier_statistic_ = fit.outlier_statistic
         self.noise_ = float(fit.sigma)
         self.penalty_ = float(fit.penalty)
-        self.rule_ = calibration_rule(season, n, aggregated)
         self.long_run_factor_ = float(fit.lrv)
         self.autocorrelation_ = float(fit.rho)
         self.seasonal_ = season.pattern
@@ -293,17 +293,17 @@ class Detector:
                 season, y, cal, self.seasonal_test, fixed_seasonal, gaps)
         return season
 
-    def _search(self, y: np.ndarray, season: Season, cal: Calibration, aggregated: bool,
+    def _search(self, y: np.ndarray, season: Season, cal: Calibration, rule: str,
                 splits_fixed: bool, gaps: np.ndarray | None = None) -> LevelFit:
         """The penalised level/trend search, alternated `iterations` times with the season, the festival,
-        the outliers and the noise model re-estimated around the found segments (updates `season`).
+        the outliers and the noise model re-estimated around the found segments (updates `season`); `rule`
+        (`calibration_rule`) picks its penalty and outlier test.
 
         `gaps`: the missing periods (filled by a line in `y`). Neither the search nor the noise scale reads
         them: a line across a gap turns a step into a ramp, typed as two turns, and its smooth
         differences shrink the noise scale."""
         n = len(y)
         phase, period = season.phase, season.period
-        rule = calibration_rule(season, n, aggregated)
         alpha, inflation, limits = self._outlier_test(rule, season, cal)
         min_size = self.min_size
         seasonal = season.pattern
