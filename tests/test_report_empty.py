@@ -14,6 +14,13 @@ from policytrace.report import EMPTY_EN, EMPTY_ZH, build_report
 from policytrace.series import read_series
 
 
+def monthly_series(path, first_year: int, values):
+    """`values` written as a monthly CSV from January `first_year` and read back as 新疆 工业."""
+    path.write_text("date,value\n" + "".join(f"{first_year + m // 12}-{m % 12 + 1:02d},{v:.3f}\n"
+                                             for m, v in enumerate(values)), encoding="utf-8")
+    return read_series(path, region="新疆", sector="工业")
+
+
 @pytest.fixture()
 def series(tmp_path):
     path = tmp_path / "xj.csv"
@@ -64,11 +71,8 @@ def test_a_series_without_nodes_says_none_was_found(tmp_path):
 
     from policytrace.pipeline import run
 
-    path = tmp_path / "flat.csv"
-    noise = np.random.default_rng(3).normal(0, 0.01, 72)
-    path.write_text("date,value\n" + "".join(f"{2015 + m // 12}-{m % 12 + 1:02d},{100 * (1 + e):.3f}\n"
-                                             for m, e in enumerate(noise)), encoding="utf-8")
-    report = run(read_series(path, region="新疆", sector="工业"), KnowledgeBase.open())
+    flat = 100 * (1 + np.random.default_rng(3).normal(0, 0.01, 72))
+    report = run(monthly_series(tmp_path / "flat.csv", 2015, flat), KnowledgeBase.open())
     assert not report.attributions
     zh, en = report.render("zh"), report.render("en")
     assert "经检测，分析周期内未见置信度不低于 0.40 的关键节点。" in zh
@@ -86,21 +90,15 @@ def test_a_series_under_two_seasonal_cycles_says_only_large_changes_are_found(tm
     from policytrace.pipeline import run
 
     # 18 months: the season cannot be estimated, so the detector only claims changes larger than a swing
-    path = tmp_path / "short.csv"
     swing = 0.1 * np.cos(2 * np.pi * np.arange(18) / 12) + np.random.default_rng(4).normal(0, 0.01, 18)
-    path.write_text("date,value\n" + "".join(f"{2020 + m // 12}-{m % 12 + 1:02d},{100 * np.exp(e):.3f}\n"
-                                             for m, e in enumerate(swing)), encoding="utf-8")
-    report = run(read_series(path, region="新疆", sector="工业"), KnowledgeBase.open())
+    report = run(monthly_series(tmp_path / "short.csv", 2020, 100 * np.exp(swing)), KnowledgeBase.open())
     assert report.detection.season_unread and report.to_dict()["detection"]["season_unread"] is True
     assert "序列不足两个完整季节周期" in report.render("zh")
     assert "under two full seasonal cycles" in report.render("en")
     # 72 months read their season: no such sentence
-    long = tmp_path / "long.csv"
-    noise = np.random.default_rng(3).normal(0, 0.01, 72)
-    long.write_text("date,value\n" + "".join(f"{2015 + m // 12}-{m % 12 + 1:02d},{100 * (1 + e):.3f}\n"
-                                             for m, e in enumerate(noise)), encoding="utf-8")
-    assert "序列不足两个完整季节周期" not in run(read_series(long, region="新疆", sector="工业"),
-                                              KnowledgeBase.open()).render("zh")
+    flat = 100 * (1 + np.random.default_rng(3).normal(0, 0.01, 72))
+    long = run(monthly_series(tmp_path / "long.csv", 2015, flat), KnowledgeBase.open())
+    assert not long.detection.season_unread and "序列不足两个完整季节周期" not in long.render("zh")
 
 
 def test_changes_under_the_floor_are_counted(series):
@@ -120,13 +118,10 @@ def test_nodes_beyond_the_node_limit_are_counted(tmp_path):
     from policytrace.detect import Detector
     from policytrace.pipeline import run
 
-    path = tmp_path / "steps.csv"
     values = 100 * np.exp(np.random.default_rng(5).normal(0, 0.01, 120))
     values[40:] *= 1.3
     values[80:] *= 1.3
-    path.write_text("date,value\n" + "".join(f"{2010 + m // 12}-{m % 12 + 1:02d},{v:.3f}\n"
-                                             for m, v in enumerate(values)), encoding="utf-8")
-    series = read_series(path, region="新疆", sector="工业")
+    series = monthly_series(tmp_path / "steps.csv", 2010, values)
     assert len(Detector().fit(series).nodes_) == 2
     report = run(series, KnowledgeBase.open(), max_nodes=1)
     assert len(report.attributions) == 1 and report.detection[2] == 1
