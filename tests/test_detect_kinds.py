@@ -183,6 +183,18 @@ def test_two_changes_of_the_seasonal_swing_are_two_seasonal_nodes():
     assert [n.direction for n in seasonal] == ["up", "down"]
 
 
+def test_four_years_are_enough_to_test_the_swing_at_their_middle():
+    # exactly two cycles on each side: the one split both seasonal tests can price (before round 18 a
+    # series of exactly four years was never tested, however clearly its swing changed)
+    n = 48
+    season = 10 * np.cos(2 * np.pi * np.arange(n) / 12)
+    values = 200 + season + noise(n, 11, 1.0)
+    values[24:] -= 0.6 * season[24:]          # the swing fades to 40 %
+    seasonal = only(detect(monthly(values)), NodeKind.SEASONAL)
+    assert len(seasonal) == 1 and seasonal[0].index == 24, seasonal
+    assert seasonal[0].direction == "down"
+
+
 def test_pattern_test_finds_a_moved_season_that_the_swing_test_does_not():
     n = 168
     t = np.arange(n)

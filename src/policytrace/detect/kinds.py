@@ -257,7 +257,7 @@ def seasonal_change(residual: np.ndarray, phase: np.ndarray, period: int, min_cy
     """
     n = len(residual)
     lo, hi = int(min_cycles * period), n - int(min_cycles * period)
-    if hi <= lo:
+    if hi < lo:
         return None
     onehot = np.zeros((period, n))
     onehot[phase, np.arange(n)] = 1.0
@@ -284,7 +284,7 @@ def amplitude_change(residual: np.ndarray, profile: np.ndarray, period: int, min
     """
     n = len(residual)
     lo, hi = int(min_cycles * period), n - int(min_cycles * period)
-    if hi <= lo or not np.any(profile):
+    if hi < lo or not np.any(profile):
         return None
     a = np.concatenate([[0.0], np.cumsum(residual * profile)])
     b = np.concatenate([[0.0], np.cumsum(profile * profile)])
