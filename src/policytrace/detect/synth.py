@@ -218,12 +218,13 @@ def make_native_daily(seed: int, *, years: int | None = None, start: str = "2015
     return Series(pd.Series(values, index=days), Frequency.DAILY, source=f"native-daily:{seed}")
 
 
-def make_short_dated(seed: int) -> Series:
+def make_short_dated(seed: int, kind: str | None = None) -> Series:
     """A dated series with no change that spans under two years: its yearly season cannot be read (the
     detector needs two cycles), so its swing looks like change. Monthly (12-23 months), weekly (26-103 weeks)
-    or genuinely daily (180-700 days, read week by week), cut from `make_series` and `make_native_daily`."""
+    or genuinely daily (180-700 days, read week by week), cut from `make_series` and `make_native_daily`;
+    `kind` picks one, else the seed does."""
     rng = np.random.default_rng(seed)
-    kind = ("monthly", "weekly", "daily")[seed % 3]
+    kind = kind or ("monthly", "weekly", "daily")[seed % 3]
     if kind == "monthly":
         values = make_series(seed, years=2, n_changes=0).series.values.iloc[: int(rng.integers(12, 24))]
         return Series(values, Frequency.MONTHLY, source=f"short-dated:{seed}")
