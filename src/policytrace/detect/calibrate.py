@@ -25,16 +25,21 @@ SPLIT_MAP = "seasonal_split"
 # `log_others`, how many other changes the fit holds: a series cut into many pieces fits the model
 # badly (a smooth curve, a drifting season, a volatile stretch), and each of its pieces is less
 # credible. Fitted like the rest on synthetic series; on TCPD it lifted F1/Cover from 0.764/0.654
-# to 0.776/0.677 (bench/README.md).
-EVIDENCE = ("strength", "log_interval", "log_shortest_side", "log_jump_z", "shock", "log_n", "log_others")
+# to 0.776/0.677 (bench/README.md). `few_cycles` (`fit.Season.few_cycles`, 0 from eight cycles on): a
+# season read from two or three cycles is confounded with a step a cycle away. Maps trained without it
+# gave the nodes of 2-year monthly series a mean 0.88 while 58 % were real (bench/README.md, round 18).
+# Its weight is fitted last, on short series, over the others' log-odds (`fit_weight_over`).
+EVIDENCE = ("strength", "log_interval", "log_shortest_side", "log_jump_z", "shock", "log_n", "log_others",
+            "few_cycles")
 
 
 def evidence(strength: float, interval: tuple[int, int], shortest_side: int, jump_z: float, shock: bool,
-             n: int, others: int = 0) -> dict[str, float]:
+             n: int, others: int = 0, few_cycles: float = 0.0) -> dict[str, float]:
     """A node's evidence, in working periods: what `Calibration.confidence_of` maps to a probability."""
     return {"strength": float(strength), "log_interval": float(np.log1p(interval[1] - interval[0])),
             "log_shortest_side": float(np.log1p(max(shortest_side, 0))), "log_jump_z": float(np.log1p(jump_z)),
-            "shock": float(shock), "log_n": float(np.log(max(n, 1))), "log_others": float(np.log1p(others))}
+            "shock": float(shock), "log_n": float(np.log(max(n, 1))), "log_others": float(np.log1p(others)),
+            "few_cycles": float(few_cycles)}
 
 
 @dataclass
@@ -150,11 +155,18 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 0.1, iterations: i
     return [float(v) for v in w]
 
 
-def _newton(X: np.ndarray, y: np.ndarray, ridge: float, iterations: int) -> np.ndarray:
-    """The ridge-penalised logistic weights of design X (intercept column included)."""
+def fit_weight_over(x: np.ndarray, y: np.ndarray, offset: np.ndarray, ridge: float = 0.1) -> float:
+    """The logistic weight of one more feature `x` over a fitted map whose log-odds are `offset`: the map's
+    other weights stay as they are."""
+    return float(_newton(np.asarray(x, float).reshape(-1, 1), y, ridge, 100, offset)[0])
+
+
+def _newton(X: np.ndarray, y: np.ndarray, ridge: float, iterations: int, offset: np.ndarray | float = 0.0
+            ) -> np.ndarray:
+    """The ridge-penalised logistic weights of design X (intercept column included), over `offset`."""
     w = np.zeros(X.shape[1])
     for _ in range(iterations):
-        p = 1 / (1 + np.exp(-X @ w))
+        p = 1 / (1 + np.exp(-(offset + X @ w)))
         grad = X.T @ (p - y) + ridge * w
         hess = X.T @ (X * (p * (1 - p))[:, None]) + ridge * np.eye(len(w))
         step = np.linalg.solve(hess, grad)

@@ -243,7 +243,7 @@ class Detector:
         level = level_changes(fit, season.period, self.min_size, self.refine_turns)
         changes = [*level, *seasonal_changes(season, n), *outlier_changes(fit, season, y, aggregated, level)]
         changes.sort(key=lambda ch: ch.at)
-        attach_evidence(changes, n, gaps)
+        attach_evidence(changes, n, gaps, season.few_cycles)
         for mask, detail in ((season.festival_season, "festival_season"), (season.national_day, "national_day"),
                              (gaps, "after_gap")):
             if mask is not None:

@@ -21,6 +21,10 @@ from .search import split_gain
 # (`decompose.seasonal_strength`); below, it holds each phase at its mean over all of them, so the shorter
 # the series the more of its noise the season takes. The noise scale is read as at eight cycles.
 FULL_CYCLES = 8
+# Under four cycles a step and its mirror a cycle away are confounded, as the season is read from so few:
+# of monthly series with one step, a node a year off the step showed in 39 % at two years, 8 % at three,
+# 1.3 % at four and none at six (150 each, seeds 90,000,000+; bench/README.md, round 18).
+CONFOUNDED_CYCLES = 4
 
 
 @dataclass
@@ -57,6 +61,15 @@ class Season:
             return 1.0
         cycles = min(len(self.pattern) / self.period, FULL_CYCLES)
         return float(np.sqrt((1 - 1 / FULL_CYCLES) / (1 - 1 / cycles)))
+
+    @property
+    def few_cycles(self) -> float:
+        """How far a dated series falls short of `CONFOUNDED_CYCLES` cycles of its period: 1/C − 1/4, C at
+        least two (0 from four cycles on, or without a period; `calibrate.EVIDENCE`)."""
+        if not self.period or self.phase is None:
+            return 0.0
+        cycles = min(max(len(self.pattern) / self.period, 2.0), CONFOUNDED_CYCLES)
+        return float(1 / cycles - 1 / CONFOUNDED_CYCLES)
 
     @property
     def holidays(self) -> np.ndarray | None:
@@ -218,7 +231,8 @@ def _straddled(fit: LevelFit, level: list[Change], t: int, value: float) -> Chan
     return next((ch for ch in level if ch.kind == "event" and (ch.at in (t, t + 1) or ch.end in (t, t + 1))), None)
 
 
-def attach_evidence(changes: list[Change], n: int, gaps: np.ndarray | None = None) -> None:
+def attach_evidence(changes: list[Change], n: int, gaps: np.ndarray | None = None, few_cycles: float = 0.0
+                    ) -> None:
     """Each change's evidence (`calibrate.evidence`), read beside all the others. The periods of `gaps`
     inside a change's interval do not widen it there: they make its date uncertain, not the change."""
     starts = [ch.at for ch in changes]
@@ -232,4 +246,4 @@ def attach_evidence(changes: list[Change], n: int, gaps: np.ndarray | None = Non
         right = min([n, *(s for j, s in enumerate(starts) if j != i and s > ch.at)]) - ch.at
         shock = ch.end is not None and ch.kind == "event"
         ch.extra["evidence"] = evidence(ch.strength, interval, min(left, right),
-                                        float(ch.extra.get("jump_z", 0.0)), shock, n, len(changes) - 1)
+                                        float(ch.extra.get("jump_z", 0.0)), shock, n, len(changes) - 1, few_cycles)
