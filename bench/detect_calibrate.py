@@ -330,5 +330,6 @@ def fit_confidence(cal: Calibration, series: int) -> None:
         print(f"  {kind:8s} short nodes {int(sel.sum()):5d}  real {real[sel].mean():.2f}  "
               f"few_cycles weight {cal.confidence[kind][-1]:.3f}")
 
+
 if __name__ == "__main__":
     main()

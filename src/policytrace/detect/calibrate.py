@@ -25,9 +25,10 @@ SPLIT_MAP = "seasonal_split"
 # `log_others`, how many other changes the fit holds: a series cut into many pieces fits the model
 # badly (a smooth curve, a drifting season, a volatile stretch), and each of its pieces is less
 # credible. Fitted like the rest on synthetic series; on TCPD it lifted F1/Cover from 0.764/0.654
-# to 0.776/0.677 (bench/README.md). `few_cycles` (`fit.Season.few_cycles`, 0 from eight cycles on): a
+# to 0.776/0.677 (bench/README.md). `few_cycles` (`fit.Season.few_cycles`, 0 from four cycles on): a
 # season read from two or three cycles is confounded with a step a cycle away. Maps trained without it
-# gave the nodes of 2-year monthly series a mean 0.88 while 58 % were real (bench/README.md, round 18).
+# gave the nodes of 2-year monthly series a mean 0.88 while 58 % were real (200 series with 1-2 changes,
+# seeds 91,002,000+; bench/README.md, round 18).
 # Its weight is fitted last, on short series, over the others' log-odds (`fit_weight_over`).
 EVIDENCE = ("strength", "log_interval", "log_shortest_side", "log_jump_z", "shock", "log_n", "log_others",
             "few_cycles")
