@@ -248,7 +248,7 @@ class Detector:
                              (gaps, "after_gap")):
             if mask is not None:
                 widen_over_runs(changes, mask, detail)
-        if season.period and season.phase is not None and n < 2 * season.period:
+        if self.rule_ == "unread":
             # under two cycles the season cannot be told from change: a node may be the season itself
             for ch in changes:
                 ch.extra["season_unread"] = True
