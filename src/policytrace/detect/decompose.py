@@ -51,6 +51,15 @@ def seasonal_strength(values: np.ndarray, period: int) -> tuple[np.ndarray, floa
     fit = STL(pd.Series(values), period=period, robust=True, seasonal=window,
               seasonal_deg=0).fit(outer_iter=5)
     seasonal, resid = np.asarray(fit.seasonal), np.asarray(fit.resid)
+    if cycles < 3:
+        # Under three cycles a phase may have two values only. Where a shock leaves both equally far off (the
+        # season is their mean), the robust weights drop both, and STL's loess then takes each value as its
+        # own smooth: the shock vanishes into the season (Cui et al.'s Hubei industry, March 2020's −76 %).
+        # Held at each phase's mean, as the pattern is meant to be: on 200 two-year series with 1-2 changes,
+        # precision 0.616 -> 0.652 and ECE 0.212 -> 0.168 (bench/detect_lengths.py, round 19).
+        position = np.arange(len(values)) % period
+        held = np.array([seasonal[position == q].mean() for q in range(period)])[position]
+        seasonal, resid = held, resid + seasonal - held
     denominator = np.var(seasonal + resid)
     strength = 1 - np.var(resid) / denominator if denominator > 0 else 0.0
     return seasonal, float(strength), np.asarray(fit.trend)
