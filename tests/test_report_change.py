@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 from conftest import undated
 
+from policytrace.attribute.model import Attribution
 from policytrace.detect import NodeKind, detect
 from policytrace.report.change import change_text, short_change
+from policytrace.report.view import node_view
 from policytrace.series import Frequency, Series
 
 
@@ -88,3 +90,12 @@ def test_seasonal_and_outlier_nodes_say_what_changed():
     node = the(detect(undated(values)), NodeKind.OUTLIER)
     assert change_text(node, "zh", str).startswith("单期低于预期")
     assert "below its expected level" in change_text(node, "en", str)
+
+
+def test_an_outlier_of_a_two_cycle_series_names_its_mirror_in_both_languages():
+    values = 100 * np.exp(0.1 * np.cos(2 * np.pi * np.arange(24) / 12) + np.random.default_rng(3).normal(0, 0.02, 24))
+    values[14] *= 0.4
+    node = the(detect(monthly(values)), NodeKind.OUTLIER)
+    zh = node_view(Attribution(node, ()), "zh", str).interval
+    en = node_view(Attribution(node, ()), "en", str).interval
+    assert node.date == "2011-03" and "2010-03" in zh and "另一周期" in zh and "2010-03" in en, (zh, en)

@@ -170,6 +170,48 @@ def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = 
     return where, smooth[where], scale * inflation, limit
 
 
+def one_of_mirrors(points: np.ndarray, expected: np.ndarray, values: np.ndarray, seasonal: np.ndarray,
+                   period: int, unread: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, int]]:
+    """Outliers at a phase the series holds only twice, each placed at whichever of its two values departs
+    more from its neighbours in `values` (the series less its festival terms), with `seasonal` at that phase
+    taken from the other value alone. Returns the outliers, their expected values, the season and, for each
+    outlier so placed, the position of the other value. A value in `unread` periods (holidays, gaps) is
+    never taken for an outlier nor for the season.
+
+    A season that is the mean of two values puts a value far off and its mirror in the other cycle equally
+    far off, in opposite directions: the test may find either or both, and the season carries half of it.
+    Only the neighbours tell them apart, on the belief that a season is smooth: a steep seasonal ramp can
+    mislead them.
+    """
+    n = len(values)
+    seasonal = seasonal.copy()
+
+    def around(u: int, x: np.ndarray) -> float:
+        return float(x[[v for v in (u - 1, u + 1) if 0 <= v < n]].mean())
+
+    def departure(u: int, x: np.ndarray) -> float:
+        return float(x[u]) - around(u, x)
+
+    placed: dict[int, float] = {}
+    mirrors: dict[int, int] = {}
+    found = dict(zip(points.tolist(), expected.tolist()))
+    for t, e in found.items():
+        mirror = t + period if t + period < n else t - period
+        first, second = sorted((t, mirror))
+        if mirror < 0 or first - period >= 0 or second + period < n or (unread is not None and unread[mirror]):
+            placed[t] = e   # held three times or more (the robust season read it), or the other unread
+            continue
+        if first in placed or second in placed:
+            continue
+        far, near = (t, mirror) if abs(departure(t, values)) >= abs(departure(mirror, values)) else (mirror, t)
+        placed[far] = found[far] if far in found else around(far, values - seasonal)
+        mirrors[far] = near
+        seasonal[[t, mirror]] += departure(near, values - seasonal)
+    at = np.array(sorted(placed), dtype=int)
+    return at, np.array([placed[t] for t in at]), seasonal, mirrors
+
+
 def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float, controlled: bool = False,
                       period: int | None = None, unread: np.ndarray | None = None,
                       gaps: np.ndarray | None = None) -> float:

@@ -16,7 +16,8 @@ from ..series import Series
 from ..series.calendar import Working, cycles, working_resolution
 from .calibrate import SPLIT_MAP, Calibration, default_calibration
 from .costs import PiecewiseCost
-from .decompose import festival_effect, find_outliers, noise_model, outlier_statistic, phase_profile
+from .decompose import (festival_effect, find_outliers, noise_model, one_of_mirrors, outlier_statistic,
+                        phase_profile)
 from .festival import outside, widen_over_runs
 from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_changes, seasonal_changes
 from .kinds import Change, typed_change_points
@@ -315,8 +316,13 @@ class Detector:
         holidays = season.holidays
         masked = holidays if gaps is None else gaps if holidays is None else holidays | gaps
         read = None if masked is None else ~masked
+        # a season held at the mean of two cycles puts a far-off value's mirror as far off (`one_of_mirrors`)
+        mirrored = bool(season.present and period and n < 3 * period)
         seen = slice(None) if gaps is None else ~gaps
         outliers, expected = outside(outliers, expected, masked)
+        mirrors: dict[int, int] = {}
+        if mirrored:
+            outliers, expected, seasonal, mirrors = one_of_mirrors(outliers, expected, y, seasonal, period, masked)
         outlier_stat = 0.0
         clean = y.copy()
         clean[outliers] = expected + seasonal[outliers]
@@ -367,6 +373,10 @@ class Detector:
             outliers, expected, out_scale, limit = find_outliers(signal, alpha, path, inflation=inflation,
                                                                  gaps=gaps, **limits)
             outliers, expected = outside(outliers, expected, masked)
+            if mirrored:
+                outliers, expected, seasonal, mirrors = one_of_mirrors(outliers, expected, y - festival,
+                                                                       seasonal, period, masked)
+                season.pattern = seasonal
             outlier_stat = outlier_statistic(signal, path, alpha, **limits, unread=masked, gaps=gaps)
             clean = y.copy()
             clean[outliers] = expected + seasonal[outliers] + festival[outliers]
@@ -392,7 +402,7 @@ class Detector:
         if len(points) < len(cps):
             path = _level_path(cost, [p.at for p in points], sigma, centre)
         fit = LevelFit(cost, z, points, path, sigma, centre, lrv, rho, penalty, festival, outliers, expected,
-                       out_scale, limit, outlier_stat)
+                       out_scale, limit, outlier_stat, mirrors=mirrors)
         if holidays is not None:
             fit.as_read, fit.unread = as_read, holidays   # the last round's cost as read
         return fit
@@ -472,6 +482,8 @@ class Detector:
             for key in ("recovery_level", "level_at_turn"):
                 if key in details:
                     details[key] = float(np.exp(details[key]))
+        if (mirror := details.pop("mirror", None)) is not None:
+            details["mirror_date"] = series.label(int(work.starts[mirror]))
         if work.disaggregated:
             details["note"] = "daily values spread from monthly totals: analysed as monthly means"
         kind = NodeKind(ch.kind)

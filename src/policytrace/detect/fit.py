@@ -101,6 +101,8 @@ class LevelFit:
     # where the search left holiday seasons unread: the cost as read (gaps still unread), and those periods
     as_read: PiecewiseCost | None = None
     unread: np.ndarray | None = None
+    # outliers at a phase held only twice: the position of the other value, as far off the mean season
+    mirrors: dict[int, int] | None = None
 
     @property
     def cps(self) -> list[int]:
@@ -213,10 +215,13 @@ def outlier_changes(fit: LevelFit, season: Season, y: np.ndarray, aggregated: bo
             if change.at in (t, t + 1):
                 change.interval = (min(change.interval[0], int(t)), max(change.interval[1], int(t)))
             continue
+        extra: dict = {"test": "outlier"}
+        if fit.mirrors and int(t) in fit.mirrors:
+            extra["mirror"] = fit.mirrors[int(t)]   # as far off the season, in the other cycle
         changes.append(Change(at=int(t), kind="event" if aggregated else "outlier",
                               gain=((value - e) / fit.out_scale) ** 2, penalty=(fit.limit / fit.out_scale) ** 2,
                               before=float(e), after=float(value), interval=(int(t), int(t)), end=int(t) + 1,
-                              extra={"test": "outlier"}))
+                              extra=extra))
     return changes
 
 
