@@ -323,6 +323,7 @@ class Detector:
         mirrors: dict[int, int] = {}
         if mirrored:
             outliers, expected, seasonal, mirrors = one_of_mirrors(outliers, expected, y, seasonal, period, masked)
+            season.pattern = seasonal
         outlier_stat = 0.0
         clean = y.copy()
         clean[outliers] = expected + seasonal[outliers]
