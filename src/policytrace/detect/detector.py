@@ -253,7 +253,7 @@ class Detector:
             # under two cycles the season cannot be told from change: a node may be the season itself
             for ch in changes:
                 ch.extra["season_unread"] = True
-        elif season.present and n < 3 * season.period:
+        elif season.two_cycles:
             # the season is the mean of two years: a step between them reads as its mirror in the other year
             # (a +40% step in the second year's March: found within a month in 1 of 20 synthetic series, 12 when the
             # season was not read, while 86 of 100 such series without change then showed a node)
@@ -316,12 +316,10 @@ class Detector:
         holidays = season.holidays
         masked = holidays if gaps is None else gaps if holidays is None else holidays | gaps
         read = None if masked is None else ~masked
-        # a season held at the mean of two cycles puts a far-off value's mirror as far off (`one_of_mirrors`)
-        mirrored = bool(season.present and period and n < 3 * period)
         seen = slice(None) if gaps is None else ~gaps
         outliers, expected = outside(outliers, expected, masked)
         mirrors: dict[int, int] = {}
-        if mirrored:
+        if season.two_cycles:
             outliers, expected, seasonal, mirrors = one_of_mirrors(outliers, expected, y, seasonal, period, masked)
             season.pattern = seasonal
         outlier_stat = 0.0
@@ -374,7 +372,7 @@ class Detector:
             outliers, expected, out_scale, limit = find_outliers(signal, alpha, path, inflation=inflation,
                                                                  gaps=gaps, **limits)
             outliers, expected = outside(outliers, expected, masked)
-            if mirrored:
+            if season.two_cycles:
                 outliers, expected, seasonal, mirrors = one_of_mirrors(outliers, expected, y - festival,
                                                                        seasonal, period, masked)
                 season.pattern = seasonal

@@ -63,6 +63,12 @@ class Season:
         return float(np.sqrt((1 - 1 / FULL_CYCLES) / (1 - 1 / cycles)))
 
     @property
+    def two_cycles(self) -> bool:
+        """A pattern read from two cycles but not three: at some phases it is the mean of two values, so a
+        value far off there and its mirror a cycle away are equally far off (`decompose.one_of_mirrors`)."""
+        return bool(self.present and self.period and len(self.pattern) < 3 * self.period)
+
+    @property
     def few_cycles(self) -> float:
         """How far a dated series falls short of `CONFOUNDED_CYCLES` cycles of its period: 1/C − 1/4, C at
         least two (0 from four cycles on, or without a period; `calibrate.EVIDENCE`)."""

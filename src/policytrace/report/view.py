@@ -197,11 +197,12 @@ def node_view(attribution: Attribution, lang: str, date_text) -> NodeView:
     sep = "至" if lang == "zh" else " to "
     first, last = date_text(node.interval[0]), date_text(node.interval[1])
     interval = f"{words['interval']} {first}{sep}{last}" if first != last else f"{words['interval']} {first}"
+    joint = "；" if lang == "zh" else "; "
     for why in ("festival_season", "national_day", "after_gap", "season_unread", "season_two_cycles", "at_end"):
         if node.details.get(why):
-            interval += ("；" if lang == "zh" else "; ") + words[why]
+            interval += joint + words[why]
     if mirror := node.details.get("mirror_date"):
-        interval += ("；" if lang == "zh" else "; ") + words["mirror_date"].format(date=date_text(mirror))
+        interval += joint + words["mirror_date"].format(date=date_text(mirror))
     items = tuple(item_view(i, lang, date_text) for i in attribution.items)
     return NodeView(date=date_text(node.date), kind=kind, kind_label=kind_label, confidence=float(node.confidence),
                     direction=node.direction, change=change, interval=interval, items=items,
