@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from policytrace.detect import Detector, Node
 from policytrace.detect.synth import Synthetic, Truth
 
@@ -11,14 +13,14 @@ def truth_positions(sample: Synthetic, det: Detector) -> list[tuple[int, Truth, 
     starts = list(det.working_.starts)
     out = []
     for tr in sample.truth:
-        out.append((_working(starts, tr.index), tr, True))
+        out.append((working_index(starts, tr.index), tr, True))
         if tr.end is not None and tr.kind == "event" and tr.end < sample.series.values.size:
-            out.append((_working(starts, tr.end), tr, False))
+            out.append((working_index(starts, tr.end), tr, False))
     return out
 
 
-def _working(starts: list[int], index: int) -> int:
-    import bisect
+def working_index(starts: list[int], index: int) -> int:
+    """The working period (by its first indices `starts`) that holds the original index."""
     return bisect.bisect_right(starts, index) - 1
 
 

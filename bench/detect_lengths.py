@@ -5,10 +5,10 @@
 The penalties hold about 5% of no-change series with a node over the calibration's mix (monthly series
 of 4-20 years, undated ones of 30-700 points, daily ones of 3-6 years, and monthly ones of 3-8 years for
 short seasonal series' own penalty); this prints the share length by length, where a mix can hide a
-length that fires far more often, and for monthly series the node F1 (±1 month) on series with 1-2
-changes of the synthetic holdout's kinds, with the ECE of their nodes' confidence (a node is real when a true
+length that fires far more often, and for monthly series and daily ones spread from months the node F1
+(±1 month) on series with 1-2 changes of the synthetic holdout's kinds, with the ECE of their nodes' confidence (a node is real when a true
 change lies within ±1 month, as in `detect_synthetic.py`). Seeds 11,000,000+ and 13,000,000+ (neither calibration nor the
-other benchmarks). Baseline in the same run: ruptures PELT (l2, 3·ln n, z-scored). A length is flagged
+other benchmarks; daily ones 13,100,000+). Baseline in the same run: ruptures PELT (l2, 3·ln n, z-scored). A length is flagged
 "over 5%" where the whole 95% (Wilson) interval of its share lies above 5%.
 """
 
@@ -23,7 +23,7 @@ import numpy as np
 from statsmodels.stats.proportion import proportion_confint
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _detect_common import match_nodes, node_points, pelt_baseline  # noqa: E402
+from _detect_common import match_nodes, node_points, pelt_baseline, working_index  # noqa: E402
 from detect_synthetic import f1_score, point_f1, truth_points  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
@@ -49,16 +49,19 @@ def null_cases():
                                                                seasonal=False)
 
 
-def change_counts(years: int, count: int) -> tuple[np.ndarray, np.ndarray, float]:
-    """(true positives, predictions, truths) of ours and of PELT on `count` monthly series with 1-2 changes,
-    and the ECE of our nodes."""
+def change_counts(years: int, count: int, daily: bool = False) -> tuple[np.ndarray, np.ndarray, float]:
+    """(true positives, predictions, truths) of ours and of PELT on `count` monthly series with 1-2 changes
+    (daily: spread from months, every point counted in months), and the ECE of our nodes."""
     ours, pelt = np.zeros(3), np.zeros(3)
     confidence, real = [], []
+    seed = CHANGE_SEED + (100_000 if daily else 0) + 1000 * years
     for i in range(count):
-        sample = make_series(CHANGE_SEED + 1000 * years + i, years=years, n_changes=1 + i % 2)
+        sample = make_series(seed + i, years=years, n_changes=1 + i % 2, daily=daily)
         det = Detector().fit(sample.series)
-        ours += point_f1(node_points(det.nodes_), truth_points(sample))
-        pelt += point_f1(pelt_baseline(sample.series.array), truth_points(sample))
+        starts = list(det.working_.starts)
+        month = (lambda points: [working_index(starts, p) for p in points]) if daily else list
+        ours += point_f1(month(node_points(det.nodes_)), month(truth_points(sample)))
+        pelt += point_f1(month(pelt_baseline(sample.series.array)), month(truth_points(sample)))
         for node, truth, _ in match_nodes(det, sample):
             confidence.append(node.confidence)
             real.append(truth is not None)
@@ -84,8 +87,11 @@ def main() -> None:
         print(f"{label:30s} {ours / args.series:11.3f} {low:5.3f}-{high:5.3f} {pelt / args.series:6.2f}{flag}")
     print(f"\nmonthly series with 1-2 changes, {args.series} per length (seeds {CHANGE_SEED}+): F1 ±1 month")
     print(f"{'years':6s} {'policytrace':>11s} {'precision':>9s} {'recall':>6s} {'ECE':>6s} {'PELT':>6s}")
-    for years in MONTHLY_YEARS:
-        ours, pelt, ece = change_counts(years, args.series)
+    cases = [(years, False) for years in MONTHLY_YEARS] + [(years, True) for years in DAILY_YEARS]
+    for years, daily in cases:
+        if daily and years == DAILY_YEARS[0]:
+            print(f"daily series spread from months, with 1-2 changes (seeds {CHANGE_SEED + 100_000}+): F1 ±1 month")
+        ours, pelt, ece = change_counts(years, args.series, daily)
         f1, precision, recall = f1_score(*ours)
         print(f"{years:<6d} {f1:11.3f} {precision:9.3f} {recall:6.3f} {ece:6.3f} {f1_score(*pelt)[0]:6.3f}")
     print(f"{time.perf_counter() - started:.0f} s")
