@@ -384,6 +384,22 @@ def test_a_month_far_off_in_two_years_is_placed_in_its_own_year_not_hidden_in_th
     assert found >= 8 and mirrored == 0, (found, mirrored)
 
 
+def test_a_month_far_off_in_two_years_of_daily_values_spread_from_months_is_reported():
+    # Such a month is a one-month event placed and tested as an outlier. Read with the events' weight for
+    # few cycles, fitted on steps a season can hide, it stated ~0.15 and went unreported (Cui et al.'s Hubei
+    # industry, March 2020, -73 %). Written: reported in 8 of 10 seeds; before, 2.
+    reported = 0
+    for seed in range(10):
+        sample = make_series(990 + seed, years=2, n_changes=0, daily=True, noise=0.02)
+        values = sample.series.values.copy()
+        march = (values.index.year == values.index[0].year + 1) & (values.index.month == 3)
+        values[march] *= 0.4
+        nodes = Detector().fit(Series(values, Frequency.DAILY)).nodes_
+        reported += any(n.kind is NodeKind.EVENT and n.direction == "down" and n.index == int(np.argmax(march))
+                        for n in nodes)
+    assert reported >= 7, reported
+
+
 def test_an_outlier_moves_to_its_mirror_only_where_that_one_is_read():
     values = np.zeros(24)
     values[14] = -1.0                       # far off in the second cycle

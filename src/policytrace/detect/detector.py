@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import TooShortError
 from ..series import Series
 from ..series.calendar import Working, cycles, working_resolution
-from .calibrate import SPLIT_MAP, Calibration, default_calibration
+from .calibrate import SPLIT_MAP, Calibration, default_calibration, map_name
 from .costs import PiecewiseCost
 from .decompose import (festival_effect, find_outliers, noise_model, one_of_mirrors, outlier_statistic,
                         phase_profile)
@@ -490,7 +490,8 @@ class Detector:
             index=index,
             date=series.label(index),
             kind=kind,
-            confidence=round(cal.confidence_of(ch.kind, ch.extra["evidence"]), 2),
+            confidence=round(cal.confidence_of(map_name(ch.kind, ch.extra.get("test"), work.resolution),
+                                               ch.extra["evidence"]), 2),
             direction="up" if after > before else "down",
             change_pct=round(float(change_pct), 1),
             level_before=float(before),
