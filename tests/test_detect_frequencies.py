@@ -11,7 +11,7 @@ import pytest
 from policytrace.detect import Detector, NodeKind, detect
 from policytrace.detect.calibrate import default_calibration
 from policytrace.detect.decompose import one_of_mirrors
-from policytrace.detect.synth import make_native_daily, make_null, make_series, make_short_dated
+from policytrace.detect.synth import make_native_daily, make_native_daily_changes, make_null, make_series, make_short_dated
 from policytrace.errors import TooShortError
 from policytrace.series import Frequency, Series, read_series
 
@@ -426,6 +426,26 @@ def test_generator_is_reproducible_and_truthful():
     daily = make_series(5, years=4, daily=True)
     assert daily.series.frequency is Frequency.DAILY
     assert all(daily.series.values.index[t.index].day == 1 for t in daily.truth)
+
+
+def test_native_daily_generator_puts_its_changes_where_it_says():
+    # the same seed without changes is the same series, draw for draw, so the difference is the changes alone:
+    # each level shift and shock steps by its size in units of a week's noise, at its day (a shock back at its end)
+    checked = 0
+    for seed in range(20):
+        sample = make_native_daily_changes(seed, n_changes=2)
+        assert sample.truth == make_native_daily_changes(seed, n_changes=2).truth
+        base = make_native_daily_changes(seed, n_changes=0).series.values
+        change = np.log(sample.series.values.to_numpy()) - np.log(base.to_numpy())
+        step = np.diff(change, prepend=0.0) / sample.params["week_sigma"]
+        for truth in sample.truth:
+            if truth.kind == "event":
+                assert abs(step[truth.index]) == pytest.approx(truth.size, abs=0.05)   # a turn adds <= 12/365 a day
+                if truth.end is not None:
+                    assert step[truth.end] == pytest.approx(truth.size, abs=0.05)
+                checked += 1
+    assert checked >= 15
+    assert make_native_daily_changes(7, n_changes=0).series.values.equals(make_native_daily(7).values)
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -205,6 +205,52 @@ def make_native_daily(seed: int, *, years: int | None = None, start: str = "2015
     (bench/README.md, round 11).
     """
     rng = np.random.default_rng(seed)
+    days, log_values, _ = _native_daily(rng, years, start)
+    return Series(pd.Series(np.exp(log_values), index=days), Frequency.DAILY, source=f"native-daily:{seed}")
+
+
+def make_native_daily_changes(seed: int, *, years: int | None = None, n_changes: int | None = None,
+                              start: str = "2015-01-01") -> Synthetic:
+    """`make_native_daily` with 0-3 changes, in units of the noise of a week's mean: a level shift, a shock
+    of one week to two months, a turn of the slope, or one week off (an event of that week, the outlier
+    of data read week by week). Truths are in days."""
+    rng = np.random.default_rng(seed)
+    days, signal, (sigma, rho) = _native_daily(rng, years, start)
+    n = len(days)
+    # a week's mean of AR(1) noise keeps this share of the daily noise's standard deviation
+    lags = np.arange(1, 7)
+    week = sigma * np.sqrt((7 + 2 * np.sum((7 - lags) * rho ** lags)) / 49)
+    count = int(rng.integers(0, 4)) if n_changes is None else n_changes
+    truths: list[Truth] = []
+    taken: list[int] = []
+    for _ in range(count):
+        kind = str(rng.choice(("event", "shock", "trend", "outlier")))
+        at = _free_position(rng, 56, n - 56, taken, gap=84)
+        if at is None:
+            continue
+        taken.append(at)
+        size = rng.uniform(5, 12)
+        sign = rng.choice([-1.0, 1.0])
+        match kind:
+            case "event":
+                signal[at:] += sign * size * week
+                truths.append(Truth(at, "event", size=size))
+            case "shock" | "outlier":
+                stop = min(at + (int(rng.integers(7, 61)) if kind == "shock" else 7), n - 1)
+                signal[at:stop] -= size * week
+                truths.append(Truth(at, "event", end=stop, size=size))
+            case "trend":
+                per_day = size * week / 365.25   # `size` noise units from the old path within a year
+                signal[at:] += sign * per_day * (np.arange(n - at) + 1)
+                truths.append(Truth(at, "trend", size=size))
+    truths.sort(key=lambda tr: tr.index)
+    series = Series(pd.Series(np.exp(signal), index=days), Frequency.DAILY, source=f"native-daily-changes:{seed}")
+    return Synthetic(series, truths, {"sigma": sigma, "rho": rho, "week_sigma": week})
+
+
+def _native_daily(rng: np.random.Generator, years: int | None, start: str
+                  ) -> tuple[pd.DatetimeIndex, np.ndarray, tuple[float, float]]:
+    """The days, the log values and (noise, its lag-1 autocorrelation) of a genuinely daily series."""
     years = years or int(rng.integers(2, 7))
     days = pd.date_range(start, periods=round(365.25 * years), freq="D")
     t = np.arange(len(days)) / 365.25
@@ -214,8 +260,8 @@ def make_native_daily(seed: int, *, years: int | None = None, start: str = "2015
     weekday = rng.normal(0, rng.uniform(0.0, 0.05), 7)[days.day_of_week]
     sigma, rho = rng.uniform(0.01, 0.05), rng.uniform(0.0, 0.6)
     noise = sigma * _ar1(rng, len(days), rho)
-    values = np.exp(np.log(rng.uniform(1, 100)) + rng.uniform(-0.02, 0.04) * t + season + weekday + noise)
-    return Series(pd.Series(values, index=days), Frequency.DAILY, source=f"native-daily:{seed}")
+    log_values = np.log(rng.uniform(1, 100)) + rng.uniform(-0.02, 0.04) * t + season + weekday + noise
+    return days, log_values, (sigma, rho)
 
 
 def make_short_dated(seed: int, kind: str | None = None) -> Series:
