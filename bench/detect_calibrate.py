@@ -328,7 +328,7 @@ def fit_confidence(cal: Calibration, series: int) -> None:
         print(f"  {kind:8s} nodes {int(sel.sum()):5d}  real {real[sel].mean():.2f}  map {weights}")
     # The one-month events share it and differ in `few_cycles` alone. A map of their own, fitted on the
     # 4-year daily training series' 74, stated 0.09 for Xinjiang industry's March 2020 (0.50 with the
-    # events' map) and under 0.5 for 2 of the 10 COVID-19 months Carbon Monitor's series show (round 20).
+    # events' map) and put 2 of the 9 such events of Carbon Monitor's series in Jan-Mar 2020 under 0.4.
     if "event" in cal.confidence:
         cal.confidence[SHORT_EVENT_MAP] = list(cal.confidence["event"])
     kinds, features, real = training_nodes(short_training_samples(series // 2), cal)

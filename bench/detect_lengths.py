@@ -5,11 +5,12 @@
 The penalties hold about 5% of no-change series with a node over the calibration's mix (monthly series
 of 4-20 years, undated ones of 30-700 points, daily ones of 3-6 years, and monthly ones of 3-8 years for
 short seasonal series' own penalty); this prints the share length by length, where a mix can hide a
-length that fires far more often, and for monthly series and daily ones spread from months the node F1
-(±1 month) on series with 1-2 changes of the synthetic holdout's kinds, with the ECE of their nodes' confidence (a node is real when a true
-change lies within ±1 month, as in `detect_synthetic.py`). Seeds 11,000,000+ and 13,000,000+ (neither calibration nor the
-other benchmarks; daily ones 13,100,000+). Baseline in the same run: ruptures PELT (l2, 3·ln n, z-scored). A length is flagged
-"over 5%" where the whole 95% (Wilson) interval of its share lies above 5%.
+length that fires far more often. For monthly series, and daily ones spread from months, it prints the node
+F1 (±1 month) on series with 1-2 changes of the synthetic holdout's kinds, with the ECE of their nodes'
+confidence (a node is real when a true change lies within ±1 month, as in `detect_synthetic.py`). Seeds
+11,000,000+ and 13,000,000+ (daily ones 13,100,000+), used by neither calibration nor the other benchmarks.
+Baseline in the same run: ruptures PELT (l2, 3·ln n, z-scored). A length is flagged "over 5%" where the
+whole 95% (Wilson) interval of its share lies above 5%.
 """
 
 from __future__ import annotations

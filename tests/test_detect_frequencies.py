@@ -11,7 +11,8 @@ import pytest
 from policytrace.detect import Detector, NodeKind, detect
 from policytrace.detect.calibrate import default_calibration
 from policytrace.detect.decompose import one_of_mirrors
-from policytrace.detect.synth import make_native_daily, make_native_daily_changes, make_null, make_series, make_short_dated
+from policytrace.detect.synth import (make_native_daily, make_native_daily_changes, make_null, make_series,
+                                     make_short_dated)
 from policytrace.errors import TooShortError
 from policytrace.series import Frequency, Series, read_series
 
