@@ -49,10 +49,10 @@ def monthly_step_csv(path: Path, *, n: int = 140, at: int = 70, jump: float = 0.
     return path
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the installed command as a user would."""
+def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the installed command as a user would (`env`: variables set on top of this process's)."""
     return subprocess.run([sys.executable, "-m", "policytrace", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=600)
+                          cwd=cwd, timeout=600, env=None if env is None else {**os.environ, **env})
 
 
 def undated(values) -> Series:

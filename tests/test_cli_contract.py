@@ -31,6 +31,16 @@ def test_detect_finds_monthly_step(tmp_path):
     assert 0 <= near[0]["confidence"] <= 1
 
 
+def test_detect_table_fits_80_columns_without_cutting_a_date(tmp_path):
+    path = monthly_step_csv(tmp_path / "step.csv")
+    run = cli("detect", str(path), env={"COLUMNS": "80"})
+    assert run.returncode == 0, run.stderr
+    summary, *table = run.stdout.splitlines()   # the summary is one line, which the terminal wraps
+    assert "key nodes" in summary and max(len(line) for line in table) <= 80, run.stdout
+    # the step's month, its whole date and the figures, each on one line
+    assert "2015-11" in run.stdout and "…" not in run.stdout.replace(" … ", ""), run.stdout
+
+
 def test_detect_table_reads_chinese_headers(tmp_path):
     path = monthly_step_csv(tmp_path / "step.csv")
     text = path.read_text().replace("date,value", "日期,排放量")

@@ -71,11 +71,16 @@ def detect(
         analysed += f", {data.meta['zeros_as_gaps']} zero values read as missing"
     if data.meta.get("sectors_summed"):
         analysed += f", the sum of {data.meta['sectors_summed']} sectors"
-    table = Table(title=f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points"
-                        f"{analysed})")
-    for col in ("index", "date", "kind", "confidence", "direction", "change", "interval", "until"):
-        table.add_column(col)
+    console = Console()
+    # a line of its own, which the terminal wraps: as the table's title it was broken at the table's width
+    console.print(f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points{analysed})",
+                  soft_wrap=True)
+    table = Table()
+    # fits 80 columns without cutting a date or a figure ("2020-0…" had shown there): the kind and the date
+    # interval take two lines instead, and the input position is left to --json (the date names the period)
+    for col in ("date", "kind", "conf.", "dir.", "change", "interval", "until"):
+        table.add_column(col, no_wrap=col != "interval", min_width=12 if col == "interval" else None)
     for n in found:
-        table.add_row(str(n.index), n.date, f"{n.kind.value} {n.label_zh}", f"{n.confidence:.2f}", n.direction,
+        table.add_row(n.date, f"{n.kind.value}\n{n.label_zh}", f"{n.confidence:.2f}", n.direction,
                       short_change(n, "en"), f"{n.interval[0]} … {n.interval[1]}", n.end_date or "")
-    Console().print(table)
+    console.print(table)
