@@ -77,12 +77,9 @@ def make_series(seed: int, *, years: int = 14, n_changes: int | None = None, kin
         if kind == "seasonal" and n < 72:
             kind = "event"   # a seasonal change needs two years on each side
         margin = 30 if kind == "seasonal" else 8
-        at = _free_position(rng, margin, n - margin, taken, gap=12)
-        if at is None:
+        if (placed := _placed(rng, margin, n - margin, taken, gap=12)) is None:
             continue
-        taken.append(at)
-        size = rng.uniform(5, 12)
-        sign = rng.choice([-1.0, 1.0])
+        at, size, sign = placed
         match kind:
             case "event":
                 signal[at:] += sign * size * sigma
@@ -225,12 +222,9 @@ def make_native_daily_changes(seed: int, *, years: int | None = None, n_changes:
     taken: list[int] = []
     for _ in range(count):
         kind = str(rng.choice(("event", "shock", "trend", "outlier")))
-        at = _free_position(rng, 56, n - 56, taken, gap=84)
-        if at is None:
+        if (placed := _placed(rng, 56, n - 56, taken, gap=84)) is None:
             continue
-        taken.append(at)
-        size = rng.uniform(5, 12)
-        sign = rng.choice([-1.0, 1.0])
+        at, size, sign = placed
         match kind:
             case "event":
                 signal[at:] += sign * size * week
@@ -279,6 +273,16 @@ def make_short_dated(seed: int, kind: str | None = None) -> Series:
         return Series(daily.iloc[: int(rng.integers(180, 701))], Frequency.DAILY, source=f"short-dated:{seed}")
     weeks = daily.resample("W-MON", label="left", closed="left").sum().iloc[1:-1]   # whole weeks only
     return Series(weeks.iloc[: int(rng.integers(26, 104))], Frequency.WEEKLY, source=f"short-dated:{seed}")
+
+
+def _placed(rng: np.random.Generator, lo: int, hi: int, taken: list[int], gap: int
+            ) -> tuple[int, float, float] | None:
+    """A change's free position (added to `taken`), its size (5-12 noise units) and its sign, or None."""
+    at = _free_position(rng, lo, hi, taken, gap)
+    if at is None:
+        return None
+    taken.append(at)
+    return at, rng.uniform(5, 12), rng.choice([-1.0, 1.0])
 
 
 def _free_position(rng: np.random.Generator, lo: int, hi: int, taken: list[int], gap: int) -> int | None:
