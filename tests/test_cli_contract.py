@@ -41,6 +41,23 @@ def test_detect_table_fits_80_columns_without_cutting_a_date(tmp_path):
     assert "2015-11" in run.stdout and "…" not in run.stdout.replace(" … ", ""), run.stdout
 
 
+def test_detect_without_a_node_prints_no_empty_table_and_counts_what_it_left_out(tmp_path):
+    path = monthly_step_csv(tmp_path / "flat.csv", jump=0.0)
+    run = cli("detect", str(path))
+    assert run.returncode == 0 and "0 key nodes" in run.stdout and "┏" not in run.stdout, run.stdout
+    found = json.loads(cli("detect", str(path), "--json").stdout)
+    assert found["nodes"] == [] and found["unreported"] >= 0 and found["beyond_max_nodes"] == 0
+    # a node limit says how many it left out, in the table's words and in the JSON
+    steps = pd.read_csv(monthly_step_csv(tmp_path / "steps.csv", jump=0.25))
+    steps.loc[110:, "value"] *= 0.7
+    steps.to_csv(tmp_path / "steps.csv", index=False)
+    both = json.loads(cli("detect", str(tmp_path / "steps.csv"), "--json").stdout)
+    assert len(both["nodes"]) >= 2, both["nodes"]
+    one = json.loads(cli("detect", str(tmp_path / "steps.csv"), "--json", "--nodes", "1").stdout)
+    assert len(one["nodes"]) == 1 and one["beyond_max_nodes"] == len(both["nodes"]) - 1
+    assert "beyond --nodes 1" in cli("detect", str(tmp_path / "steps.csv"), "--nodes", "1").stdout
+
+
 def test_detect_table_reads_chinese_headers(tmp_path):
     path = monthly_step_csv(tmp_path / "step.csv")
     text = path.read_text().replace("date,value", "日期,排放量")

@@ -61,7 +61,8 @@ def detect(
     period = detector.rhythm_[0] if detector.rhythm_ else None
     if as_json:
         typer.echo(json.dumps({"frequency": data.frequency.value, "resolution": resolution, "n": len(data),
-                               "rhythm_period": period, "nodes": [n.to_dict() for n in found]},
+                               "rhythm_period": period, "unreported": detector.unreported_,
+                               "beyond_max_nodes": detector.trimmed_, "nodes": [n.to_dict() for n in found]},
                               ensure_ascii=False, indent=2))
         return
     analysed = "" if resolution == data.frequency.value else f", analysed as {resolution}"
@@ -75,6 +76,12 @@ def detect(
     # a line of its own, which the terminal wraps: as the table's title it was broken at the table's width
     console.print(f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points{analysed})",
                   soft_wrap=True)
+    left_out = [f"{detector.unreported_} under confidence {detector.min_confidence:.2f}"] * bool(detector.unreported_)
+    left_out += [f"{detector.trimmed_} beyond --nodes {nodes}"] * bool(detector.trimmed_)
+    if left_out:
+        console.print("not listed: " + ", ".join(left_out), soft_wrap=True)
+    if not found:
+        return   # no empty table
     table = Table()
     # fits 80 columns without cutting a date or a figure ("2020-0…" had shown there): the kind and the date
     # interval take two lines instead, and the input position is left to --json (the date names the period)
