@@ -401,6 +401,20 @@ def test_a_month_far_off_in_two_years_of_daily_values_spread_from_months_is_repo
     assert reported >= 7, reported
 
 
+def test_a_step_late_in_two_years_of_genuinely_daily_data_is_found():
+    # Read week by week from two cycles, 52 phase means each took half of a step late in the second year.
+    # A few harmonics read around the fitted level do not. Written: found in 10 of 10 seeds; before, 4.
+    # The step's mirror a year earlier still shows in 6 (as before): two cycles cannot say which year is off.
+    found = 0
+    for seed in range(10):
+        values = make_native_daily(500 + seed, years=2).values.copy()
+        values.iloc[600:] *= 1.15
+        det = Detector().fit(Series(values, Frequency.DAILY))
+        assert det.working_.resolution == "weekly" and det.long_run_factor_ == 1.0
+        found += any(n.kind is NodeKind.EVENT and n.direction == "up" and abs(n.index - 600) <= 28 for n in det.nodes_)
+    assert found >= 9, found
+
+
 def test_an_outlier_moves_to_its_mirror_only_where_that_one_is_read():
     values = np.zeros(24)
     values[14] = -1.0                       # far off in the second cycle

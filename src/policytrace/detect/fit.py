@@ -13,6 +13,7 @@ import numpy as np
 
 from .calibrate import evidence
 from .costs import PiecewiseCost
+from .decompose import MANY_PHASES
 from .kinds import Change, TypedPoint, date_interval, hinge_line, jump_z, merge_shocks
 from .search import split_gain
 
@@ -57,16 +58,24 @@ class Season:
         reference, 9-10 % of no-change monthly series of 2-3 years showed a node against 1-5 % of those of
         5-8 years (200 each, seeds 21,000,000+); with eight, 3-7 % at every length from 2 to 8 years
         (bench/detect_lengths.py, round 16)."""
-        if not self.present or not self.period:
-            return 1.0
+        if not self.present or not self.period or self.harmonic:
+            return 1.0   # a few harmonics leave the residual nearly all its noise
         cycles = min(len(self.pattern) / self.period, FULL_CYCLES)
         return float(np.sqrt((1 - 1 / FULL_CYCLES) / (1 - 1 / cycles)))
 
     @property
+    def harmonic(self) -> bool:
+        """A pattern of many phases read from under three cycles: a few harmonics (`decompose.harmonic_season`),
+        re-read around the fitted level in each round of the search."""
+        return bool(self.present and self.period and self.period >= MANY_PHASES
+                    and len(self.pattern) < 3 * self.period)
+
+    @property
     def two_cycles(self) -> bool:
-        """A pattern read from two cycles but not three: at some phases it is the mean of two values, so a
-        value far off there and its mirror a cycle away are equally far off (`decompose.one_of_mirrors`)."""
-        return bool(self.present and self.period and len(self.pattern) < 3 * self.period)
+        """A pattern of phase means read from two cycles but not three: at some phases it is the mean of two
+        values, so a value far off there and its mirror a cycle away are equally far off
+        (`decompose.one_of_mirrors`). Not a `harmonic` one."""
+        return bool(self.present and self.period and len(self.pattern) < 3 * self.period and not self.harmonic)
 
     @property
     def few_cycles(self) -> float:
