@@ -37,6 +37,13 @@ def phases(work: Working) -> np.ndarray | None:
     return np.arange(len(work)) % work.period
 
 
+# Periods of this many phases or more (weeks of a year) are read from few cycles as `HARMONICS` harmonics
+MANY_PHASES = 26
+# 2, 3, 4 and 6 harmonics gave two-year weekly F1 0.343 / 0.356 / 0.353 / 0.317; the generator's season has
+# two, real ones more (a festival or a heating season's edges): four
+HARMONICS = 4
+
+
 def seasonal_strength(values: np.ndarray, period: int) -> tuple[np.ndarray, float, np.ndarray]:
     """Robust STL seasonal component, its strength (Wang, Smith & Hyndman 2006), and the STL trend."""
     from statsmodels.tsa.seasonal import STL
@@ -67,18 +74,11 @@ def seasonal_strength(values: np.ndarray, period: int) -> tuple[np.ndarray, floa
         # step late in the second year, and the residual they left read as autocorrelated (long-run
         # factor 2-3). A yearly season of daily data is smooth (heating, cooling; the holidays are not
         # read): a few harmonics around the STL trend. Two-year genuinely daily series with 1-2 changes
-        # (150, seeds 28,000,000+): F1 (±4 weeks) 0.120 -> 0.357 with `Season.noise_inflation` and the
+        # (150, seeds 28,000,000+): F1 (±4 weeks) 0.120 -> 0.368 with `Season.noise_inflation` and the
         # autocorrelation left out as well (bench/README.md, round 20). Whether there is a season at all is
         # still judged on the phase means: the harmonics' own strength took a 12 % step for one.
         seasonal = harmonic_season(values - np.asarray(fit.trend), period)
     return seasonal, float(strength), np.asarray(fit.trend)
-
-
-# Periods of this many phases or more (weeks of a year) are read from few cycles as `HARMONICS` harmonics
-MANY_PHASES = 26
-# 2, 3, 4 and 6 harmonics gave two-year weekly F1 0.343 / 0.356 / 0.353 / 0.317; the generator's season has
-# two, real ones more (a festival or a heating season's edges): four
-HARMONICS = 4
 
 
 def harmonic_season(values: np.ndarray, period: int, harmonics: int = HARMONICS) -> np.ndarray:
