@@ -76,8 +76,11 @@ def detect(
     # a line of its own, which the terminal wraps: as the table's title it was broken at the table's width
     console.print(f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points{analysed})",
                   soft_wrap=True)
-    left_out = [f"{detector.unreported_} under confidence {detector.min_confidence:.2f}"] * bool(detector.unreported_)
-    left_out += [f"{detector.trimmed_} beyond --nodes {nodes}"] * bool(detector.trimmed_)
+    left_out = []
+    if detector.unreported_:
+        left_out.append(f"{detector.unreported_} under confidence {detector.min_confidence:.2f}")
+    if detector.trimmed_:
+        left_out.append(f"{detector.trimmed_} beyond --nodes {nodes}")
     if left_out:
         console.print("not listed: " + ", ".join(left_out), soft_wrap=True)
     if not found:

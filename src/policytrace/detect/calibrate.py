@@ -129,7 +129,7 @@ class Calibration:
         its kind, else "all")."""
         fallback = "event" if name == SHORT_EVENT_MAP else "all"
         weights = self.confidence.get(name) or self.confidence.get(fallback) or self.confidence.get("all", [0.0, 1.5])
-        x = np.array([1.0, *(evidence[name] for name in EVIDENCE[: len(weights) - 1])])
+        x = np.array([1.0, *(evidence[key] for key in EVIDENCE[: len(weights) - 1])])
         return float(1 / (1 + np.exp(-float(x @ np.asarray(weights)))))
 
     def save(self, path: Path = PATH) -> None:
