@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pandas as pd
@@ -61,6 +62,40 @@ def test_merged_file_skips_exactly_the_undated_rows_and_merges_exact_repeats(sha
     assert len(result.skipped) == len(undated) > 0
     assert {int(m.split("row ")[1].split(",")[0]) for m in result.skipped} == {i + 2 for i in undated.index}
     assert result.duplicates == repeats > 0
+
+
+def test_a_document_posted_online_years_after_it_was_issued_keeps_its_own_year(shared, shared_kb):
+    # gov.cn went up with the State Council's documents of the 1980s in 2012-2018: the day in the address is
+    # when the page was posted, and a 1985 notice cited as "issued 2012-06-05" had explained a 2012 node
+    kb, _ = shared_kb
+    for name, year_column in (("data/policies/gccmpd/china_state_council_energy_mineral_docs.csv", "Year"),
+                              (CHINA_RECORDS, "year")):
+        frame = pd.read_csv(shared / name, dtype=str, keep_default_na=False)
+        url_column = "URL" if "URL" in frame else "url"
+        years = {row[url_column]: row[year_column][:4] for _, row in frame.iterrows()
+                 if re.search(r"gov\.cn/.*/(t\d{8}_|\d{4}-\d{2}/\d{2}/)", row[url_column]) and row[year_column]}
+        records = [r for r in kb if r.sources and r.sources[0].url in years]
+        assert len(records) > 50
+        assert all(r.date[:4] <= years[r.sources[0].url] for r in records)
+        later = [r for r in records if r.fields.get("posted")]
+        assert later and all(r.fields["posted"][:4] > r.date for r in later)
+
+
+def test_a_table_row_dated_by_its_address_and_an_earlier_year_takes_the_year(tmp_path):
+    path = tmp_path / "docs.csv"
+    pd.DataFrame({
+        "title_zh": ["国务院办公厅转发某部关于煤炭行业管理的通知", "关于印发某方案的通知"],
+        "title_en_machine": ["A notice on coal", "A plan"], "Year": ["1985", "2021"],
+        "URL": ["http://www.gov.cn/zhengce/content/2012-06/05/content_2702.htm",
+                "https://www.mee.gov.cn/xxgk2018/xxgk/xxgk03/202103/t20210305_823456.html"],
+        "Scope": ["National", "National"], "Source": ["GOV_CHN", "MEE_PRC"], "content_zh": ["正文", "正文"],
+    }).to_csv(path, index=False)
+    records = {r.title_zh: r for r in read_records(path).records}
+    old = records["国务院办公厅转发某部关于煤炭行业管理的通知"]
+    assert (old.date, old.fields["posted"]) == ("1985", "2012-06-05")
+    assert old.typed_fields()["颁布时间"] == "1985"
+    recent = records["关于印发某方案的通知"]
+    assert (recent.date, recent.fields.get("posted")) == ("2021-03-05", None)
 
 
 def test_stats_reconcile_each_import_with_its_rows(shared_kb):

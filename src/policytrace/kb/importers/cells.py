@@ -96,6 +96,19 @@ def date_from_url(url: str | None) -> str | None:
     return None
 
 
+def issued_or_posted(row: dict, posted: str | None, year_column: str) -> tuple[str, str | None]:
+    """The document's date and, where it is later, the day its page was posted. A day in a gov.cn or MEE
+    address is when the page went up: the State Council's documents of 1985 went up in 2012, a notice
+    numbered 〔2018〕 in January 2019. Where the source dates the document to an earlier year, that year is
+    all that is known of its date."""
+    year = normalise_date(clean(row.get(year_column)), column=year_column) if clean(row.get(year_column)) else None
+    if posted and year and posted[:4] > year[:4]:
+        return year[:4], posted
+    if posted or year:
+        return posted or year, None
+    raise InputError("the record has no date", column=year_column)
+
+
 def page_source(url: str, issuer: str | None, source_type: str | None, doc_number: str | None) -> Source:
     """The issuer publishes only an official page; any other page is named by its site, so a
     republished copy is never shown under the issuer's name."""

@@ -14,8 +14,8 @@ import pandas as pd
 from ... import regions
 from ...errors import InputError
 from ..record import Record, Source, stable_id
-from .cells import (CHINA_NAMES, clean, date_from_url, normalise_date, page_source, region_codes, regions_in_text,
-                    row_date, row_title, sector_keys)
+from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, normalise_date, page_source, region_codes,
+                    regions_in_text, row_date, row_title, sector_keys)
 
 
 def _merged_kind(source: str, title: str, sector: str | None) -> str:
@@ -51,7 +51,9 @@ def _merged_row(row: dict, context: dict) -> Record:
     source = clean(row["source"]) or "unknown"
     title = row_title(row, "title", "title_zh")
     url = clean(row["url"])
-    date = row_date(row, "date", "year")
+    # the table's `date` of a gov.cn or MEE row is the day in its address (its README)
+    given = normalise_date(clean(row.get("date")), column="date") if clean(row.get("date")) else None
+    date, posted = issued_or_posted(row, given, "year")
     kind = _merged_kind(source, title, clean(row.get("sector")))
     status = clean(row.get("status")) or ""
     end = status.removeprefix("until ").strip()[:10] if status.startswith("until ") else None
@@ -63,7 +65,8 @@ def _merged_row(row: dict, context: dict) -> Record:
         sectors=sector_keys(clean(row.get("sector"))), direction=_merged_direction(kind, title),
         issuer=clean(row.get("issuer")),
         sources=(Source(url=url, publisher=source, source_type="database"),) if url else (),
-        fields={k: v for k, v in {"instrument": clean(row.get("instrument")), "status": status or None}.items() if v},
+        fields={k: v for k, v in {"instrument": clean(row.get("instrument")), "status": status or None,
+                                  "posted": posted}.items() if v},
         provenance={"source_name": source, "file": context["file"], "importer": "table:merged"},
     )
 
@@ -106,12 +109,12 @@ def _gov_docs_row(row: dict, context: dict) -> Record:
     if not title:
         raise InputError("the record has no title", column="title_zh")
     url = clean(row.get("URL"))
-    date = date_from_url(url) or row_date(row, "Year")
+    date, posted = issued_or_posted(row, date_from_url(url), "Year")
     kind = _merged_kind(source, title_zh or title, None)
     return Record(
         id=stable_id(source, url or title, title), kind=kind, title=title, title_zh=title_zh, date=date,
         regions=regions_in_text(title_zh or title), direction=_merged_direction(kind, title_zh or title),
-        issuer=issuer, text=clean(row.get("content_zh")),
+        issuer=issuer, text=clean(row.get("content_zh")), fields={"posted": posted} if posted else {},
         sources=(Source(url=url, publisher=issuer, source_type="official"),) if url else (),
         provenance={"source_name": source, "file": context["file"], "importer": "table:gov_docs"},
     )
