@@ -99,7 +99,7 @@ def date_from_url(url: str | None) -> str | None:
 def issued_or_posted(row: dict, posted: str | None, year_column: str) -> tuple[str, str | None]:
     """The document's date and, where it is later, the day its page was posted. A day in a gov.cn or MEE
     address is when the page went up: a State Council notice of 1985 went up in 2012, MEE documents of
-    one year in the January after. Where the source dates the document to an earlier year, that year is
+    one year early in the next. Where the source dates the document to an earlier year, that year is
     all that is known of its date."""
     year = normalise_date(clean(row.get(year_column)), column=year_column) if clean(row.get(year_column)) else None
     if posted and year and posted[:4] > year[:4]:
