@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from conftest import CHINA_RECORDS, cli, monthly_step_csv
 
+from policytrace.series import read_series
+
 NODE_FIELDS = {"index", "date", "kind", "label_zh", "confidence", "direction", "change_pct"}
 
 
@@ -47,6 +49,8 @@ def test_detect_without_a_node_prints_no_empty_table_and_counts_what_it_left_out
     assert run.returncode == 0 and "0 key nodes" in run.stdout and "┏" not in run.stdout, run.stdout
     found = json.loads(cli("detect", str(path), "--json").stdout)
     assert found["nodes"] == [] and found["unreported"] >= 0 and found["beyond_max_nodes"] == 0
+    run = cli("report", "--series", str(path), "-r", "广东", "-s", "电力", "--format", "json", "--out", str(tmp_path / "r"))
+    assert run.returncode == 0 and "0 key nodes" in run.stdout and "┏" not in run.stdout, run.stdout
     # a node limit says how many it left out, in the table's words and in the JSON
     steps = pd.read_csv(monthly_step_csv(tmp_path / "steps.csv", jump=0.25))
     steps.loc[110:, "value"] *= 0.7
@@ -91,6 +95,42 @@ def test_a_running_total_is_never_taken_for_the_value(tmp_path):
     nodes = json.loads(run.stdout)["nodes"]
     assert [n["direction"] for n in nodes if abs(n["index"] - 70) <= 2] == ["up"], nodes
     assert len(nodes) <= 2, nodes   # the running total would give a node at every January
+
+
+def test_year_to_date_totals_chosen_by_name_are_read_as_each_months_own_value(tmp_path):
+    # NBS publishes January and February only as their sum; a running total read as it stands is a sawtooth
+    # in which a one-month dip lasts to December
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
+    step.loc[45, "value"] *= 0.6
+    total = step["value"].groupby(step["date"].str[:4]).cumsum().round(3)
+    long = pd.concat([step.assign(value_type="current_month"), step.assign(value_type="cumulative_ytd", value=total)])
+    long = long[long["date"].str[5:] != "01"]
+    long[["date", "value_type", "value"]].to_csv(tmp_path / "nbs.csv", index=False)
+
+    series = read_series(tmp_path / "nbs.csv", where={"value_type": "cumulative_ytd"})
+    own = series.values
+    assert series.meta["year_to_date_split"] == 12 and own.notna().all() and len(own) == len(step)
+    february = step["date"].str[5:] == "02"
+    pairs = (step["value"].to_numpy()[february.to_numpy()] + step["value"].to_numpy()[np.flatnonzero(february) - 1]) / 2
+    assert np.allclose(own[own.index.month <= 2].to_numpy().reshape(-1, 2), pairs[:, None], atol=0.01)
+    assert np.allclose(own[own.index.month > 2], step["value"][~step["date"].str[5:].isin(["01", "02"])], atol=0.01)
+
+    run = cli("detect", str(tmp_path / "nbs.csv"), "--where", "value_type=cumulative_ytd", "--json")
+    assert run.returncode == 0, run.stderr
+    nodes = json.loads(run.stdout)["nodes"]
+    assert [n["direction"] for n in nodes if abs(n["index"] - 70) <= 2] == ["up"], nodes
+    assert [n["kind"] for n in nodes if n["index"] == 45] == ["outlier"], nodes   # one month, not a step
+    run = cli("report", "--series", str(tmp_path / "nbs.csv"), "--where", "value_type=cumulative_ytd", "-r", "广东",
+              "-s", "电力", "--format", "zh", "--out", str(tmp_path / "report"))
+    assert run.returncode == 0, run.stderr
+    assert "由年内累计值换算" in (tmp_path / "report" / "report.zh.md").read_text(encoding="utf-8")
+
+    # a total that falls within a year is no running total: the line and column say where
+    long.loc[(long["value_type"] == "cumulative_ytd") & (long["date"] == "2012-06"), "value"] = 1.0
+    long[["date", "value_type", "value"]].to_csv(tmp_path / "bad.csv", index=False)
+    run = cli("detect", str(tmp_path / "bad.csv"), "--where", "value_type=cumulative_ytd")
+    line = 2 + int(np.flatnonzero((long["value_type"] == "cumulative_ytd") & (long["date"] == "2012-06"))[0])
+    assert run.returncode == 2 and "falls within 2012" in run.stderr and f"row {line}" in run.stderr, run.stderr
 
 
 def test_several_possible_value_columns_ask_for_one(tmp_path):

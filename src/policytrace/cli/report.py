@@ -115,6 +115,9 @@ def _open_kb(path: Path | None) -> KnowledgeBase:
 def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None:
     written = write_rendered(rendered, out)
     console = Console()
+    if not result.attributions:
+        # no empty table: the title and one line say it
+        console.print(f"{result.title_zh}\n0 key nodes / 未见置信度达标的关键节点", markup=False, soft_wrap=True)
     table = Table(title=result.title_zh)
     for col in ("node", "kind", "conf.", "change", "items"):
         table.add_column(col, no_wrap=True)
@@ -123,6 +126,7 @@ def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None
         top = a.items[0].record.display_title if a.items else "—"
         table.add_row(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", short_change(a.node, "zh"),
                       str(len(a.items)) if a.items else "—", Text(top[:60]))  # Text: KB text is never markup
-    console.print(table)
+    if result.attributions:
+        console.print(table)
     for path in written:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)

@@ -176,6 +176,13 @@ def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
     if meta.get("sectors_summed"):
         k = meta["sectors_summed"]
         notes.append((f"本序列为所选行业门类下 {k} 个行业之和", f"the series is the sum of the {k} sectors in the group"))
+    if "year_to_date_split" in meta:
+        k = meta["year_to_date_split"]
+        split = (f"；{k} 个累计值跨多期（如1–2月合计），平均分配到各期", f"; {k} totals covering several periods "
+                 "(January-February published together) were split evenly over them") if k else ("", "")
+        notes.append(("各期数值由年内累计值换算（本期累计减上期累计）" + split[0],
+                      "each period's value was taken from year-to-date totals (this total less the one before)"
+                      + split[1]))
     if meta.get("zeros_as_gaps"):
         k = meta["zeros_as_gaps"]
         notes.append((f"{k} 个为 0 的数值按缺测处理（排放不会在正值之间恰为 0，多为未估算）",

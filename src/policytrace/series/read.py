@@ -14,6 +14,7 @@ from .. import regions, sectors
 from ..errors import InputError, TooShortError
 from .layout import melt_wide, period_columns, promote_header, title_lines
 from .model import Frequency, Series
+from .ytd import CUMULATIVE, own_values
 
 DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "day",
               "日期", "时间", "月份", "季度", "年份", "年", "期间", "统计期", "时期")
@@ -97,6 +98,11 @@ def series_from_table(
     else:
         _check_duplicates(data, frame, name, dcol, vcol)
     data = data.sort_index()
+    if CUMULATIVE.search(vcol) or any(CUMULATIVE.search(str(v)) for v in (where or {}).values()):
+        # running totals chosen by name (a column or the rows of --where value_type=cumulative_ytd): as a
+        # series they are a sawtooth, in which a one-month shock reads as a step lasting to December
+        lines = pd.Series(frame.index + _LINE_OFFSET, index=index).groupby(level=0).first()
+        data, meta["year_to_date_split"] = own_values(data, lines, frequency, name, vcol)
     if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():
         # No region's emissions are exactly zero beside positive values: such zeros are data that were not
         # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
@@ -211,7 +217,7 @@ def _guess_value_column(frame: pd.DataFrame, dcol: str | None, name: str) -> str
     tables; read as a series they are a sawtooth, so they are never guessed. Where several numeric columns
     remain, guessing one would analyse the wrong series without a word: the user is asked to choose.
     """
-    skip = {c for c in frame.columns if c == dcol or _CUMULATIVE.search(c)}
+    skip = {c for c in frame.columns if c == dcol or CUMULATIVE.search(c)}
     known = find_column(frame, VALUE_NAMES, exclude=skip)
     if known is not None:
         return known
@@ -228,7 +234,6 @@ def _guess_value_column(frame: pd.DataFrame, dcol: str | None, name: str) -> str
     return None
 
 
-_CUMULATIVE = re.compile(r"cumul|ytd|year.to.date|累计|累積", re.IGNORECASE)
 _TOTAL = re.compile(r"total|合计|总计|总量", re.IGNORECASE)
 
 

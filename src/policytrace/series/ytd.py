@@ -1,0 +1,42 @@
+"""Year-to-date running totals (累计值) as each period's own value."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..errors import InputError
+from .model import Frequency
+
+CUMULATIVE = re.compile(r"cumul|ytd|year.to.date|累计|累積", re.IGNORECASE)
+
+
+def own_values(totals: pd.Series, lines: pd.Series, frequency: Frequency, name: str, column: str
+               ) -> tuple[pd.Series, int]:
+    """Each month's (or quarter's) own value from running totals that restart every January.
+
+    A total is the sum since January: a period's own value is its difference from the total before it in
+    the same year. A total that covers several periods (statistical offices publish January and February
+    together; a month may be missing) is split evenly over them, its mean, as Carbon Monitor spreads a month
+    over its days. `totals` is sorted by date; `lines` gives each date's line in the file, for errors.
+    Returns the values and how many totals were split."""
+    if frequency not in (Frequency.MONTHLY, Frequency.QUARTERLY):
+        raise InputError(f"year-to-date totals need monthly or quarterly dates, not {frequency.value}", file=name,
+                         column=column)
+    step = 1 if frequency is Frequency.MONTHLY else 3
+    own: dict[pd.Timestamp, float] = {}
+    split = 0
+    for year, part in totals.dropna().groupby(totals.dropna().index.year):
+        done, before = 0, 0.0   # periods of the year covered so far, and their total
+        for day, total in part.items():
+            at = (day.month - 1) // step + 1
+            if total < before:
+                raise InputError(f"the year-to-date total falls within {year} ({before:g} before, {total:g} here): "
+                                 "not a running total", file=name, row=int(lines[day]), column=column)
+            share = (total - before) / (at - done)
+            for k in range(done + 1, at + 1):
+                own[pd.Timestamp(year, (k - 1) * step + 1, 1)] = share
+            split += at - done > 1
+            done, before = at, float(total)
+    return pd.Series(own, name=totals.name).sort_index(), split
