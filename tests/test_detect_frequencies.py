@@ -11,8 +11,8 @@ import pytest
 from policytrace.detect import Detector, NodeKind, detect
 from policytrace.detect.calibrate import default_calibration
 from policytrace.detect.decompose import one_of_mirrors
-from policytrace.detect.synth import (make_native_daily, make_native_daily_changes, make_null, make_series,
-                                     make_short_dated)
+from policytrace.detect.synth import (make_native_daily, make_native_daily_changes, make_null, make_quarterly,
+                                     make_series, make_short_dated)
 from policytrace.errors import TooShortError
 from policytrace.series import Frequency, Series, read_series
 
@@ -461,6 +461,21 @@ def test_native_daily_generator_puts_its_changes_where_it_says():
                 checked += 1
     assert checked >= 15
     assert make_native_daily_changes(7, n_changes=0).series.values.equals(make_native_daily(7).values)
+
+
+def test_quarterly_generator_dates_each_change_to_its_quarter():
+    # monthly series summed by quarter (bench/detect_quarterly.py): the same seed without changes is the same
+    # series, so the quarters before a truth are untouched, its own quarter moves, and a shock leaves the
+    # quarters after its end as they were
+    for seed in range(30):
+        sample = make_quarterly(seed, years=8, n_changes=1)
+        base = make_quarterly(seed, years=8, n_changes=0).series.values.to_numpy()
+        moved = np.abs(np.log(sample.series.values.to_numpy() / base))
+        (truth,) = sample.truth
+        assert sample.series.frequency is Frequency.QUARTERLY and len(base) == 32
+        assert moved[:truth.index].max(initial=0.0) < 1e-12 < moved[truth.index]
+        if truth.end is not None:
+            assert moved[truth.end:].max(initial=0.0) < 1e-12
 
 
 @pytest.mark.parametrize("seed", range(4))

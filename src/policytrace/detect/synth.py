@@ -133,6 +133,17 @@ def _spread_daily(monthly: np.ndarray, months: pd.DatetimeIndex, truths: list[Tr
     return Synthetic(series, daily_truth, params | {"daily": True})
 
 
+def make_quarterly(seed: int, *, years: int = 10, n_changes: int | None = None) -> Synthetic:
+    """`make_series` summed by quarter, as statistical offices publish quarters. A truth is dated to the quarter
+    it starts in; a shock ends at the first quarter after its last month (a one-month outlier is a third of
+    its quarter)."""
+    monthly = make_series(seed, years=years, n_changes=n_changes)
+    quarters = monthly.series.values.resample("QS").sum()
+    truths = [Truth(t.index // 3, t.kind, None if t.end is None else -(-t.end // 3), t.size) for t in monthly.truth]
+    series = Series(quarters, Frequency.QUARTERLY, source=f"synthetic-quarterly:{seed}")
+    return Synthetic(series, truths, monthly.params | {"quarterly": True})
+
+
 def make_undated(seed: int, *, n: int | None = None, n_changes: int | None = None) -> Synthetic:
     """An undated series of 40-800 points (log-uniform) with AR(1) noise, maybe a slope, and 0-3 changes.
 
