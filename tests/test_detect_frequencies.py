@@ -205,6 +205,19 @@ def test_quarters_as_chinese_statistics_write_them(tmp_path, written):
     assert series.label(5) == "2016Q2"
 
 
+@pytest.mark.parametrize("heading, written", [("week", "{y}-W{w:02d}"), ("周", "{y}年第{w}周"), ("week", "{y}W{w:02d}"),
+                                              ("week", "{monday}")])
+def test_weeks_as_they_are_written(tmp_path, heading, written):
+    # ISO weeks across the 53-week 2020: each is read as its Monday, one week apart, no gap
+    mondays = pd.date_range("2019-12-30", periods=60, freq="7D")
+    rows = [written.format(y=d.isocalendar()[0], w=d.isocalendar()[1], monday=d.date()) for d in mondays]
+    path = tmp_path / "w.csv"
+    path.write_text(f"{heading},value\n" + "".join(f"{r},{10 + i % 3}\n" for i, r in enumerate(rows)), encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.WEEKLY and len(series) == 60 and series.meta["gaps"] == 0
+    assert series.values.index[53] == pd.Timestamp("2021-01-04")   # 2020-W53 is followed by 2021-W01
+
+
 @pytest.mark.parametrize("heading", ["季度", "quarter", "统计期"])
 def test_a_date_column_named_by_its_period(tmp_path, heading):
     # a quarterly table headed 季度,排放量(吨) had "no date column found"

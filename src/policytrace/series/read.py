@@ -16,8 +16,8 @@ from .layout import melt_wide, period_columns, promote_header, title_lines
 from .model import Frequency, Series
 from .ytd import CUMULATIVE, own_values
 
-DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "day",
-              "日期", "时间", "月份", "季度", "年份", "年", "期间", "统计期", "时期")
+DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "week", "day",
+              "日期", "时间", "月份", "季度", "年份", "年", "周", "期间", "统计期", "时期")
 VALUE_NAMES = ("value", "co2", "co2_mt_per_day", "co2_tonnes", "emission", "emissions", "排放量", "碳排放",
                "碳排放量", "二氧化碳排放量", "数值", "值")
 REGION_NAMES = ("province", "region", "state", "country", "地区", "省份", "区域", "省", "国家")
@@ -339,6 +339,8 @@ _YEAR = re.compile(r"^\d{4}(\.0|年)?$")
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
 # 2020Q1, 2020-Q1, and as Chinese statistics write it: 2020年第一季度, 2020年1季度, 2020年一季度
 _QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q([1-4])|第?\s*([1-4一二三四])\s*季度?)$", re.I)
+# ISO weeks: 2023-W01, 2023W01, 2023年第1周
+_WEEK = re.compile(r"^(\d{4})\s*(?:-?W|年第)\s*(\d{1,2})\s*周?$", re.I)
 _INT = re.compile(r"^\d+$")
 # 20200131: a day written without separators (as spreadsheets export it), not a position
 _COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
@@ -365,6 +367,8 @@ def _parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Freq
         return _convert(text, name, col, column, lambda t: _quarter(t)), Frequency.QUARTERLY
     if _MONTH.match(sample):
         return _convert(text, name, col, column, lambda t: _month(t)), Frequency.MONTHLY
+    if _WEEK.match(sample):
+        return _convert(text, name, col, column, lambda t: _week(t)), Frequency.WEEKLY
     index = _convert(text, name, col, column, lambda t: pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日")))
     return index, _infer_frequency(index)
 
@@ -374,6 +378,13 @@ def _month(text: str) -> pd.Timestamp:
     if not m:
         raise ValueError(text)
     return pd.Timestamp(int(m[1]), int(m[2]), 1)
+
+
+def _week(text: str) -> pd.Timestamp:
+    m = _WEEK.match(text)
+    if not m:
+        raise ValueError(text)
+    return pd.Timestamp.fromisocalendar(int(m[1]), int(m[2]), 1)   # its Monday; week 53 of a 52-week year fails
 
 
 def _quarter(text: str) -> pd.Timestamp:
