@@ -49,6 +49,17 @@ def monthly_step_csv(path: Path, *, n: int = 140, at: int = 70, jump: float = 0.
     return path
 
 
+def year_to_date_csv(path: Path) -> Path:
+    """`monthly_step_csv` as NBS publishes it: each month's value and its running total (value_type
+    current_month, cumulative_ytd), January only inside the January-February total."""
+    step = pd.read_csv(monthly_step_csv(path))
+    total = step["value"].groupby(step["date"].str[:4]).cumsum().round(3)
+    long = pd.concat([step.assign(value_type="current_month"), step.assign(value_type="cumulative_ytd", value=total)])
+    long = long[long["date"].str[5:] != "01"]
+    long[["date", "value_type", "value"]].to_csv(path, index=False)
+    return path
+
+
 def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the installed command as a user would (`env`: variables set on top of this process's)."""
     return subprocess.run([sys.executable, "-m", "policytrace", *args], capture_output=True, text=True,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import monthly_step_csv
+from conftest import monthly_step_csv, year_to_date_csv
 
 TOKEN = "test-token-not-secret"
 
@@ -129,6 +129,27 @@ def test_upload_csv_finds_the_step(server, tmp_path):
     body = r.json()
     assert body["region"] == "650000"
     assert any(abs(n["node"]["index"] - 70) <= 2 for n in body["nodes"]), body["nodes"]
+
+
+def test_upload_of_a_table_of_several_series_keeps_the_rows_asked_for(server, tmp_path):
+    path = year_to_date_csv(tmp_path / "nbs.csv")
+    with server.client() as c:
+        def post(**form):
+            return c.post("/api/reports", files={"file": ("nbs.csv", path.read_bytes())},
+                          data={"region": "广东", "sector": "电力", **form})
+
+        r = post()
+        assert r.status_code == 422 and "appears twice" in r.json()["detail"], r.text
+        r = post(where="value_type")
+        assert r.status_code == 422 and "COLUMN=VALUE" in r.json()["detail"], r.text
+        r = post(where=" value_type = cumulative_ytd ; ")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert any(abs(n["node"]["index"] - 70) <= 2 for n in body["nodes"]), body["nodes"]
+        assert any("year-to-date" in note for note in body["data_notes"]["en"]), body["data_notes"]
+        r = post(where="value_type=current_month", value_column="value")
+        assert r.status_code == 200, r.text
+        assert not any("year-to-date" in note for note in r.json()["data_notes"]["en"])   # the month's own values
 
 
 def test_upload_xlsx(server, tmp_path):

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from conftest import monthly_step_csv
+from conftest import monthly_step_csv, year_to_date_csv
 from test_api_server import TOKEN, start_server, stop_server
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -102,9 +102,10 @@ def test_demo_series_nodes_explanation_language_and_docx(page, server):
     assert not page.errors
 
 
-def upload(page, server, path: Path, region: str, sector: str) -> None:
+def upload(page, server, path: Path, region: str, sector: str, where: str = "") -> None:
     """Upload `path` on the page as a user does and wait for its nodes."""
     page.goto(server.base)
+    page.fill("#where", where)
     page.set_input_files("#file", str(path))
     page.fill("#region", region)
     page.fill("#sector", sector)
@@ -122,6 +123,14 @@ def test_upload_a_series_and_see_its_step(page, server, tmp_path):
     assert set(dates) & {"2015-09", "2015-10", "2015-11", "2015-12", "2016-01"}, dates  # the step is at index 70
     assert "新疆" in page.inner_text("#report-title")
     assert "5 个为 0 的数值按缺测处理" in page.inner_text("#report-meta")
+
+
+def test_a_table_of_several_series_is_read_by_the_rows_asked_for(page, server, tmp_path):
+    path = year_to_date_csv(tmp_path / "nbs.csv")
+    upload(page, server, path, "广东", "电力", where="value_type=cumulative_ytd")
+    assert set(page.locator(".node-chip b").all_inner_texts()) & {"2015-09", "2015-10", "2015-11", "2015-12"}
+    assert "由年内累计值换算" in page.inner_text("#report-meta")
+    assert not page.errors
 
 
 def test_a_series_without_nodes_says_so_in_the_page(page, server, tmp_path):

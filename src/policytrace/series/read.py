@@ -52,6 +52,17 @@ def read_series(
                              date_column=date_column, value_column=value_column, where=where)
 
 
+def where_pairs(pairs) -> dict[str, str]:
+    """'column=value' pairs as a mapping (`where` of `read_series`). Raises ValueError naming a pair without '='."""
+    out = {}
+    for pair in pairs or ():
+        column, sep, value = str(pair).partition("=")
+        if not sep or not column.strip():
+            raise ValueError(f"{pair!r}: write COLUMN=VALUE")
+        out[column.strip()] = value.strip()
+    return out
+
+
 def series_from_table(
     frame: pd.DataFrame,
     *,

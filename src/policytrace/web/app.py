@@ -33,7 +33,7 @@ from ..errors import InputError, PolicytraceError
 from ..kb import KnowledgeBase
 from ..pipeline import run
 from ..report import FORMATS, MEDIA_TYPES, Report, check_as_of, render
-from ..series import read_series
+from ..series import read_series, where_pairs
 from .settings import KB_NAME, Settings
 
 DEMOS = {"xinjiang-industry": {"title_zh": "新疆 工业 · Carbon Monitor 日数据 2019–2022",
@@ -190,6 +190,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         demo: Annotated[DemoId | None, Form(description="A demo series instead of a file (see /api/demos)")] = None,
         region: Annotated[str | None, Form(max_length=100, description="Region, e.g. 新疆 or 650000")] = None,
         sector: Annotated[str | None, Form(max_length=100, description="Sector, e.g. 工业 or industry")] = None,
+        where: Annotated[str | None, Form(max_length=500, description=(
+            "Keep the rows whose column has this value, pairs separated by ';': "
+            "'product_en=Cement; value_type=current_month'"))] = None,
+        value_column: Annotated[str | None, Form(max_length=100, description=(
+            "The value column, when it cannot be guessed"))] = None,
         kb: Annotated[str, Form(max_length=64, description="Knowledge base name (see /api/kbs)")] = "demo",
         as_of: Annotated[str | None, Form(max_length=32, description="Cut the series at this date")] = None,
         nodes: Annotated[int | None, Form(ge=1, le=100, description="Report at most this many nodes")] = None,
@@ -197,7 +202,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> Response:
         """Detect the key nodes of a series, explain them from a KB and return the report."""
         as_of = check_as_of(as_of)
-        series = _series(file, demo, region, sector, settings)
+        try:
+            rows = where_pairs(part for part in (where or "").split(";") if part.strip())
+        except ValueError as exc:
+            raise HTTPException(422, f"where: {exc}") from None
+        series = _series(file, demo, region, sector, settings, rows, value_column or None)
         with _open_kb(kb, settings) as store, busy:
             report = run(series, store, max_nodes=nodes, as_of=as_of)
         key = cache.put(report)
@@ -333,7 +342,8 @@ def _save_upload(file: UploadFile, folder: Path, suffixes: tuple[str, ...], sett
     return target
 
 
-def _series(file: UploadFile | None, demo: str | None, region: str | None, sector: str | None, settings: Settings):
+def _series(file: UploadFile | None, demo: str | None, region: str | None, sector: str | None, settings: Settings,
+            where: dict[str, str] | None = None, value_column: str | None = None):
     if file is None or not file.filename:
         if not demo:
             raise HTTPException(422, "send a series file (field 'file') or pick a demo (field 'demo')")
@@ -350,7 +360,8 @@ def _series(file: UploadFile | None, demo: str | None, region: str | None, secto
             if rows > settings.max_rows + 1:
                 raise HTTPException(413, f"{path.name}: {rows - 1} rows; the limit is {settings.max_rows}")
         try:
-            series = read_series(path, region=region or None, sector=sector or None)
+            series = read_series(path, region=region or None, sector=sector or None, where=where,
+                                 value_column=value_column)
         except InputError as exc:
             # name the upload as the user knows it, not the server's temporary folder
             raise type(exc)(exc.reason, file=path.name, row=exc.row, column=exc.column) from None
