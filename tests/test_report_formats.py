@@ -155,3 +155,21 @@ def test_docx_opens_in_libreoffice(demo_dir, tmp_path):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
         data = json.loads((demo_dir / "report.json").read_text(encoding="utf-8"))
         assert "分析周期" in text and text.count("关键节点：") >= len(data["nodes"])
+
+
+def test_an_items_place_is_named_in_english_where_the_gazetteer_can():
+    from policytrace.attribute.model import Item
+    from policytrace.kb import Record, Source
+    from policytrace.report.view import item_view
+
+    def place_shown(place: str, lang: str) -> str:
+        record = Record(id="p", kind="project", title="A coal-to-gas plant", date="2021-03", regions=("650000",),
+                        sources=(Source(url="https://example.org/p"),), place=place)
+        item = Item(record=record, score=0.5, parts={}, lag_days=0, relation_zh="同期", relation_en="same period")
+        fields = item_view(item, lang, str).fields
+        return next(f.text for f in fields if f.label in ("实施地点", "Location"))
+
+    assert place_shown("新疆维吾尔自治区", "en") == "Xinjiang"
+    assert place_shown("新疆维吾尔自治区", "zh") == "新疆维吾尔自治区"
+    # a place the gazetteer has no English name for, or does not know, stays as the record gives it
+    assert place_shown("新疆维吾尔自治区和田地区墨玉县", "en") == "新疆维吾尔自治区和田地区墨玉县"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .. import regions
 from ..attribute.model import Attribution, Item
 from ..kb.record import Record
 from .change import change_text, periods_text
@@ -128,6 +129,12 @@ def _typed(record: Record, key: str) -> str | None:
     return None
 
 
+def _place(place: str, lang: str) -> str:
+    """A place as the record gives it; in English, a region the gazetteer names in English (广东省 → Guangdong)."""
+    region = regions.find(place) if lang == "en" else None
+    return region.name_en if region is not None and region.name_en else place
+
+
 def _title(record: Record, lang: str) -> str:
     if lang == "en":
         return record.title or record.display_title
@@ -171,7 +178,7 @@ def item_view(item: Item, lang: str, date_text) -> ItemView:
         when = date_text(getattr(r, "effective", None) or r.date) + (("至" if lang == "zh" else " to ") + date_text(r.end_date) if r.end_date else "")
         rows.append(FieldView(words["when"], when))
         if place := _typed(r, "place"):
-            rows.append(FieldView(words["place"], place))
+            rows.append(FieldView(words["place"], _place(place, lang)))
         if scale := _typed(r, "scale"):
             rows.append(FieldView(words["scale"], scale))
         effect = _typed(r, "effect") or r.summary
