@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _detect_common import match_nodes, node_points, pelt_baseline, working_index  # noqa: E402
-from detect_synthetic import f1_score, point_f1, truth_points  # noqa: E402
+from detect_synthetic import f1_score, point_f1, truth_label, truth_points  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
 from policytrace.detect.calibrate import expected_calibration_error  # noqa: E402
@@ -50,23 +51,48 @@ def null_cases():
                                                                seasonal=False)
 
 
-def change_counts(years: int, count: int, daily: bool = False) -> tuple[np.ndarray, np.ndarray, float]:
-    """(true positives, predictions, truths) of ours and of PELT on `count` monthly series with 1-2 changes
-    (daily: spread from months, every point counted in months), and the ECE of our nodes."""
+def null_row(label: str, make, count: int) -> str:
+    """The share of `count` no-change series `make(i)` with a node, its 95 % (Wilson) interval and PELT's share,
+    flagged where the whole interval lies over 5 %."""
+    ours = pelt = 0
+    for i in range(count):
+        series = make(i)
+        ours += bool(Detector().fit(series).nodes_)
+        pelt += bool(pelt_baseline(series.array))
+    # 200 series tell 5 % from 7 % only by chance: a length is over the goal when its interval is
+    low, high = proportion_confint(ours, count, alpha=0.05, method="wilson")
+    flag = "   over 5%" if low > 0.05 else ""
+    return f"{label:30s} {ours / count:11.3f} {low:5.3f}-{high:5.3f} {pelt / count:6.2f}{flag}"
+
+
+def score_changes(samples, daily: bool = False) -> tuple[np.ndarray, np.ndarray, float, Counter, Counter]:
+    """(true positives, predictions, truths) of ours and of PELT on `samples` (daily: spread from months, every
+    point counted in months), the ECE of our nodes, and the true starts found and held by kind."""
     ours, pelt = np.zeros(3), np.zeros(3)
     confidence, real = [], []
-    seed = CHANGE_SEED + (100_000 if daily else 0) + 1000 * years
-    for i in range(count):
-        sample = make_series(seed + i, years=years, n_changes=1 + i % 2, daily=daily)
+    found, total = Counter(), Counter()
+    for sample in samples:
         det = Detector().fit(sample.series)
         starts = list(det.working_.starts)
         month = (lambda points: [working_index(starts, p) for p in points]) if daily else list
         ours += point_f1(month(node_points(det.nodes_)), month(truth_points(sample)))
         pelt += point_f1(month(pelt_baseline(sample.series.array)), month(truth_points(sample)))
-        for node, truth, _ in match_nodes(det, sample):
+        matches = match_nodes(det, sample)
+        for node, truth, _ in matches:
             confidence.append(node.confidence)
             real.append(truth is not None)
-    return ours, pelt, expected_calibration_error(np.array(confidence), np.array(real, float))
+        hit = {id(truth) for _, truth, at_start in matches if truth is not None and at_start}
+        for truth in sample.truth:
+            total[truth_label(truth)] += 1
+            found[truth_label(truth)] += id(truth) in hit
+    return ours, pelt, expected_calibration_error(np.array(confidence), np.array(real, float)), found, total
+
+
+def change_counts(years: int, count: int, daily: bool = False) -> tuple[np.ndarray, np.ndarray, float]:
+    """`score_changes` on `count` monthly series with 1-2 changes (daily: spread from months)."""
+    seed = CHANGE_SEED + (100_000 if daily else 0) + 1000 * years
+    samples = (make_series(seed + i, years=years, n_changes=1 + i % 2, daily=daily) for i in range(count))
+    return score_changes(samples, daily)[:3]
 
 
 def main() -> None:
@@ -77,15 +103,7 @@ def main() -> None:
     print(f"no-change series with a node, {args.series} per length (seeds {NULL_SEED}+)")
     print(f"{'series':30s} {'policytrace':>11s} {'95% interval':>12s} {'PELT':>6s}")
     for label, make in null_cases():
-        ours = pelt = 0
-        for i in range(args.series):
-            series = make(i)
-            ours += bool(Detector().fit(series).nodes_)
-            pelt += bool(pelt_baseline(series.array))
-        # 200 series tell 5 % from 7 % only by chance: a length is over the goal when its interval is
-        low, high = proportion_confint(ours, args.series, alpha=0.05, method="wilson")
-        flag = "   over 5%" if low > 0.05 else ""
-        print(f"{label:30s} {ours / args.series:11.3f} {low:5.3f}-{high:5.3f} {pelt / args.series:6.2f}{flag}")
+        print(null_row(label, make, args.series))
     print(f"\nmonthly series with 1-2 changes, {args.series} per length (seeds {CHANGE_SEED}+): F1 ±1 month")
     print(f"{'years':6s} {'policytrace':>11s} {'precision':>9s} {'recall':>6s} {'ECE':>6s} {'PELT':>6s}")
     cases = [(years, False) for years in MONTHLY_YEARS] + [(years, True) for years in DAILY_YEARS]
