@@ -131,6 +131,10 @@ def test_year_to_date_totals_chosen_by_name_are_read_as_each_months_own_value(tm
     run = cli("detect", str(tmp_path / "bad.csv"), "--where", "value_type=cumulative_ytd")
     line = 2 + int(np.flatnonzero((long["value_type"] == "cumulative_ytd") & (long["date"] == "2012-06"))[0])
     assert run.returncode == 2 and "falls within 2012" in run.stderr and f"row {line}" in run.stderr, run.stderr
+    # a year-to-date growth rate (累计增长, %) is no total either
+    step.assign(**{"累计增长(%)": 5.0}).to_csv(tmp_path / "rate.csv", index=False)
+    run = cli("detect", str(tmp_path / "rate.csv"), "--value-column", "累计增长(%)")
+    assert run.returncode == 2 and "growth rate" in run.stderr and "Traceback" not in run.stderr, run.stderr
 
 
 def test_several_possible_value_columns_ask_for_one(tmp_path):

@@ -14,7 +14,7 @@ from .. import regions, sectors
 from ..errors import InputError, TooShortError
 from .layout import melt_wide, period_columns, promote_header, title_lines
 from .model import Frequency, Series
-from .ytd import CUMULATIVE, own_values
+from .ytd import CUMULATIVE, RATE, own_values
 
 DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "week", "day",
               "日期", "时间", "月份", "季度", "年份", "年", "周", "期间", "统计期", "时期")
@@ -109,9 +109,13 @@ def series_from_table(
     else:
         _check_duplicates(data, frame, name, dcol, vcol)
     data = data.sort_index()
-    if CUMULATIVE.search(vcol) or any(CUMULATIVE.search(str(v)) for v in (where or {}).values()):
+    chosen = [vcol, *map(str, (where or {}).values())]
+    if any(CUMULATIVE.search(c) for c in chosen):
         # running totals chosen by name (a column or the rows of --where value_type=cumulative_ytd): as a
         # series they are a sawtooth, in which a one-month shock reads as a step lasting to December
+        if rate := next((c for c in chosen if RATE.search(c)), None):
+            raise InputError(f"{rate!r} is a year-to-date growth rate, not a running total: choose the totals "
+                             "or the month's own values", file=name, column=vcol)
         lines = pd.Series(frame.index + _LINE_OFFSET, index=index).groupby(level=0).first()
         data, meta["year_to_date_split"] = own_values(data, lines, frequency, name, vcol)
     if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():

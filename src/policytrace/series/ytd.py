@@ -10,6 +10,8 @@ from ..errors import InputError
 from .model import Frequency
 
 CUMULATIVE = re.compile(r"cumul|ytd|year.to.date|累计|累積", re.IGNORECASE)
+# statistical tables give year-to-date growth beside the totals (累计增长, %): a rate, not a running total
+RATE = re.compile(r"增长|增速|同比|growth|rate|yoy|%|percent", re.IGNORECASE)
 
 
 def own_values(totals: pd.Series, lines: pd.Series, frequency: Frequency, name: str, column: str
