@@ -106,3 +106,22 @@ def test_a_branch_finds_the_rows_a_table_names_by_its_classification(tmp_path, a
     path.write_text("year,province,sector,sector_group,scope_1_total\n" + "\n".join(rows) + "\n", encoding="utf-8")
     series = read_series(path, region="河北", sector=asked, value_column="scope_1_total")
     assert series.values.tolist() == [float(40 + k) for k in range(12)] and series.sector == asked
+
+
+def test_a_workbook_whose_first_sheet_is_notes_is_read_from_its_data_sheet(tmp_path):
+    path = tmp_path / "book.xlsx"
+    months = pd.date_range("2015-01-01", periods=48, freq="MS").strftime("%Y-%m")
+    data = pd.DataFrame({"日期": months, "排放量": np.r_[np.full(24, 100.0), np.full(24, 130.0)].astype(object)})
+    data.loc[30, "排放量"] = "abc"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"说明": ["单位：万吨", "来源：统计局"]}).to_excel(book, sheet_name="说明", index=False)
+        data.to_excel(book, sheet_name="数据", index=False)
+    with pytest.raises(InputError) as err:   # an error names the sheet, and the row within it
+        read_series(path)
+    assert "(sheet 数据)" in str(err.value) and "row 32" in str(err.value), str(err.value)
+    data.loc[30, "排放量"] = 130.0
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"说明": ["单位：万吨"]}).to_excel(book, sheet_name="说明", index=False)
+        data.to_excel(book, sheet_name="数据", index=False)
+    series = read_series(path)
+    assert series.frequency is Frequency.MONTHLY and len(series) == 48 and series.values.iloc[-1] == 130.0

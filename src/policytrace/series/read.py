@@ -48,7 +48,9 @@ def read_series(
     row and column of a mistake.
     """
     path = Path(path)
-    return series_from_table(load_table(path), name=str(path), region=region, sector=sector,
+    frame = load_table(path)
+    name = f"{path} (sheet {frame.attrs['sheet']})" if "sheet" in frame.attrs else str(path)
+    return series_from_table(frame, name=name, region=region, sector=sector,
                              date_column=date_column, value_column=value_column, where=where)
 
 
@@ -158,7 +160,7 @@ def load_table(path: Path) -> pd.DataFrame:
     suffixes = "".join(path.suffixes).lower()
     try:
         if suffixes.endswith((".xlsx", ".xlsm", ".xls")):
-            return promote_header(pd.read_excel(path, dtype=str))
+            return _data_sheet(pd.read_excel(path, dtype=str, sheet_name=None))
         raw = path.read_bytes()
         if suffixes.endswith(".gz"):
             import gzip
@@ -176,6 +178,18 @@ def load_table(path: Path) -> pd.DataFrame:
         raise
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
+
+
+def _data_sheet(sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The workbook's first sheet with a date column or a row of periods (a notes sheet often comes first), else
+    its first sheet; `attrs["sheet"]` names the sheet read where the workbook has several."""
+    frames = {name: promote_header(frame) for name, frame in sheets.items()}
+    chosen = next((name for name, frame in frames.items() if not frame.empty and (
+        find_column(frame, DATE_NAMES) is not None or period_columns(frame, _is_period))), next(iter(frames)))
+    frame = frames[chosen]
+    if len(frames) > 1:
+        frame.attrs["sheet"] = chosen
+    return frame
 
 
 _EUROPEAN_NUMBER = re.compile(r"^\s*-?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
