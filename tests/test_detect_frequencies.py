@@ -218,6 +218,27 @@ def test_weeks_as_they_are_written(tmp_path, heading, written):
     assert series.values.index[53] == pd.Timestamp("2021-01-04")   # 2020-W53 is followed by 2021-W01
 
 
+@pytest.mark.parametrize("columns, written, frequency", [
+    (("年份", "月份"), lambda d: (f"{d.year}年", f"{d.month}月"), Frequency.MONTHLY),
+    (("year", "month"), lambda d: (d.year, d.month), Frequency.MONTHLY),
+    (("年份", "季度"), lambda d: (d.year, f"第{'一二三四'[d.quarter - 1]}季度"), Frequency.QUARTERLY),
+    (("year", "quarter"), lambda d: (d.year, f"Q{d.quarter}"), Frequency.QUARTERLY)])
+def test_a_date_split_into_year_and_month_columns_is_joined(tmp_path, columns, written, frequency):
+    # statistical exports often write 年份,月份,排放量: read as dates, the years or the months each repeat, and
+    # the reader had advised keeping the rows of one year (--where 年份=2016)
+    step = "MS" if frequency is Frequency.MONTHLY else "QS"
+    dates = pd.date_range("2012-01-01", periods=60, freq=step)
+    cells = [written(d) for d in dates]
+    values = np.r_[np.full(30, 100.0), np.full(30, 125.0)] * (1 + np.random.default_rng(1).normal(0, 0.01, 60))
+    frame = pd.DataFrame({columns[0]: [c[0] for c in cells], columns[1]: [c[1] for c in cells], "发电量": values})
+    frame.to_csv(tmp_path / "split.csv", index=False)
+    series = read_series(tmp_path / "split.csv")
+    assert series.frequency is frequency and len(series) == 60 and series.meta["gaps"] == 0
+    assert series.values.index[0] == dates[0] and series.values.iloc[-1] == pytest.approx(values[-1])
+    node = detect(series)[0]
+    assert node.kind is NodeKind.EVENT and abs(node.index - 30) <= 1 and node.direction == "up"
+
+
 @pytest.mark.parametrize("heading", ["季度", "quarter", "统计期"])
 def test_a_date_column_named_by_its_period(tmp_path, heading):
     # a quarterly table headed 季度,排放量(吨) had "no date column found"

@@ -8,6 +8,7 @@ index, so an error still names the file's line.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Collection
 
 import pandas as pd
@@ -65,3 +66,40 @@ def melt_wide(frame: pd.DataFrame, periods: list[str], date: str = "date", value
     long = frame.melt(id_vars=ids, value_vars=periods, var_name=date, value_name=value, ignore_index=False)
     long[date] = long[date].astype(str).str.strip()
     return long
+
+
+YEAR_HEADINGS = ("year", "年份", "年度", "年")
+_DATE_HEADINGS = ("date", "日期", "time", "时间", "day", "period", "期间", "统计期", "时期", "week", "周")
+_PART_HEADINGS = {"month": ("month", "月份", "月"), "quarter": ("quarter", "季度", "季")}
+_YEAR_CELL = re.compile(r"^(\d{4})(?:\.0)?\s*年?$")
+_PART_CELL = {"month": re.compile(r"^(\d{1,2})(?:\.0)?\s*月?$"),
+              "quarter": re.compile(r"^(?:Q|第)?\s*([1-4一二三四])(?:\.0)?\s*(?:季度?)?$", re.IGNORECASE)}
+
+
+def joined_date(frame: pd.DataFrame, date: str = "date") -> pd.DataFrame | None:
+    """A year column beside a month (or quarter) column of numbers, as statistical exports split a date (年份, 月份,
+    排放量), joined into one `date` column (2015-03, 2015Q1) in their place; None where the table has no such pair or
+    a cell is not a year, month or quarter."""
+    named = {str(c).strip().lower(): c for c in frame.columns}
+    year = next((named[h] for h in YEAR_HEADINGS if h in named), None)
+    if year is None or any(h in named for h in _DATE_HEADINGS):
+        return None   # no year, or a date column of its own
+    for part, headings in _PART_HEADINGS.items():
+        column = next((named[h] for h in headings if h in named), None)
+        if column is None:
+            continue
+        years = frame[year].astype("string").str.strip().str.extract(_YEAR_CELL, expand=False)
+        parts = frame[column].astype("string").str.strip().str.extract(_PART_CELL[part], expand=False)
+        if years.isna().any() or parts.isna().any():
+            return None
+        if part == "quarter":
+            parts = parts.map(lambda q: str("1234一二三四".index(q) % 4 + 1))
+            dates = years + "Q" + parts
+        elif parts.astype(int).between(1, 12).all():
+            dates = years + "-" + parts.str.zfill(2)
+        else:
+            return None
+        out = frame.drop(columns=[year, column])
+        out.insert(0, date, dates)
+        return out
+    return None

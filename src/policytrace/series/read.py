@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import regions, sectors
 from ..errors import InputError, TooShortError
-from .layout import melt_wide, period_columns, promote_header, title_lines
+from .layout import joined_date, melt_wide, period_columns, promote_header, title_lines
 from .model import Frequency, Series
 from .ytd import CUMULATIVE, RATE, own_values
 
@@ -29,6 +29,7 @@ MIN_POINTS = 8
 # Header row is file line 1, so data row i (0-based) is line i + 2.
 _LINE_OFFSET = 2
 WIDE_DATE, WIDE_VALUE = "period (column heading)", "value"
+JOINED_DATE = "date (year and month columns)"
 
 
 def read_series(
@@ -84,6 +85,8 @@ def series_from_table(
     frame.columns = [str(c).strip() for c in frame.columns]
     for col, wanted in (where or {}).items():
         frame = _rows_where(frame, name, col, wanted)
+    if date_column is None and (joined := joined_date(frame, JOINED_DATE)) is not None:
+        frame, date_column = joined, JOINED_DATE   # 年份 and 月份 in columns of their own
     periods = period_columns(frame, _is_period) if date_column is None else []
     if periods and find_column(frame, DATE_NAMES, exclude=set(periods)) is None:
         frame = melt_wide(frame, periods, date=WIDE_DATE, value=WIDE_VALUE)   # a region's series across a row
