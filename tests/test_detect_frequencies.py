@@ -205,6 +205,17 @@ def test_quarters_as_chinese_statistics_write_them(tmp_path, written):
     assert series.label(5) == "2016Q2"
 
 
+@pytest.mark.parametrize("written", ["{y}{m:02d}", "{y}M{m:02d}", "{y}.{m}"])
+def test_months_as_downloads_write_them(tmp_path, written):
+    # 201503 had been read as an undated integer: 412 positions for 60 months, 352 of them gaps
+    rows = [written.format(y=2015 + i // 12, m=i % 12 + 1) for i in range(60)]
+    path = tmp_path / "m.csv"
+    path.write_text("date,value\n" + "".join(f"{r},{10 + i % 3}\n" for i, r in enumerate(rows)), encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.MONTHLY and len(series) == 60 and series.meta["gaps"] == 0
+    assert series.label(14) == "2016-03"
+
+
 @pytest.mark.parametrize("heading, written", [("week", "{y}-W{w:02d}"), ("周", "{y}年第{w}周"), ("week", "{y}W{w:02d}"),
                                               ("week", "{monday}")])
 def test_weeks_as_they_are_written(tmp_path, heading, written):

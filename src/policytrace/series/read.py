@@ -368,13 +368,14 @@ def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
 
 
 _YEAR = re.compile(r"^\d{4}(\.0|年)?$")
-_MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
+_MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年|M)\s*(\d{1,2})\s*月?$")
 # 2020Q1, 2020-Q1, and as Chinese statistics write it: 2020年第一季度, 2020年1季度, 2020年一季度
 _QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q([1-4])|第?\s*([1-4一二三四])\s*季度?)$", re.I)
 # ISO weeks: 2023-W01, 2023W01, 2023年第1周
 _WEEK = re.compile(r"^(\d{4})\s*(?:-?W|年第)\s*(\d{1,2})\s*周?$", re.I)
 _INT = re.compile(r"^\d+$")
 # 20200131: a day written without separators (as spreadsheets export it), not a position
+_COMPACT_MONTH = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])$")
 _COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 
 
@@ -392,6 +393,8 @@ def _parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Freq
     sample = text.iloc[0]
     if all(_YEAR.match(t) for t in text) and all(1000 < int(float(t.rstrip("年"))) < 3000 for t in text):
         return pd.DatetimeIndex([pd.Timestamp(int(float(t.rstrip("年"))), 1, 1) for t in text]), Frequency.ANNUAL
+    if all(_COMPACT_MONTH.match(t) for t in text):   # 201503, as some downloads write months
+        return _convert(text, name, col, column, lambda t: pd.Timestamp(int(t[:4]), int(t[4:]), 1)), Frequency.MONTHLY
     if all(_INT.match(t) for t in text) and not all(_COMPACT_DAY.match(t) for t in text):
         ints = np.array([int(t) for t in text])
         return pd.Index(ints, dtype=int), Frequency.UNDATED
