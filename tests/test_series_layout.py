@@ -125,3 +125,22 @@ def test_a_workbook_whose_first_sheet_is_notes_is_read_from_its_data_sheet(tmp_p
         data.to_excel(book, sheet_name="数据", index=False)
     series = read_series(path)
     assert series.frequency is Frequency.MONTHLY and len(series) == 48 and series.values.iloc[-1] == 130.0
+
+
+@pytest.mark.parametrize("heading", [lambda m: f"{m}月", lambda m: pd.Timestamp(2000, m, 1).strftime("%b")],
+                         ids=["1月", "Jan"])
+def test_a_yearbooks_grid_of_years_by_months_is_read_month_by_month(tmp_path, heading):
+    values = np.arange(60, dtype=float).reshape(5, 12) + 100
+    grid = pd.DataFrame(values, columns=[heading(m) for m in range(1, 13)]).astype(object)
+    grid.insert(0, "年份", [f"{y}年" for y in range(2015, 2020)])
+    grid.iloc[1, 3] = "…"   # 2016-03 not available
+    grid.to_csv(tmp_path / "grid.csv", index=False)
+    series = read_series(tmp_path / "grid.csv")
+    assert series.frequency is Frequency.MONTHLY and len(series) == 60 and series.meta["gaps"] == 1
+    assert series.values.index[0] == pd.Timestamp("2015-01-01") and series.values.iloc[-1] == 159.0
+    assert np.isnan(series.values["2016-03-01"]) and series.values["2016-04-01"] == 115.0
+    grid.iloc[2, 5] = "abc"
+    grid.to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(InputError) as err:   # the year's line in the file
+        read_series(tmp_path / "bad.csv")
+    assert "row 4" in str(err.value) and "abc" in str(err.value), str(err.value)

@@ -103,3 +103,29 @@ def joined_date(frame: pd.DataFrame, date: str = "date") -> pd.DataFrame | None:
         out.insert(0, date, dates)
         return out
     return None
+
+
+_MONTH_HEADING = re.compile(r"^(\d{1,2})\s*月(?:份)?$|^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$",
+                            re.IGNORECASE)
+_ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def year_by_month(frame: pd.DataFrame, date: str = "date", value: str = "value") -> pd.DataFrame | None:
+    """A yearbook's grid, one row per year and one column per month (年份, 1月, 2月, …, 12月), as one row per
+    month (`date` 2015-03, `value`); None for any other table. Rows keep their labels, so errors name the line."""
+    named = {str(c).strip().lower(): c for c in frame.columns}
+    year = next((named[h] for h in YEAR_HEADINGS if h in named), None)
+    months = {}
+    for column in frame.columns:
+        found = _MONTH_HEADING.match(str(column).strip())
+        if found:
+            months[column] = int(found[1]) if found[1] else _ENGLISH_MONTHS.index(found[2].lower()[:3]) + 1
+    if year is None or len(months) < MIN_PERIOD_COLUMNS or len(set(months.values())) < len(months):
+        return None
+    years = frame[year].astype("string").str.strip().str.extract(_YEAR_CELL, expand=False)
+    if years.isna().any():
+        return None
+    grid = frame.assign(**{year: years}).rename(columns={c: f"{m:02d}" for c, m in months.items()})
+    long = melt_wide(grid, [f"{m:02d}" for m in months.values()], date=date, value=value)
+    long[date] = long[year] + "-" + long[date]
+    return long.drop(columns=[year]).sort_values(date, kind="stable")

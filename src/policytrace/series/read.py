@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import regions, sectors
 from ..errors import InputError, TooShortError
-from .layout import joined_date, melt_wide, period_columns, promote_header, title_lines
+from .layout import joined_date, melt_wide, period_columns, promote_header, title_lines, year_by_month
 from .model import Frequency, Series
 from .ytd import CUMULATIVE, RATE, own_values
 
@@ -30,6 +30,7 @@ MIN_POINTS = 8
 _LINE_OFFSET = 2
 WIDE_DATE, WIDE_VALUE = "period (column heading)", "value"
 JOINED_DATE = "date (year and month columns)"
+GRID_DATE = "month (year row × month column)"
 
 
 def read_series(
@@ -87,6 +88,8 @@ def series_from_table(
         frame = _rows_where(frame, name, col, wanted)
     if date_column is None and (joined := joined_date(frame, JOINED_DATE)) is not None:
         frame, date_column = joined, JOINED_DATE   # 年份 and 月份 in columns of their own
+    elif date_column is None and (grid := year_by_month(frame, GRID_DATE, WIDE_VALUE)) is not None:
+        frame, date_column, value_column = grid, GRID_DATE, value_column or WIDE_VALUE   # 年份 × 1月…12月
     periods = period_columns(frame, _is_period) if date_column is None else []
     if periods and find_column(frame, DATE_NAMES, exclude=set(periods)) is None:
         frame = melt_wide(frame, periods, date=WIDE_DATE, value=WIDE_VALUE)   # a region's series across a row
