@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import regions, sectors
 from ..errors import InputError, TooShortError
+from .dates import LINE_OFFSET, is_period, parse_dates
 from .layout import joined_date, melt_wide, period_columns, promote_header, title_lines, year_by_month
 from .model import Frequency, Series
 from .ytd import CUMULATIVE, RATE, own_values
@@ -27,7 +28,6 @@ SUMMED = "_summed_from"     # column marking rows that are summed per date: the 
 MIN_POINTS = 8
 
 # Header row is file line 1, so data row i (0-based) is line i + 2.
-_LINE_OFFSET = 2
 WIDE_DATE, WIDE_VALUE = "period (column heading)", "value"
 JOINED_DATE = "date (year and month columns)"
 GRID_DATE = "month (year row × month column)"
@@ -90,7 +90,7 @@ def series_from_table(
         frame, date_column = joined, JOINED_DATE   # 年份 and 月份 in columns of their own
     elif date_column is None and (grid := year_by_month(frame, GRID_DATE, WIDE_VALUE)) is not None:
         frame, date_column, value_column = grid, GRID_DATE, value_column or WIDE_VALUE   # 年份 × 1月…12月
-    periods = period_columns(frame, _is_period) if date_column is None else []
+    periods = period_columns(frame, is_period) if date_column is None else []
     if periods and find_column(frame, DATE_NAMES, exclude=set(periods)) is None:
         frame = melt_wide(frame, periods, date=WIDE_DATE, value=WIDE_VALUE)   # a region's series across a row
         date_column, value_column = WIDE_DATE, value_column or WIDE_VALUE
@@ -103,7 +103,7 @@ def series_from_table(
                 f"no {what} column found (columns are {', '.join(map(str, frame.columns))}); "
                 f"name it {'date/日期' if what == 'date' else 'value/排放量'}", file=name, column=col)
     values = _parse_values(frame[vcol], name, vcol)
-    index, frequency = _parse_dates(frame[dcol], name, dcol)
+    index, frequency = parse_dates(frame[dcol], name, dcol)
     data = pd.Series(values, index=index, name=vcol)
     meta = {}
     if SUMMED in frame.columns:
@@ -124,7 +124,7 @@ def series_from_table(
         if rate := next((c for c in chosen if RATE.search(c)), None):
             raise InputError(f"{rate!r} is a year-to-date growth rate, not a running total: choose the totals "
                              "or the month's own values", file=name, column=vcol)
-        lines = pd.Series(frame.index + _LINE_OFFSET, index=index).groupby(level=0).first()
+        lines = pd.Series(frame.index + LINE_OFFSET, index=index).groupby(level=0).first()
         data, meta["year_to_date_split"] = own_values(data, lines, frequency, name, vcol)
     if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():
         # No region's emissions are exactly zero beside positive values: such zeros are data that were not
@@ -138,7 +138,7 @@ def series_from_table(
         if not data.index.isin(full).all():
             bad = int(np.flatnonzero(~data.index.isin(full))[0])
             raise InputError(f"date {data.index[bad].date()} does not fit a regular {frequency.value} calendar",
-                             file=name, row=int(frame.index[bad]) + _LINE_OFFSET, column=dcol)
+                             file=name, row=int(frame.index[bad]) + LINE_OFFSET, column=dcol)
         data = data.reindex(full)
     else:
         # a missing integer is a gap, as a missing date is
@@ -191,7 +191,7 @@ def _data_sheet(sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
     its first sheet; `attrs["sheet"]` names the sheet read where the workbook has several."""
     frames = {name: promote_header(frame) for name, frame in sheets.items()}
     chosen = next((name for name, frame in frames.items() if not frame.empty and (
-        find_column(frame, DATE_NAMES) is not None or period_columns(frame, _is_period))), next(iter(frames)))
+        find_column(frame, DATE_NAMES) is not None or period_columns(frame, is_period))), next(iter(frames)))
     frame = frames[chosen]
     if len(frames) > 1:
         frame.attrs["sheet"] = chosen
@@ -361,106 +361,13 @@ def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(f"value {column.iloc[i]!r} is not a number", file=name,
-                         row=int(column.index[i]) + _LINE_OFFSET, column=col)
+                         row=int(column.index[i]) + LINE_OFFSET, column=col)
     negative = values < 0
     if negative.any():
         i = int(np.flatnonzero(negative.to_numpy())[0])
         raise InputError(f"value {column.iloc[i]} is negative; emissions cannot be", file=name,
-                         row=int(column.index[i]) + _LINE_OFFSET, column=col)
+                         row=int(column.index[i]) + LINE_OFFSET, column=col)
     return values.to_numpy(dtype=float)
-
-
-_YEAR = re.compile(r"^\d{4}(\.0|年)?$")
-_MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年|M)\s*(\d{1,2})\s*月?$")
-# 2020Q1, 2020-Q1, and as Chinese statistics write it: 2020年第一季度, 2020年1季度, 2020年一季度
-_QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q([1-4])|第?\s*([1-4一二三四])\s*季度?)$", re.I)
-# ISO weeks: 2023-W01, 2023W01, 2023年第1周
-_WEEK = re.compile(r"^(\d{4})\s*(?:-?W|年第)\s*(\d{1,2})\s*周?$", re.I)
-_INT = re.compile(r"^\d+$")
-# 20200131: a day written without separators (as spreadsheets export it), not a position
-_COMPACT_MONTH = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])$")
-_COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
-
-
-def _is_period(text: str) -> bool:
-    """A year, month or quarter as the dates of a file are written (a wide table's column heading)."""
-    return bool(_YEAR.match(text) or _MONTH.match(text) or _QUARTER.match(text))
-
-
-def _parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequency]:
-    text = column.astype("string").str.strip()
-    missing = text.isna() | (text == "")
-    if missing.any():
-        i = int(np.flatnonzero(missing.to_numpy())[0])
-        raise InputError("date is empty", file=name, row=int(column.index[i]) + _LINE_OFFSET, column=col)
-    sample = text.iloc[0]
-    if all(_YEAR.match(t) for t in text) and all(1000 < int(float(t.rstrip("年"))) < 3000 for t in text):
-        return pd.DatetimeIndex([pd.Timestamp(int(float(t.rstrip("年"))), 1, 1) for t in text]), Frequency.ANNUAL
-    if all(_COMPACT_MONTH.match(t) for t in text):   # 201503, as some downloads write months
-        return _convert(text, name, col, column, lambda t: pd.Timestamp(int(t[:4]), int(t[4:]), 1)), Frequency.MONTHLY
-    if all(_INT.match(t) for t in text) and not all(_COMPACT_DAY.match(t) for t in text):
-        ints = np.array([int(t) for t in text])
-        return pd.Index(ints, dtype=int), Frequency.UNDATED
-    if _QUARTER.match(sample):
-        return _convert(text, name, col, column, lambda t: _quarter(t)), Frequency.QUARTERLY
-    if _MONTH.match(sample):
-        return _convert(text, name, col, column, lambda t: _month(t)), Frequency.MONTHLY
-    if _WEEK.match(sample):
-        return _convert(text, name, col, column, lambda t: _week(t)), Frequency.WEEKLY
-    index = _convert(text, name, col, column, lambda t: pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日")))
-    return index, _infer_frequency(index)
-
-
-def _month(text: str) -> pd.Timestamp:
-    m = _MONTH.match(text)
-    if not m:
-        raise ValueError(text)
-    return pd.Timestamp(int(m[1]), int(m[2]), 1)
-
-
-def _week(text: str) -> pd.Timestamp:
-    m = _WEEK.match(text)
-    if not m:
-        raise ValueError(text)
-    return pd.Timestamp.fromisocalendar(int(m[1]), int(m[2]), 1)   # its Monday; week 53 of a 52-week year fails
-
-
-def _quarter(text: str) -> pd.Timestamp:
-    m = _QUARTER.match(text)
-    if not m:
-        raise ValueError(text)
-    quarter = int(m[2]) if m[2] else "1234一二三四".index(m[3]) % 4 + 1
-    return pd.Timestamp(int(m[1]), 3 * quarter - 2, 1)
-
-
-def _convert(text: pd.Series, name: str, col: str, column: pd.Series, parse) -> pd.DatetimeIndex:
-    out = []
-    for i, t in enumerate(text):
-        try:
-            out.append(parse(t).normalize())
-        except (ValueError, TypeError):
-            raise InputError(f"cannot read {t!r} as a date", file=name,
-                             row=int(column.index[i]) + _LINE_OFFSET, column=col) from None
-    return pd.DatetimeIndex(out)
-
-
-def _infer_frequency(index: pd.DatetimeIndex) -> Frequency:
-    unique = index.unique().sort_values()
-    if len(unique) < 2:
-        return Frequency.DAILY
-    # in days, whatever the index's unit (pandas 3 parses text to microseconds, so asi8 is not nanoseconds)
-    step = float(np.median((unique[1:] - unique[:-1]) / pd.Timedelta(days=1)))
-    if step <= 1.5:
-        return Frequency.DAILY
-    if step <= 8:
-        return Frequency.WEEKLY
-    if step <= 32 and all(ts.day == 1 for ts in unique):
-        return Frequency.MONTHLY
-    if step <= 32:
-        raise InputError("dates about a month apart must be the first of each month or written as 2020-03")
-    if step <= 93:
-        return Frequency.QUARTERLY
-    return Frequency.ANNUAL
 
 
 def _check_duplicates(data: pd.Series, frame: pd.DataFrame, name: str, col: str, value_col: str) -> None:
@@ -474,4 +381,4 @@ def _check_duplicates(data: pd.Series, frame: pd.DataFrame, name: str, col: str,
                 f" keep the rows of one (--where {differ[0]}={str(frame[differ[0]].iloc[i]).strip()})"
                 if differ else "")
         raise InputError(f"date {frame[col].iloc[i]} appears twice{hint}", file=name,
-                         row=int(frame.index[i]) + _LINE_OFFSET, column=col)
+                         row=int(frame.index[i]) + LINE_OFFSET, column=col)

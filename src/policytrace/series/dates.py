@@ -1,0 +1,106 @@
+"""The dates of a series as files write them: days, ISO weeks, months, quarters, years, or positions."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .model import Frequency
+
+LINE_OFFSET = 2   # a frame's first data row (index 0) is the file's line 2, under the header
+
+
+_YEAR = re.compile(r"^\d{4}(\.0|年)?$")
+_MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年|M)\s*(\d{1,2})\s*月?$")
+# 2020Q1, 2020-Q1, and as Chinese statistics write it: 2020年第一季度, 2020年1季度, 2020年一季度
+_QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q([1-4])|第?\s*([1-4一二三四])\s*季度?)$", re.I)
+# ISO weeks: 2023-W01, 2023W01, 2023年第1周
+_WEEK = re.compile(r"^(\d{4})\s*(?:-?W|年第)\s*(\d{1,2})\s*周?$", re.I)
+_INT = re.compile(r"^\d+$")
+# 201503 and 20200131: a month and a day written without separators (as downloads export them), not positions
+_COMPACT_MONTH = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])$")
+_COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
+
+
+def is_period(text: str) -> bool:
+    """A year, month or quarter as the dates of a file are written (a wide table's column heading)."""
+    return bool(_YEAR.match(text) or _MONTH.match(text) or _QUARTER.match(text))
+
+
+def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequency]:
+    text = column.astype("string").str.strip()
+    missing = text.isna() | (text == "")
+    if missing.any():
+        i = int(np.flatnonzero(missing.to_numpy())[0])
+        raise InputError("date is empty", file=name, row=int(column.index[i]) + LINE_OFFSET, column=col)
+    sample = text.iloc[0]
+    if all(_YEAR.match(t) for t in text) and all(1000 < int(float(t.rstrip("年"))) < 3000 for t in text):
+        return pd.DatetimeIndex([pd.Timestamp(int(float(t.rstrip("年"))), 1, 1) for t in text]), Frequency.ANNUAL
+    if all(_COMPACT_MONTH.match(t) for t in text):   # 201503, as some downloads write months
+        return _convert(text, name, col, column, lambda t: pd.Timestamp(int(t[:4]), int(t[4:]), 1)), Frequency.MONTHLY
+    if all(_INT.match(t) for t in text) and not all(_COMPACT_DAY.match(t) for t in text):
+        ints = np.array([int(t) for t in text])
+        return pd.Index(ints, dtype=int), Frequency.UNDATED
+    if _QUARTER.match(sample):
+        return _convert(text, name, col, column, lambda t: _quarter(t)), Frequency.QUARTERLY
+    if _MONTH.match(sample):
+        return _convert(text, name, col, column, lambda t: _month(t)), Frequency.MONTHLY
+    if _WEEK.match(sample):
+        return _convert(text, name, col, column, lambda t: _week(t)), Frequency.WEEKLY
+    index = _convert(text, name, col, column, lambda t: pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日")))
+    return index, _infer_frequency(index)
+
+
+def _month(text: str) -> pd.Timestamp:
+    m = _MONTH.match(text)
+    if not m:
+        raise ValueError(text)
+    return pd.Timestamp(int(m[1]), int(m[2]), 1)
+
+
+def _week(text: str) -> pd.Timestamp:
+    m = _WEEK.match(text)
+    if not m:
+        raise ValueError(text)
+    return pd.Timestamp.fromisocalendar(int(m[1]), int(m[2]), 1)   # its Monday; week 53 of a 52-week year fails
+
+
+def _quarter(text: str) -> pd.Timestamp:
+    m = _QUARTER.match(text)
+    if not m:
+        raise ValueError(text)
+    quarter = int(m[2]) if m[2] else "1234一二三四".index(m[3]) % 4 + 1
+    return pd.Timestamp(int(m[1]), 3 * quarter - 2, 1)
+
+
+def _convert(text: pd.Series, name: str, col: str, column: pd.Series, parse) -> pd.DatetimeIndex:
+    out = []
+    for i, t in enumerate(text):
+        try:
+            out.append(parse(t).normalize())
+        except (ValueError, TypeError):
+            raise InputError(f"cannot read {t!r} as a date", file=name,
+                             row=int(column.index[i]) + LINE_OFFSET, column=col) from None
+    return pd.DatetimeIndex(out)
+
+
+def _infer_frequency(index: pd.DatetimeIndex) -> Frequency:
+    unique = index.unique().sort_values()
+    if len(unique) < 2:
+        return Frequency.DAILY
+    # in days, whatever the index's unit (pandas 3 parses text to microseconds, so asi8 is not nanoseconds)
+    step = float(np.median((unique[1:] - unique[:-1]) / pd.Timedelta(days=1)))
+    if step <= 1.5:
+        return Frequency.DAILY
+    if step <= 8:
+        return Frequency.WEEKLY
+    if step <= 32 and all(ts.day == 1 for ts in unique):
+        return Frequency.MONTHLY
+    if step <= 32:
+        raise InputError("dates about a month apart must be the first of each month or written as 2020-03")
+    if step <= 93:
+        return Frequency.QUARTERLY
+    return Frequency.ANNUAL
