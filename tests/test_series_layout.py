@@ -144,3 +144,28 @@ def test_a_yearbooks_grid_of_years_by_months_is_read_month_by_month(tmp_path, he
     with pytest.raises(InputError) as err:   # the year's line in the file
         read_series(tmp_path / "bad.csv")
     assert "row 4" in str(err.value) and "abc" in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("running", [False, True], ids=["1-2月 together", "1-2月, 1-3月 … running"])
+def test_months_published_together_are_split_and_running_spans_are_totals(tmp_path, running):
+    # NBS's releases write January and February as one (2020年1-2月); year-to-date tables label every total
+    # by its span (1-3月 … 1-12月)
+    months = pd.date_range("2015-01-01", periods=60, freq="MS")
+    own = pd.Series(100 + np.arange(60, dtype=float), index=months)
+    rows = []
+    for year in range(2015, 2020):
+        part = own[str(year)]
+        total = part.cumsum() if running else part
+        rows.append((f"{year}年1-2月", total.iloc[1] if running else part.iloc[:2].sum()))
+        rows += [(f"{year}年1-{m}月" if running else f"{year}年{m}月", total.iloc[m - 1]) for m in range(3, 13)]
+    pd.DataFrame(rows, columns=["时间", "发电量"]).to_csv(tmp_path / "spans.csv", index=False)
+    series = read_series(tmp_path / "spans.csv")
+    assert series.frequency is Frequency.MONTHLY and len(series) == 60 and series.meta["gaps"] == 0
+    assert series.meta["year_to_date_split" if running else "spans_split"] == 5
+    january_and_february = (own.iloc[0] + own.iloc[1]) / 2
+    assert series.values.iloc[0] == series.values.iloc[1] == january_and_february
+    assert np.allclose(series.values[own.index.month > 2], own[own.index.month > 2])
+    (tmp_path / "bad.csv").write_text("时间,发电量\n2015年3-2月,5\n" + "".join(f"2015年{m}月,5\n" for m in range(3, 13)),
+                                      encoding="utf-8")
+    with pytest.raises(InputError, match="2015年3-2月"):
+        read_series(tmp_path / "bad.csv")

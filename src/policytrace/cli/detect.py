@@ -70,6 +70,8 @@ def detect(
         analysed = f", analysed per cycle of {period:.1f} points: its large steps recur at that interval"
     if "year_to_date_split" in data.meta:
         analysed += ", each period's own value from year-to-date totals"
+    if data.meta.get("spans_split"):
+        analysed += f", {data.meta['spans_split']} totals over several months split evenly"
     if data.meta.get("zeros_as_gaps"):
         analysed += f", {data.meta['zeros_as_gaps']} zero values read as missing"
     if data.meta.get("sectors_summed"):

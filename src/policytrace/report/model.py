@@ -183,6 +183,10 @@ def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
         notes.append(("各期数值由年内累计值换算（本期累计减上期累计）" + split[0],
                       "each period's value was taken from year-to-date totals (this total less the one before)"
                       + split[1]))
+    if meta.get("spans_split"):
+        k = meta["spans_split"]
+        notes.append((f"{k} 个跨月合计值（如1–2月）平均分配到所含各月",
+                      f"{k} totals over several months (such as January-February) were split evenly over them"))
     if meta.get("zeros_as_gaps"):
         k = meta["zeros_as_gaps"]
         notes.append((f"{k} 个为 0 的数值按缺测处理（排放不会在正值之间恰为 0，多为未估算）",

@@ -15,6 +15,8 @@ LINE_OFFSET = 2   # a frame's first data row (index 0) is the file's line 2, und
 
 _YEAR = re.compile(r"^\d{4}(\.0|年)?$")
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年|M)\s*(\d{1,2})\s*月?$")
+# months published together: 2020年1-2月 (January and February as one), 2020年1-3月 (a year-to-date total)
+_MONTH_SPAN = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*[-–—~至]\s*(\d{1,2})\s*月$")
 # 2020Q1, 2020-Q1, and as Chinese statistics write it: 2020年第一季度, 2020年1季度, 2020年一季度
 _QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q([1-4])|第?\s*([1-4一二三四])\s*季度?)$", re.I)
 # ISO weeks: 2023-W01, 2023W01, 2023年第1周
@@ -46,7 +48,7 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
         return pd.Index(ints, dtype=int), Frequency.UNDATED
     if _QUARTER.match(sample):
         return _convert(text, name, col, column, lambda t: _quarter(t)), Frequency.QUARTERLY
-    if _MONTH.match(sample):
+    if _MONTH.match(sample) or _MONTH_SPAN.match(sample):
         return _convert(text, name, col, column, lambda t: _month(t)), Frequency.MONTHLY
     if _WEEK.match(sample):
         return _convert(text, name, col, column, lambda t: _week(t)), Frequency.WEEKLY
@@ -55,10 +57,27 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
 
 
 def _month(text: str) -> pd.Timestamp:
+    """A month, or the last month of a span (2020年1-2月 → 2020-02)."""
+    if m := _MONTH_SPAN.match(text):
+        first, last = int(m[2]), int(m[3])
+        if not 1 <= first < last <= 12:
+            raise ValueError(text)
+        return pd.Timestamp(int(m[1]), last, 1)
     m = _MONTH.match(text)
     if not m:
         raise ValueError(text)
     return pd.Timestamp(int(m[1]), int(m[2]), 1)
+
+
+def span_firsts(column: pd.Series) -> pd.Series | None:
+    """For month labels with spans among them (2020年1-2月), the first month of each row's span (a plain month
+    its own); None where no label is a span."""
+    text = column.astype("string").str.strip()
+    spans = text.str.extract(_MONTH_SPAN)
+    if spans[0].isna().all():
+        return None
+    own = text.map(lambda t: _month(t).month if isinstance(t, str) and (_MONTH.match(t) or _MONTH_SPAN.match(t)) else 0)
+    return spans[1].astype("Int64").fillna(own).astype(int)
 
 
 def _week(text: str) -> pd.Timestamp:

@@ -12,10 +12,10 @@ import pandas as pd
 
 from .. import regions, sectors
 from ..errors import InputError, TooShortError
-from .dates import LINE_OFFSET, is_period, parse_dates
+from .dates import LINE_OFFSET, is_period, parse_dates, span_firsts
 from .layout import joined_date, melt_wide, period_columns, promote_header, title_lines, year_by_month
 from .model import Frequency, Series
-from .ytd import CUMULATIVE, RATE, own_values
+from .ytd import CUMULATIVE, RATE, own_values, running_totals, split_spans
 
 DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "week", "day",
               "日期", "时间", "月份", "季度", "年份", "年", "周", "期间", "统计期", "时期")
@@ -118,14 +118,17 @@ def series_from_table(
         _check_duplicates(data, frame, name, dcol, vcol)
     data = data.sort_index()
     chosen = [vcol, *map(str, (where or {}).values())]
-    if any(CUMULATIVE.search(c) for c in chosen):
-        # running totals chosen by name (a column or the rows of --where value_type=cumulative_ytd): as a
-        # series they are a sawtooth, in which a one-month shock reads as a step lasting to December
+    firsts = span_firsts(frame[dcol]) if frequency is Frequency.MONTHLY else None
+    spans = None if firsts is None else pd.Series(firsts.to_numpy(), index=index).groupby(level=0).min()
+    if running_totals(chosen, spans):
+        # as a series, running totals are a sawtooth, in which a one-month shock reads as a step lasting to December
         if rate := next((c for c in chosen if RATE.search(c)), None):
             raise InputError(f"{rate!r} is a year-to-date growth rate, not a running total: choose the totals "
                              "or the month's own values", file=name, column=vcol)
         lines = pd.Series(frame.index + LINE_OFFSET, index=index).groupby(level=0).first()
         data, meta["year_to_date_split"] = own_values(data, lines, frequency, name, vcol)
+    elif spans is not None:
+        data, meta["spans_split"] = split_spans(data, spans)
     if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():
         # No region's emissions are exactly zero beside positive values: such zeros are data that were not
         # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.

@@ -1,4 +1,5 @@
-"""Year-to-date running totals (累计值) as each period's own value."""
+"""Totals over several periods as each period's own value: year-to-date running totals (累计值), months published
+together (2020年1-2月)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ from .model import Frequency
 CUMULATIVE = re.compile(r"cumul|ytd|year.to.date|累计|累積", re.IGNORECASE)
 # statistical tables give year-to-date growth beside the totals (累计增长, %): a rate, not a running total
 RATE = re.compile(r"增长|增速|同比|growth|rate|yoy|%|percent", re.IGNORECASE)
+
+
+def running_totals(chosen: list[str], spans: pd.Series | None) -> bool:
+    """Are the values year-to-date totals? Yes where the user chose them by name (`chosen`: the value column and
+    the `where` values: 累计值, cumulative_ytd) or their labels say so (`spans`, each date's first month: 1-2月,
+    1-3月, … 1-12月, each from January, some over more than two months)."""
+    if any(CUMULATIVE.search(c) for c in chosen):
+        return True
+    if spans is None:
+        return False
+    months = spans.index.month
+    return bool(((spans == 1) | (months == 1)).all() and (months - spans >= 2).any())
 
 
 def own_values(totals: pd.Series, lines: pd.Series, frequency: Frequency, name: str, column: str
@@ -42,3 +55,16 @@ def own_values(totals: pd.Series, lines: pd.Series, frequency: Frequency, name: 
             split += at - done > 1
             done, before = at, float(total)
     return pd.Series(own, name=totals.name).sort_index(), split
+
+
+def split_spans(values: pd.Series, firsts: pd.Series) -> tuple[pd.Series, int]:
+    """Totals of several months (2020年1-2月, dated to their last month) split evenly over those months;
+    `firsts` gives each date's first month. Returns the values and how many totals were split."""
+    own: dict[pd.Timestamp, float] = {}
+    split = 0
+    for day, value in values.items():
+        first = int(firsts.get(day, day.month))
+        for month in range(first, day.month + 1):
+            own[pd.Timestamp(day.year, month, 1)] = value / (day.month - first + 1)
+        split += first < day.month
+    return pd.Series(own, name=values.name).sort_index(), split
