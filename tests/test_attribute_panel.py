@@ -82,6 +82,18 @@ def test_panel_command(panel_csv, kb_path, tmp_path):
     assert len(data["series"]) == 4 and data["common_breaks"]
 
 
+def test_panel_command_without_a_common_break_prints_no_empty_table(kb_path, tmp_path):
+    rows = []
+    for seed, province in enumerate(PROVINCES[:4]):
+        values = make_series(seed, years=4, n_changes=0).series.values
+        rows += [{"date": d.strftime("%Y-%m"), "province": province, "sector": "Industry", "value": round(v, 4)}
+                 for d, v in values.items()]
+    pd.DataFrame(rows).to_csv(tmp_path / "quiet.csv", index=False)
+    run = cli("panel", str(tmp_path / "quiet.csv"), "--kb", str(kb_path))
+    assert run.returncode == 0, run.stderr
+    assert "4 series: no common break" in run.stdout and "┏" not in run.stdout, run.stdout
+
+
 def test_a_common_break_in_the_last_months_says_its_values_may_be_provisional(tmp_path, kb_path):
     # Carbon Monitor's provincial totals drop in 12 provinces at 2025-09, three months from their end
     path = write_panel(tmp_path / "late.csv", seed=8, regional=False)

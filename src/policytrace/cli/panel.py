@@ -57,7 +57,10 @@ def panel(
         latest |= at_end
         table.add_row(c.period + (" *" if at_end else ""), c.direction, str(len(c.members)), f"{c.share:.0%}",
                       first[:40])
-    console.print(table)
+    if result.common:
+        console.print(table)
+    else:   # no empty table
+        console.print(f"{len(result.keys)} series: no common break (none shared by {share:.0%} of them or more)")
     if latest:
         console.print("* seen only in the last periods of the series, whose values may be provisional")
     regional = sum(len(result.regional(k)) for k in result.keys)
