@@ -15,7 +15,7 @@ from ..errors import InputError, TooShortError
 from .dates import LINE_OFFSET, is_period, parse_dates, span_firsts
 from .layout import joined_date, melt_wide, period_columns, promote_header, title_lines, year_by_month
 from .model import Frequency, Series
-from .ytd import CUMULATIVE, RATE, own_values, running_totals, split_spans
+from .totals import CUMULATIVE, RATE, own_values, running_totals, split_spans
 
 DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "week", "day",
               "日期", "时间", "月份", "季度", "年份", "年", "周", "期间", "统计期", "时期")
