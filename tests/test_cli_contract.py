@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
+from rich.cells import cell_len
 from conftest import CHINA_RECORDS, cli, monthly_step_csv
 
 from policytrace.series import read_series
@@ -41,6 +42,26 @@ def test_detect_table_fits_80_columns_without_cutting_a_date(tmp_path):
     assert "key nodes" in summary and max(len(line) for line in table) <= 80, run.stdout
     # the step's month, its whole date and the figures, each on one line
     assert "2015-11" in run.stdout and "…" not in run.stdout.replace(" … ", ""), run.stdout
+
+
+def test_report_table_fits_80_columns_without_cutting_a_date_or_a_change(tmp_path):
+    steps = pd.read_csv(monthly_step_csv(tmp_path / "steps.csv", jump=0.25))
+    steps.loc[110:, "value"] *= 0.7
+    steps.to_csv(tmp_path / "steps.csv", index=False)
+    run = cli("report", "--series", str(tmp_path / "steps.csv"), "-r", "新疆维吾尔自治区", "-s", "工业", "--format", "json",
+              "--out", str(tmp_path / "r"), env={"COLUMNS": "80"})
+    assert run.returncode == 0, run.stderr
+    title, *table = [line for line in run.stdout.splitlines() if not line.startswith("wrote ")]
+    assert title.startswith("新疆维吾尔自治区工业领域") and all(cell_len(line) <= 80 for line in table), run.stdout
+    nodes = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))["nodes"]
+    assert len(nodes) >= 2
+    for n in nodes:   # each date and change whole, on its node's line
+        assert any(n["node"]["date"] in line and short_change_zh(n) in line for line in table), (n, run.stdout)
+
+
+def short_change_zh(node: dict) -> str:
+    pct = node["node"]["change_pct"]
+    return f"{pct:+.1f}%"
 
 
 def test_detect_without_a_node_prints_no_empty_table_and_counts_what_it_left_out(tmp_path):

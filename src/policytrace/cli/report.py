@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -115,18 +116,27 @@ def _open_kb(path: Path | None) -> KnowledgeBase:
 def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None:
     written = write_rendered(rendered, out)
     console = Console()
+    # the title on a line of its own, which the terminal wraps (as the table's title it broke mid-word)
+    console.print(result.title_zh, markup=False, soft_wrap=True)
     if not result.attributions:
-        # no empty table: the title and one line say it
-        console.print(f"{result.title_zh}\n0 key nodes / 未见置信度达标的关键节点", markup=False, soft_wrap=True)
-    table = Table(title=result.title_zh)
-    for col in ("node", "kind", "conf.", "change", "items"):
-        table.add_column(col, no_wrap=True)
-    table.add_column("top item", overflow="ellipsis", no_wrap=True, max_width=28)
-    for a in result.attributions:
-        top = a.items[0].record.display_title if a.items else "—"
-        table.add_row(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", short_change(a.node, "zh"),
-                      str(len(a.items)) if a.items else "—", Text(top[:60]))  # Text: KB text is never markup
-    if result.attributions:
+        console.print("0 key nodes / 未见置信度达标的关键节点")   # no empty table
+    else:
+        # fits 80 columns without cutting a date, a kind or a change ("2020-…" had shown there): the top item's
+        # title is cut instead
+        widths = {"node": max(len(a.node.date) for a in result.attributions),
+                  "kind": max(cell_len(a.node.label_zh) for a in result.attributions),
+                  "conf.": 5, "change": max(cell_len(short_change(a.node, "zh")) for a in result.attributions),
+                  "items": 5}
+        table = Table()
+        for col, width in widths.items():
+            table.add_column(col, no_wrap=True, min_width=width)
+        # what the terminal leaves (7 rules and a space either side of each of 6 cells), at least 8
+        left = console.width - sum(widths.values()) - 7 - 12
+        table.add_column("top item", overflow="ellipsis", no_wrap=True, max_width=max(8, min(28, left)))
+        for a in result.attributions:
+            top = a.items[0].record.display_title if a.items else "—"
+            table.add_row(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", short_change(a.node, "zh"),
+                          str(len(a.items)) if a.items else "—", Text(top[:60]))  # Text: KB text is never markup
         console.print(table)
     for path in written:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
