@@ -127,12 +127,13 @@ def test_a_workbook_whose_first_sheet_is_notes_is_read_from_its_data_sheet(tmp_p
     assert series.frequency is Frequency.MONTHLY and len(series) == 48 and series.values.iloc[-1] == 130.0
 
 
-@pytest.mark.parametrize("heading", [lambda m: f"{m}月", lambda m: pd.Timestamp(2000, m, 1).strftime("%b")],
-                         ids=["1月", "Jan"])
-def test_a_yearbooks_grid_of_years_by_months_is_read_month_by_month(tmp_path, heading):
+@pytest.mark.parametrize("heading, years", [(lambda m: f"{m}月", "年份"), (lambda m: f"{m}月", ""),
+                                           (lambda m: pd.Timestamp(2000, m, 1).strftime("%b"), "year")],
+                         ids=["1月", "1月, row labels without a heading", "Jan"])
+def test_a_yearbooks_grid_of_years_by_months_is_read_month_by_month(tmp_path, heading, years):
     values = np.arange(60, dtype=float).reshape(5, 12) + 100
     grid = pd.DataFrame(values, columns=[heading(m) for m in range(1, 13)]).astype(object)
-    grid.insert(0, "年份", [f"{y}年" for y in range(2015, 2020)])
+    grid.insert(0, years, [f"{y}年" if years == "年份" else str(y) for y in range(2015, 2020)])
     grid.iloc[1, 3] = "…"   # 2016-03 not available
     grid.to_csv(tmp_path / "grid.csv", index=False)
     series = read_series(tmp_path / "grid.csv")

@@ -115,6 +115,9 @@ def year_by_month(frame: pd.DataFrame, date: str = "date", value: str = "value")
     month (`date` 2015-03, `value`); None for any other table. Rows keep their labels, so errors name the line."""
     named = {str(c).strip().lower(): c for c in frame.columns}
     year = next((named[h] for h in YEAR_HEADINGS if h in named), None)
+    if year is None:   # row labels without a heading, each a year
+        year = next((c for c in frame.columns if len(frame) and frame[c].astype("string").str.strip()
+                     .str.fullmatch(_YEAR_CELL).fillna(False).all()), None)
     months = {}
     for column in frame.columns:
         found = _MONTH_HEADING.match(str(column).strip())
