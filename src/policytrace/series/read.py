@@ -27,7 +27,6 @@ GROUP_NAMES = ("sector_group", "group", "门类", "大类")
 SUMMED = "_summed_from"     # column marking rows that are summed per date: the member sector of each
 MIN_POINTS = 8
 
-# Header row is file line 1, so data row i (0-based) is line i + 2.
 WIDE_DATE, WIDE_VALUE = "period (column heading)", "value"
 JOINED_DATE = "date (year and month columns)"
 GRID_DATE = "month (year row × month column)"
