@@ -27,6 +27,38 @@ def test_project_approval_acts_only_once_the_plant_runs():
     assert approved.after == 0 and approved.before > started.before
 
 
+def test_a_date_known_only_to_the_year_is_any_day_of_it():
+    # a NewClimate record dated "2020" (a coal-power planning circular) had fitted the COVID-19 fall of January
+    # 2020 fully, by the year's first day, and outranked the provinces' own emergency declarations
+    from datetime import date
+
+    from policytrace.attribute.scoring import expected_time_fit
+
+    window = LagWindows().window("policy", "issued", NodeKind.EVENT, Frequency.MONTHLY)
+    january = (date(2020, 1, 1), date(2020, 1, 31))
+    year = expected_time_fit(date(2020, 1, 1), date(2020, 12, 31), *january, window)
+    month = expected_time_fit(date(2020, 1, 1), date(2020, 1, 31), *january, window)
+    assert month == 1.0 and 0 < year < 0.6
+    # against a node of the whole year, the year fits fully; a year long before the window, not at all
+    assert expected_time_fit(date(2020, 1, 1), date(2020, 12, 31), date(2020, 1, 1), date(2020, 12, 31), window) == 1.0
+    assert expected_time_fit(date(2010, 1, 1), date(2010, 12, 31), *january, window) == 0.0
+    # and so the scorer reads it: the same circular dated to the year, and to a day of January
+    from policytrace.attribute.scoring import Scored, Scorer
+    from policytrace.detect import Node
+    from policytrace.kb import Record, Source
+
+    node = Node(index=0, date="2020-01", kind=NodeKind.EVENT, confidence=0.9, direction="down", change_pct=-20.0,
+                level_before=1.0, level_after=0.8, interval=("2020-01", "2020-01"), interval_index=(0, 0))
+    static = Scored(parts={"region": 1.0, "sector": 1.0, "relevance": 1.0, "authority": 1.0})
+
+    def time(dated: str) -> float:
+        record = Record(id=dated, kind="policy", title="A circular", date=dated, regions=("000000",),
+                        sources=(Source(url="https://example.org"),), direction="cut")
+        return Scorer().node_parts(record, record.start, record.end, node, january, window, static).parts["time"]
+
+    assert time("2020-01-15") == 1.0 and time("2020") == pytest.approx(year)
+
+
 def test_windows_depend_on_node_kind_and_frequency():
     windows = LagWindows()
     outlier = windows.window("policy", "issued", NodeKind.OUTLIER, Frequency.DAILY)

@@ -16,6 +16,8 @@ from functools import lru_cache
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
+import numpy as np
+
 from .. import sectors
 from ..detect.node import Node, NodeKind
 from ..kb.record import Record
@@ -117,7 +119,7 @@ class Scorer:
     def in_window(self, record: Record, node_days: tuple[date, date], window: Window) -> bool:
         lo, hi = node_days
         start = record.start
-        end = record.end if record.kind == "event" else start
+        end = record.end if record.kind == "event" or record.date_precision != "day" else start
         return not (end < _shift(lo, -window.before) or start > _shift(hi, window.after))
 
     def node_parts(self, record: Record, start: date, end: date, node: Node, node_days: tuple[date, date],
@@ -126,19 +128,21 @@ class Scorer:
         lo, hi = node_days
         # An event acts while it lasts (a lockdown from start to end); a policy, plan or project acts
         # from its date on, so a plan in force for five years does not fit every node inside them.
-        if record.kind != "event":
-            end = start
-        if end < _shift(lo, -window.before) or start > _shift(hi, window.after):
+        # Its date may be known only to the month or the year: then it is any day of that span.
+        last = end if record.kind == "event" else (start if record.date_precision == "day" else end)
+        if last < _shift(lo, -window.before) or start > _shift(hi, window.after):
             return Scored(reason="outside_window")
         if static.reason:
             return static
         direction = self.direction_fit(record.direction, node.direction)
         if direction == 0.0:
             return Scored(reason="contradicts_direction")
-        if start <= hi and end >= lo:
+        if record.kind != "event" and last > start:
+            time = expected_time_fit(start, last, lo, hi, window)
+        elif start <= hi and last >= lo:
             time = 1.0
         else:
-            gap = (lo - end).days if end < lo else (start - hi).days
+            gap = (lo - last).days if last < lo else (start - hi).days
             time = math.exp(-gap / max(window.decay, 1))
         kind = node.kind.value if isinstance(node.kind, NodeKind) else str(node.kind)
         parts = {"time": time, "region": static.parts["region"], "sector": static.parts["sector"],
@@ -151,6 +155,17 @@ class Scorer:
         if record_direction not in ("raise", "cut") or node_direction not in ("up", "down"):
             return self.unclear_direction
         return 1.0 if (record_direction == "raise") == (node_direction == "up") else 0.0
+
+
+def expected_time_fit(first: date, last: date, lo: date, hi: date, window: Window) -> float:
+    """The time fit of a record dated only to a month or a year, [first, last], every day of it as likely: the
+    share of its days inside the node's interval [lo, hi], plus those within the window, each decayed by its
+    distance. A record of "2020" had fitted a node of January 2020 fully, by its first day."""
+    days = np.arange((last - first).days + 1)
+    start, stop = (lo - first).days, (hi - first).days
+    gap = np.where(days < start, start - days, np.where(days > stop, days - stop, 0))
+    allowed = (days >= start - window.before) & (days <= stop + window.after)
+    return float(np.where(allowed, np.exp(-gap / max(window.decay, 1)), 0.0).mean())
 
 
 def sector_fit(record: Record, sector: str | None, branch: str | None = None) -> float:
