@@ -173,3 +173,17 @@ def test_an_items_place_is_named_in_english_where_the_gazetteer_can():
     assert place_shown("新疆维吾尔自治区", "zh") == "新疆维吾尔自治区"
     # a place the gazetteer has no English name for, or does not know, stays as the record gives it
     assert place_shown("新疆维吾尔自治区和田地区墨玉县", "en") == "新疆维吾尔自治区和田地区墨玉县"
+
+
+def test_a_document_posted_online_later_says_so_beside_its_issue_date():
+    from policytrace.attribute.model import Item
+    from policytrace.kb import Record, Source
+    from policytrace.report.view import item_view
+
+    record = Record(id="d", kind="policy", title="国务院办公厅转发煤炭部意见的通知", date="1985", regions=("140000",),
+                    sources=(Source(url="http://www.gov.cn/zhengce/content/2012-06/05/content_2702.htm"),),
+                    fields={"posted": "2012-06-05"})
+    item = Item(record=record, score=0.5, parts={}, lag_days=0, relation_zh="同期", relation_en="same period")
+    issued = {lang: next(f.text for f in item_view(item, lang, str).fields if f.label in ("颁布时间", "Issued"))
+              for lang in ("zh", "en")}
+    assert issued == {"zh": "1985（网页发布于2012-06-05）", "en": "1985 (page posted 2012-06-05)"}

@@ -160,7 +160,11 @@ def item_view(item: Item, lang: str, date_text) -> ItemView:
     if r.kind in POLICY_KINDS:
         title = _title(r, lang)
         heading = FieldView(words["policy"], f"《{title}》" if lang == "zh" else title)
-        rows.append(FieldView(words["issued"], date_text(getattr(r, "issued", None) or r.date)))
+        issued = date_text(getattr(r, "issued", None) or r.date)
+        if posted := (r.fields or {}).get("posted"):
+            # the linked page went up later than the document was issued (gov.cn's older documents)
+            issued += f"（网页发布于{date_text(posted)}）" if lang == "zh" else f" (page posted {date_text(posted)})"
+        rows.append(FieldView(words["issued"], issued))
         if r.issuer:
             rows.append(FieldView(words["issuer"], r.issuer))
         if r.doc_number:
