@@ -57,6 +57,11 @@ def test_a_date_known_only_to_the_year_is_any_day_of_it():
         return Scorer().node_parts(record, record.start, record.end, node, january, window, static).parts["time"]
 
     assert time("2020-01-15") == 1.0 and time("2020") == pytest.approx(year)
+    # a plan dated to its month and in force for years still acts from that month on, not from its end
+    plan = Record(id="plan", kind="plan", title="A five-year plan", date="2016-03", end_date="2020-12",
+                  regions=("000000",), sources=(Source(url="https://example.org"),), direction="cut")
+    scored = Scorer().node_parts(plan, plan.start, plan.end, node, january, window, static)
+    assert scored.reason == "outside_window" and not Scorer().in_window(plan, january, window), scored
 
 
 def test_windows_depend_on_node_kind_and_frequency():

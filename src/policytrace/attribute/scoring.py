@@ -119,17 +119,14 @@ class Scorer:
     def in_window(self, record: Record, node_days: tuple[date, date], window: Window) -> bool:
         lo, hi = node_days
         start = record.start
-        end = record.end if record.kind == "event" or record.date_precision != "day" else start
-        return not (end < _shift(lo, -window.before) or start > _shift(hi, window.after))
+        return not (acts_until(record, start, record.end) < _shift(lo, -window.before)
+                    or start > _shift(hi, window.after))
 
     def node_parts(self, record: Record, start: date, end: date, node: Node, node_days: tuple[date, date],
                    window: Window, static: Scored) -> Scored:
         """Time, direction and kind against this node, joined to the static parts."""
         lo, hi = node_days
-        # An event acts while it lasts (a lockdown from start to end); a policy, plan or project acts
-        # from its date on, so a plan in force for five years does not fit every node inside them.
-        # Its date may be known only to the month or the year: then it is any day of that span.
-        last = end if record.kind == "event" else (start if record.date_precision == "day" else end)
+        last = acts_until(record, start, end)
         if last < _shift(lo, -window.before) or start > _shift(hi, window.after):
             return Scored(reason="outside_window")
         if static.reason:
@@ -155,6 +152,16 @@ class Scorer:
         if record_direction not in ("raise", "cut") or node_direction not in ("up", "down"):
             return self.unclear_direction
         return 1.0 if (record_direction == "raise") == (node_direction == "up") else 0.0
+
+
+def acts_until(record: Record, start: date, end: date) -> date:
+    """The last day from which `record` may act on a node (`start`, `end`: its first and last day, parsed once by
+    the caller). An event acts while it lasts (a lockdown from start to end); a policy, plan or project acts from
+    its date on, so a plan in force for five years does not fit every node inside them; a date known only to the
+    month or the year may be any day of it."""
+    if record.kind == "event":
+        return end
+    return start if record.date_precision == "day" else record.latest
 
 
 def expected_time_fit(first: date, last: date, lo: date, hi: date, window: Window) -> float:

@@ -88,6 +88,11 @@ class Record:
         return parse_partial(self.date)[0]
 
     @property
+    def latest(self) -> date:
+        """Last day the record's date may mean ('2021' may be any day of 2021)."""
+        return parse_partial(self.date)[1]
+
+    @property
     def end(self) -> date:
         """Last day the record covers: its end date, or the end of its date's precision."""
         return parse_partial(self.end_date or self.date)[1]
