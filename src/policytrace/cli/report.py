@@ -123,20 +123,20 @@ def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None
     else:
         # fits 80 columns without cutting a date, a kind or a change ("2020-…" had shown there): the top item's
         # title is cut instead
-        widths = {"node": max(len(a.node.date) for a in result.attributions),
-                  "kind": max(cell_len(a.node.label_zh) for a in result.attributions),
-                  "conf.": 5, "change": max(cell_len(short_change(a.node, "zh")) for a in result.attributions),
-                  "items": 5}
+        rows = [(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", short_change(a.node, "zh"),
+                 str(len(a.items)) if a.items else "—",
+                 Text((a.items[0].record.display_title if a.items else "—")[:60]))   # Text: KB text is never markup
+                for a in result.attributions]
+        columns = ("node", "kind", "conf.", "change", "items")
+        widths = [max(cell_len(col), *(cell_len(str(row[k])) for row in rows)) for k, col in enumerate(columns)]
         table = Table()
-        for col, width in widths.items():
+        for col, width in zip(columns, widths):
             table.add_column(col, no_wrap=True, min_width=width)
         # what the terminal leaves (7 rules and a space either side of each of 6 cells), at least 8
-        left = console.width - sum(widths.values()) - 7 - 12
+        left = console.width - sum(widths) - 7 - 12
         table.add_column("top item", overflow="ellipsis", no_wrap=True, max_width=max(8, min(28, left)))
-        for a in result.attributions:
-            top = a.items[0].record.display_title if a.items else "—"
-            table.add_row(a.node.date, a.node.label_zh, f"{a.node.confidence:.2f}", short_change(a.node, "zh"),
-                          str(len(a.items)) if a.items else "—", Text(top[:60]))  # Text: KB text is never markup
+        for row in rows:
+            table.add_row(*row)
         console.print(table)
     for path in written:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
