@@ -76,8 +76,7 @@ def span_firsts(column: pd.Series) -> pd.Series | None:
     spans = text.str.extract(_MONTH_SPAN)
     if spans[0].isna().all():
         return None
-    own = text.map(lambda t: _month(t).month if isinstance(t, str) and (_MONTH.match(t) or _MONTH_SPAN.match(t)) else 0)
-    return spans[1].astype("Int64").fillna(own).astype(int)
+    return spans[1].fillna(text.str.extract(_MONTH)[1]).astype(int)
 
 
 def _week(text: str) -> pd.Timestamp:
@@ -91,8 +90,12 @@ def _quarter(text: str) -> pd.Timestamp:
     m = _QUARTER.match(text)
     if not m:
         raise ValueError(text)
-    quarter = int(m[2]) if m[2] else "1234一二三四".index(m[3]) % 4 + 1
-    return pd.Timestamp(int(m[1]), 3 * quarter - 2, 1)
+    return pd.Timestamp(int(m[1]), 3 * quarter_number(m[2] or m[3]) - 2, 1)
+
+
+def quarter_number(text: str) -> int:
+    """1-4 from '1'-'4' or '一'-'四'."""
+    return "1234一二三四".index(text) % 4 + 1
 
 
 def _convert(text: pd.Series, name: str, col: str, column: pd.Series, parse) -> pd.DatetimeIndex:

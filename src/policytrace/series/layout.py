@@ -13,6 +13,8 @@ from collections.abc import Callable, Collection
 
 import pandas as pd
 
+from .dates import quarter_number
+
 MIN_PERIOD_COLUMNS = 3
 _MAX_TITLE_LINES = 3
 
@@ -93,8 +95,7 @@ def joined_date(frame: pd.DataFrame, date: str = "date") -> pd.DataFrame | None:
         if years.isna().any() or parts.isna().any():
             return None
         if part == "quarter":
-            parts = parts.map(lambda q: str("1234一二三四".index(q) % 4 + 1))
-            dates = years + "Q" + parts
+            dates = years + "Q" + parts.map(lambda q: str(quarter_number(q)))
         elif parts.astype(int).between(1, 12).all():
             dates = years + "-" + parts.str.zfill(2)
         else:
