@@ -101,7 +101,7 @@ def issued_or_posted(row: dict, posted: str | None, year_column: str) -> tuple[s
     address is when the page went up: a State Council notice of 1985 went up in 2012, MEE documents of
     one year early in the next. Where the source dates the document to an earlier year, that year is
     all that is known of its date."""
-    year = normalise_date(clean(row.get(year_column)), column=year_column) if clean(row.get(year_column)) else None
+    year = optional_date(row, year_column)
     if posted and year and posted[:4] > year[:4]:
         return year[:4], posted
     if posted or year:
@@ -125,11 +125,17 @@ def row_title(row: dict, *names: str) -> str:
 
 
 def row_date(row: dict, *names: str) -> str:
+    """The first of the `names` columns with a date, at its precision; an error where none has one."""
     for name in names:
-        value = clean(row.get(name))
-        if value:
-            return normalise_date(value, column=name)
+        if (value := optional_date(row, name)) is not None:
+            return value
     raise InputError("the record has no date", column=names[0])
+
+
+def optional_date(row: dict, name: str) -> str | None:
+    """The date in column `name` at its precision, or None where the cell is empty."""
+    value = clean(row.get(name))
+    return normalise_date(value, column=name) if value else None
 
 
 def normalise_date(value: str, *, column: str | None = None) -> str:

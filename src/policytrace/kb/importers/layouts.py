@@ -14,7 +14,7 @@ import pandas as pd
 from ... import regions
 from ...errors import InputError
 from ..record import Record, Source, stable_id
-from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, normalise_date, page_source, region_codes,
+from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, optional_date, page_source, region_codes,
                     regions_in_text, row_date, row_title, sector_keys)
 
 
@@ -52,8 +52,7 @@ def _merged_row(row: dict, context: dict) -> Record:
     title = row_title(row, "title", "title_zh")
     url = clean(row["url"])
     # the table's `date` of a gov.cn or MEE row is the day in its address (its README)
-    given = normalise_date(clean(row.get("date")), column="date") if clean(row.get("date")) else None
-    date, posted = issued_or_posted(row, given, "year")
+    date, posted = issued_or_posted(row, optional_date(row, "date"), "year")
     kind = _merged_kind(source, title, clean(row.get("sector")))
     status = clean(row.get("status")) or ""
     end = status.removeprefix("until ").strip()[:10] if status.startswith("until ") else None
@@ -86,7 +85,7 @@ def _curated_row(row: dict, context: dict) -> Record:
         id=stable_id("curated", url, title_zh or title_en),
         kind=kind, title=title_en or title_zh, title_zh=title_zh, summary=clean(row.get("summary_zh")),
         date=date, date_kind=date_kind,
-        end_date=normalise_date(row["end_date"], column="end_date") if clean(row.get("end_date")) else None,
+        end_date=optional_date(row, "end_date"),
         regions=region_codes(region, None), sectors=sector_keys(clean(row.get("sectors"))),
         direction=clean(row.get("direction")) or "unclear", issuer=issuer, doc_number=doc_number,
         issued=date if date_kind == "issued" else None, effective=date if date_kind == "effective" else None,
@@ -202,11 +201,10 @@ def _masscpr_row(row: dict, context: dict) -> Record:
     title = f"{province} COVID-19 public health emergency response {level}"
     source = "MassCPR COVID-19 provincial emergency response levels (MIT SUL, 2020)"
     url = clean(row.get("source_url"))
-    end = clean(row.get("date_end"))
     return Record(
         id=stable_id(source, clean(row.get("policy_id")) or url or title, title), kind="event", title=title,
         date=row_date(row, "date_start", "date_announce"), date_kind="started",
-        end_date=normalise_date(end, column="date_end") if end else None,
+        end_date=optional_date(row, "date_end"),
         regions=region_codes(province, None), sectors=("all",), direction="cut" if level.endswith(" I") else "unclear",
         sources=(Source(url=url, publisher=clean(row.get("source_type")), source_type="database"),) if url else (),
         fields={"instrument": "emergency response level"},
@@ -222,11 +220,10 @@ def _hsiang_row(row: dict, context: dict) -> Record:
     url = clean(row.get("source"))
     source = "Hsiang et al. 2020 China COVID-19 policy sources"
     place = regions.find(adm2) if adm2 and adm2 != "All" else None
-    end = clean(row.get("date_end"))
     return Record(
         id=stable_id(source, url or title, title), kind="event", title=title,
         date=row_date(row, "date_start"), date_kind="started",
-        end_date=normalise_date(end, column="date_end") if end else None,
+        end_date=optional_date(row, "date_end"),
         regions=(place.code,) if place else region_codes(adm1, None), sectors=("all",), direction="cut",
         sources=(Source(url=url, source_type="database"),) if url else (), fields={"instrument": policy},
         provenance={"source_name": source, "file": context["file"], "importer": "table:hsiang"},
