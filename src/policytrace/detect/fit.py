@@ -64,18 +64,22 @@ class Season:
         return float(np.sqrt((1 - 1 / FULL_CYCLES) / (1 - 1 / cycles)))
 
     @property
+    def under_three_cycles(self) -> bool:
+        """A pattern read from two cycles but not three (a season needs two to be read at all)."""
+        return bool(self.present and self.period and len(self.pattern) < 3 * self.period)
+
+    @property
     def harmonic(self) -> bool:
         """A pattern of many phases read from under three cycles: a few harmonics (`decompose.harmonic_season`),
         re-read around the fitted level in each round of the search."""
-        return bool(self.present and self.period and self.period >= MANY_PHASES
-                    and len(self.pattern) < 3 * self.period)
+        return self.under_three_cycles and self.period >= MANY_PHASES
 
     @property
     def two_cycles(self) -> bool:
-        """A pattern of phase means read from two cycles but not three: at some phases it is the mean of two
-        values, so a value far off there and its mirror a cycle away are equally far off
-        (`decompose.one_of_mirrors`). Not a `harmonic` one."""
-        return bool(self.present and self.period and len(self.pattern) < 3 * self.period and not self.harmonic)
+        """A pattern of phase means read from under three cycles: at some phases it is the mean of two values,
+        so a value far off there and its mirror a cycle away are equally far off (`decompose.one_of_mirrors`).
+        Not a `harmonic` one."""
+        return self.under_three_cycles and not self.harmonic
 
     @property
     def few_cycles(self) -> float:
