@@ -195,6 +195,23 @@ def test_a_file_of_one_province_is_not_read_as_another(tmp_path):
     assert cli("detect", str(tmp_path / "xj.csv"), "-r", "Xinjiang").returncode == 0
 
 
+def test_a_file_that_names_its_region_and_sector_needs_neither_option(tmp_path):
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
+    long = pd.concat([step.assign(province=p, sector="Industry") for p in ("Hubei", "Guangdong")])
+    long.to_csv(tmp_path / "long.csv", index=False)
+    run = cli("report", "--series", str(tmp_path / "long.csv"), "--where", "province=Hubei", "--format", "json",
+              "--out", str(tmp_path / "r"))
+    assert run.returncode == 0, run.stderr
+    data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert (data["region"], data["sector"]) == ("420000", "industry")
+    # two provinces left in the file, or none named in it: the user is asked, and nothing is written
+    run = cli("report", "--series", str(tmp_path / "long.csv"), "--out", str(tmp_path / "two"))
+    assert run.returncode == 2 and "several regions" in run.stderr and not (tmp_path / "two").exists()
+    run = cli("report", "--series", str(tmp_path / "step.csv"), "-s", "工业", "--out", str(tmp_path / "none"))
+    assert run.returncode == 2 and "--region" in run.stderr and not (tmp_path / "none").exists()
+    run = cli("report", "--series", str(tmp_path / "step.csv"), "-r", "湖北", "--out", str(tmp_path / "none"))
+    assert run.returncode == 2 and "--sector" in run.stderr and not (tmp_path / "none").exists()
+
 def test_a_file_of_several_series_names_the_columns_that_tell_them_apart(tmp_path):
     # NBS tables give each month twice: the month's value and the running total, told apart by value_type
     step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))

@@ -17,7 +17,7 @@ from ..pipeline import run
 from ..report import FORMATS, Report, check_as_of, parse_formats, render
 from ..report.change import short_change
 from ..report.write import write_rendered
-from ..series import read_series
+from ..series import Series, read_series
 from . import app
 from .options import WHERE_OPTION, parse_where
 
@@ -35,8 +35,10 @@ def _progress() -> Progress:
 @app.command()
 def report(
     series: Path = typer.Option(..., "--series", help="CSV or XLSX of the series. 排放序列文件。"),
-    region: str = typer.Option(..., "--region", "-r", help="Region, e.g. 新疆维吾尔自治区 or Xinjiang."),
-    sector: str = typer.Option(..., "--sector", "-s", help="Sector, e.g. 工业 or Industry."),
+    region: str = typer.Option(None, "--region", "-r",
+                               help="Region, e.g. 新疆维吾尔自治区 or Xinjiang; read from the file where it names one."),
+    sector: str = typer.Option(None, "--sector", "-s",
+                               help="Sector, e.g. 工业 or Industry; read from the file where it names one."),
     value_column: str = typer.Option(None, "--value-column", help="The value column, when it cannot be guessed."),
     where: list[str] = WHERE_OPTION,
     kb: Path = typer.Option(None, "--kb", help="Knowledge base file; without it the bundled demo KB is used."),
@@ -57,9 +59,11 @@ def report(
     as_of = check_as_of(as_of)
     with _progress() as progress:
         step = progress.add_task("reading the series / 读取序列", total=2 + len(chosen))
-        regions.lookup(region)   # the knowledge base speaks of Chinese regions: a foreign one stops here
+        if region:
+            regions.lookup(region)   # the knowledge base speaks of Chinese regions: a foreign one stops here
         data = read_series(series, region=region, sector=sector, value_column=value_column,
                            where=parse_where(where))
+        _check_named(data, series)
         store = _open_kb(kb)
         progress.update(step, advance=1, description="detecting and explaining / 检测与归因")
         with store:
@@ -89,6 +93,17 @@ def demo(out: Path = typer.Option(Path("report"), "--out", "-o", help="Folder fo
         progress.advance(step)
         rendered = _render(result, chosen, progress, step)
     _finish(result, rendered, out)
+
+
+def _check_named(data: Series, path: Path) -> None:
+    """The knowledge base is asked by region and sector: a series that names neither cannot be explained."""
+    from ..errors import InputError
+
+    if data.region is None:
+        raise InputError("the file names no region the gazetteer knows: give one with --region, e.g. -r 新疆",
+                         file=str(path))
+    if data.sector is None:
+        raise InputError("the file names no sector: give one with --sector, e.g. -s 工业 (-s 合计 for all sectors)", file=str(path))
 
 
 def _render(result: Report, chosen: tuple[str, ...], progress: Progress, step) -> dict[str, str | bytes]:

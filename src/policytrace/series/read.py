@@ -93,7 +93,7 @@ def series_from_table(
     if periods and find_column(frame, DATE_NAMES, exclude=set(periods)) is None:
         frame = melt_wide(frame, periods, date=WIDE_DATE, value=WIDE_VALUE)   # a region's series across a row
         date_column, value_column = WIDE_DATE, value_column or WIDE_VALUE
-    frame, region_obj = _filter_long(frame, name, region, sector)
+    frame, region_obj, sector = _filter_long(frame, name, region, sector)
     dcol = date_column or find_column(frame, DATE_NAMES)
     vcol = value_column or _guess_value_column(frame, dcol, name)
     for col, what in ((dcol, "date"), (vcol, "value")):
@@ -299,16 +299,21 @@ def region_column(frame: pd.DataFrame) -> str | None:
 
 
 def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
-                 sector: str | None) -> tuple[pd.DataFrame, regions.Region | None]:
-    """The rows of one region and sector, and the region as the gazetteer knows it (None if it does not)."""
+                 sector: str | None) -> tuple[pd.DataFrame, regions.Region | None, str | None]:
+    """The rows of one region and sector, the region as the gazetteer knows it (None if it does not) and the
+    sector. A file (or the rows a `where` kept) of one region or one sector names it where the user did not."""
     rcol, scol = region_column(frame), find_column(frame, SECTOR_NAMES)
     known = regions.find(region) if region else None
     if rcol and region:
         frame = _region_rows(frame, name, rcol, region, known)
     elif rcol and frame[rcol].nunique() > 1:
         raise InputError("the file holds several regions: choose one with --region", file=name, column=rcol)
+    elif rcol:
+        known = regions.find(str(frame[rcol].dropna().iloc[0]).strip()) if frame[rcol].notna().any() else None
     elif region and known is None:
         regions.lookup(region)      # raises: a region the gazetteer does not know
+    if scol and sector is None and frame[scol].nunique() == 1:
+        sector = str(frame[scol].dropna().iloc[0]).strip()
     if scol and frame[scol].nunique() > 1:
         if sector is None:
             raise InputError("the file holds several sectors: choose one with --sector", file=name, column=scol)
@@ -322,7 +327,7 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
             frame = frame[rows]
         if frame.empty:
             raise InputError(f"no rows for sector {sector!r}", file=name, column=scol)
-    return frame, known
+    return frame, known, sector
 
 
 def _region_rows(frame: pd.DataFrame, name: str, rcol: str, region: str,
