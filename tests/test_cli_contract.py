@@ -118,6 +118,30 @@ def test_a_running_total_is_never_taken_for_the_value(tmp_path):
     assert len(nodes) <= 2, nodes   # the running total would give a node at every January
 
 
+def test_months_missing_beside_running_totals_are_taken_from_them(tmp_path):
+    # NBS's thermal-power table: the month's own value is empty in January and February, the running total
+    # beside it gives their sum from February on
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv", n=144))
+    total = step["value"].groupby(step["date"].str[:4]).cumsum().round(1)
+    own = step["value"].where(~step["date"].str[5:].isin(["01", "02"]))
+    table = pd.DataFrame({"month": step["date"], "gen_current_month": own.round(1),
+                          "gen_cumulative_ytd": total.where(step["date"].str[5:] != "01")})
+    table.to_csv(tmp_path / "nbs.csv", index=False)
+    series = read_series(tmp_path / "nbs.csv")
+    assert series.meta["filled_from_totals"] == 24 and series.meta["gaps"] == 0
+    first_two = step["value"].to_numpy().reshape(-1, 12)[:, :2].mean(axis=1)
+    filled = series.values[series.values.index.month <= 2].to_numpy().reshape(-1, 2)
+    assert np.allclose(filled, first_two[:, None], atol=0.1)
+    run = cli("report", "--series", str(tmp_path / "nbs.csv"), "-r", "山西", "-s", "电力", "--format", "zh",
+              "--out", str(tmp_path / "r"))
+    assert run.returncode == 0, run.stderr
+    assert "24 期缺测的本期值由同表累计值推算" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
+    # totals that do not add up to the months (another measure under a like name) are not used
+    table.assign(gen_cumulative_ytd=table["gen_cumulative_ytd"] * 1.3).to_csv(tmp_path / "other.csv", index=False)
+    series = read_series(tmp_path / "other.csv")
+    assert "filled_from_totals" not in series.meta and series.meta["gaps"] == 24
+
+
 def test_year_to_date_totals_chosen_by_name_are_read_as_each_months_own_value(tmp_path):
     # NBS publishes January and February only as their sum; a running total read as it stands is a sawtooth
     # in which a one-month dip lasts to December

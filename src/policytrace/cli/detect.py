@@ -72,6 +72,8 @@ def detect(
         analysed += ", each period's own value from year-to-date totals"
     if data.meta.get("spans_split"):
         analysed += f", {data.meta['spans_split']} totals over several months split evenly"
+    if data.meta.get("filled_from_totals"):
+        analysed += f", {data.meta['filled_from_totals']} missing values from year-to-date totals"
     if data.meta.get("zeros_as_gaps"):
         analysed += f", {data.meta['zeros_as_gaps']} zero values read as missing"
     if data.meta.get("sectors_summed"):

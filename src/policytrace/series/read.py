@@ -15,7 +15,7 @@ from ..errors import InputError, TooShortError
 from .dates import LINE_OFFSET, is_period, parse_dates, span_firsts
 from .layout import joined_date, melt_wide, period_columns, promote_header, title_lines, year_by_month
 from .model import Frequency, Series
-from .totals import CUMULATIVE, RATE, own_values, running_totals, split_spans
+from .totals import CUMULATIVE, RATE, fill_gaps, own_values, running_totals, split_spans
 
 DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "week", "day",
               "日期", "时间", "月份", "季度", "年份", "年", "周", "期间", "统计期", "时期")
@@ -128,6 +128,14 @@ def series_from_table(
         data, meta["year_to_date_split"] = own_values(data, lines, frequency, name, vcol)
     elif spans is not None:
         data, meta["spans_split"] = split_spans(data, spans)
+    if "year_to_date_split" not in meta and SUMMED not in frame.columns and (tcol := _totals_beside(frame, vcol)):
+        # a column the user did not choose: a cell it cannot read is left out, not an error
+        cells = pd.to_numeric(frame[tcol].astype("string").str.replace(",", "", regex=False), errors="coerce")
+        totals = pd.Series(cells.to_numpy(dtype=float), index=index).groupby(level=0).first()
+        data, filled = fill_gaps(data, totals, frequency) if frequency in (Frequency.MONTHLY, Frequency.QUARTERLY) \
+            else (data, 0)
+        if filled:
+            meta["filled_from_totals"] = filled
     if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():
         # No region's emissions are exactly zero beside positive values: such zeros are data that were not
         # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
@@ -269,6 +277,13 @@ def _guess_value_column(frame: pd.DataFrame, dcol: str | None, name: str) -> str
         raise InputError(f"several numeric columns could be the value ({', '.join(numeric)}); "
                          "name the one to read 'value' or choose it with --value-column", file=name)
     return None
+
+
+def _totals_beside(frame: pd.DataFrame, vcol: str) -> str | None:
+    """The one year-to-date total column beside the own values (NBS: thermal_gen_cumulative_ytd), if any."""
+    found = [c for c in frame.columns if c != vcol and CUMULATIVE.search(c) and not RATE.search(c)
+             and pd.to_numeric(frame[c], errors="coerce").notna().any()]
+    return found[0] if len(found) == 1 else None
 
 
 _TOTAL = re.compile(r"total|合计|总计|总量", re.IGNORECASE)

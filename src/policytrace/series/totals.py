@@ -68,3 +68,29 @@ def split_spans(values: pd.Series, firsts: pd.Series) -> tuple[pd.Series, int]:
             own[pd.Timestamp(day.year, month, 1)] = value / (day.month - first + 1)
         split += first < day.month
     return pd.Series(own, name=values.name).sort_index(), split
+
+
+# Own values and running totals of one table agree but for rounding and revisions: in NBS's thermal-power table
+# the months' absolute differences sum to 0.1-2.5% of their values in 30 provinces, 13% in Tibet (0.2 beside
+# 0.7 - 0.5 ...). Beyond 5% the two cannot be read as one series, and nothing is taken from the totals.
+AGREE = 0.05
+
+
+def fill_gaps(own: pd.Series, totals: pd.Series, frequency: Frequency) -> tuple[pd.Series, int]:
+    """Missing own values (NBS leaves January and February empty) taken from the running totals beside them,
+    where the two agree on the periods both have. Returns the values (dates sorted, absent periods added where
+    the totals give them) and how many were filled."""
+    try:
+        derived, _ = own_values(totals.sort_index(), pd.Series(0, index=totals.index), frequency, "", "")
+    except InputError:
+        return own, 0      # not running totals after all (one falls within a year)
+    both = own.dropna().index.intersection(derived.index)
+    if len(both) < 3:
+        return own, 0
+    if float((own[both] - derived[both]).abs().sum()) > AGREE * float(own[both].abs().sum()):
+        return own, 0
+    wanted = derived.index.difference(own.dropna().index)
+    wanted = wanted[(wanted >= own.index.min()) & (wanted <= own.index.max())]
+    filled = own.reindex(own.index.union(wanted))
+    filled[wanted] = derived[wanted]
+    return filled, len(wanted)
