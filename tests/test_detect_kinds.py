@@ -222,6 +222,21 @@ def test_constant_series_has_no_node():
     assert np.array_equal(det.path_, np.full(40, 7.0)) and not det.seasonal_.any() and det.noise_ == 0
 
 
+def test_a_move_of_one_rounding_step_is_no_node_and_a_larger_one_is():
+    # a small province's output given to 0.1 at 0.3 (Tibet's thermal power): a move of 0.34 -> 0.36 shows as a
+    # step of a third, 0.3 -> 0.4
+    level = np.where(np.arange(60) < 30, 0.34, 0.36) + noise(60, 11, 0.002)
+    det = Detector().fit(monthly(level.round(1)))
+    assert det.rounding_step_ == pytest.approx(0.1) and det.within_rounding_ == 1
+    assert det.nodes_ == [], det.nodes_
+    # two steps is more than rounding can make of a steady level
+    fall = np.where(np.arange(60) < 30, 0.35, 0.15) + noise(60, 12, 0.01)
+    det = Detector().fit(monthly(fall.round(1)))
+    assert [n.direction for n in det.nodes_ if n.kind is NodeKind.EVENT] == ["down"], det.nodes_
+    # the same series unrounded: no step to speak of, nothing left out
+    assert Detector().fit(monthly(fall)).rounding_step_ == 0.0
+
+
 def test_negative_values_are_analysed_and_sized_against_the_magnitude():
     values = -50 + noise(80, 7, 1.0)
     values[40:] -= 10          # net removals deepen: the level goes down

@@ -79,7 +79,8 @@ def test_a_series_without_nodes_says_none_was_found(tmp_path):
     assert "No key node with a confidence of at least 0.40 was found" in en
     assert "未见置信度不低于 0.40" in report.render("html")
     assert report.to_dict()["detection"] == {"min_confidence": 0.4, "unreported": 0, "beyond_max_nodes": 0,
-                                             "season_unread": False, "note": {
+                                             "season_unread": False, "within_rounding": 0,
+                                             "rounding_step": 0.0, "note": {
         "zh": "经检测，分析周期内未见置信度不低于 0.40 的关键节点。",
         "en": "No key node with a confidence of at least 0.40 was found in this period."}}
 
@@ -108,7 +109,7 @@ def test_changes_under_the_floor_are_counted(series):
     everything = Detector(min_confidence=0.0).fit(series).nodes_
     strict = Detector(min_confidence=1.01)   # no node can pass: all are counted as left out
     report = run(series, KnowledgeBase.open(), detector=strict)
-    assert len(everything) >= 1 and report.detection == (1.01, len(everything), 0, False)
+    assert len(everything) >= 1 and report.detection[:4] == (1.01, len(everything), 0, False)
     assert f"另有 {len(everything)} 处变化置信度低于 1.01，未列出。" in report.render("zh")
 
 
@@ -126,3 +127,17 @@ def test_nodes_beyond_the_node_limit_are_counted(tmp_path):
     report = run(series, KnowledgeBase.open(), max_nodes=1)
     assert len(report.attributions) == 1 and report.detection[2] == 1
     assert "另有 1 处置信度较低的变化超出节点数上限，未列出。" in report.render("zh")
+
+
+def test_changes_no_larger_than_the_rounding_are_counted(tmp_path):
+    import numpy as np
+
+    from policytrace.pipeline import run
+
+    # given to 0.1 at 0.3: 0.34 -> 0.36 reads 0.3 -> 0.4
+    level = np.where(np.arange(60) < 30, 0.34, 0.36) + np.random.default_rng(11).normal(0, 0.002, 60)
+    report = run(monthly_series(tmp_path / "coarse.csv", 2015, level.round(1)), KnowledgeBase.open())
+    assert not report.attributions and report.detection.within_rounding == 1
+    assert report.to_dict()["detection"]["rounding_step"] == 0.1
+    assert "数值仅精确到 0.1，另有 1 处不超过一个舍入单位的变化无法与舍入区分，未列出。" in report.render("zh")
+    assert "rounded to 0.1: 1 more change of no more than one rounding step" in report.render("en")

@@ -23,7 +23,9 @@ def run(series: Series, kb: KnowledgeBase, *, max_nodes: int | None = None, as_o
     attributions = (attributor or Attributor()).attribute(detector.nodes_, series, kb)
     return build_report(series, attributions, as_of=as_of, kb_records=len(kb),
                         detection=Detection(detector.min_confidence, detector.unreported_, detector.trimmed_,
-                                            season_unread=detector.rule_ == "unread"))
+                                            season_unread=detector.rule_ == "unread",
+                                            within_rounding=detector.within_rounding_,
+                                            rounding_step=detector.rounding_step_))
 
 
 def run_panel(panel: str | Path | Mapping[str, Series] | Sequence[Series], kb: KnowledgeBase, *,

@@ -62,7 +62,8 @@ def detect(
     if as_json:
         typer.echo(json.dumps({"frequency": data.frequency.value, "resolution": resolution, "n": len(data),
                                "rhythm_period": period, "unreported": detector.unreported_,
-                               "beyond_max_nodes": detector.trimmed_, "nodes": [n.to_dict() for n in found]},
+                               "beyond_max_nodes": detector.trimmed_, "within_rounding": detector.within_rounding_,
+                               "rounding_step": detector.rounding_step_, "nodes": [n.to_dict() for n in found]},
                               ensure_ascii=False, indent=2))
         return
     analysed = "" if resolution == data.frequency.value else f", analysed as {resolution}"
@@ -87,6 +88,8 @@ def detect(
         left_out.append(f"{detector.unreported_} under confidence {detector.min_confidence:.2f}")
     if detector.trimmed_:
         left_out.append(f"{detector.trimmed_} beyond --nodes {nodes}")
+    if detector.within_rounding_:
+        left_out.append(f"{detector.within_rounding_} within one rounding step ({detector.rounding_step_:g})")
     if left_out:
         console.print("not listed: " + ", ".join(left_out), soft_wrap=True)
     if not found:

@@ -23,6 +23,7 @@ from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_chang
 from .kinds import Change, typed_change_points
 from .node import Node, NodeKind
 from .rhythm import recurring_period
+from .rounding import rounding_step, within_step
 from .search import after_gaps, pelt, redate_within, runs
 from .season import Splits, against_pattern, find_splits, read_season, seasonal_splits
 
@@ -108,6 +109,10 @@ class Detector:
     unreported_, trimmed_ : int
         How many of those fell under `min_confidence`, and how many more `max_nodes` left out (a report
         says so).
+    rounding_step_ : float
+        The step to which the values were rounded (0.1), or 0.0 where it is under 1% of their size.
+    within_rounding_ : int
+        Changes of the level no larger than that step, not reported: the rounding alone can make them.
     working_ : Working
         The resolution analysed (months for daily values spread from monthly totals; cycles for a
         series with a rhythm).
@@ -211,7 +216,8 @@ class Detector:
         if np.ptp(y) == 0:
             # nothing to decompose: the level is the series, and the fitted attributes say so
             self.nodes_ = []
-            self.unreported_ = self.trimmed_ = 0
+            self.unreported_ = self.trimmed_ = self.within_rounding_ = 0
+            self.rounding_step_ = 0.0
             self.log_ = False
             self.path_, self.seasonal_, self.festival_ = y, np.zeros(n), np.zeros(n)
             self.noise_, self.penalty_, self.autocorrelation_, self.long_run_factor_ = 0.0, 0.0, 0.0, 1.0
@@ -276,6 +282,14 @@ class Detector:
         self.festival_ = fit.festival
         self.path_ = fit.path
         nodes = [self._node(series, work, ch, cal) for ch in changes]
+        # Tibet's thermal power is given to 0.1 at 0.2-0.4: its every move of one step had read as an event
+        # at 0.88-1.00 (8 in 2019-2022); a smaller change that crossed a rounding boundary looks the same
+        step = self.rounding_step_ = rounding_step(series.values.to_numpy(dtype=float))
+        # (a turn's levels are its old trend carried forward and the new path: no measure of what the data moved)
+        shown = [nd.kind not in (NodeKind.EVENT, NodeKind.OUTLIER)
+                 or not within_step(nd.level_before, nd.level_after, step) for nd in nodes]
+        self.within_rounding_ = shown.count(False)
+        nodes = [nd for nd, keep in zip(nodes, shown) if keep]
         self.unreported_ = sum(nd.confidence < self.min_confidence for nd in nodes)
         nodes = [nd for nd in nodes if nd.confidence >= self.min_confidence]
         self.trimmed_ = 0

@@ -12,19 +12,21 @@ from ..series import Series
 from .dates import DATE_TEXT
 from .empty import NOTHING
 
-SCHEMA_VERSION = "1.4"  # 1.4: detection.season_unread; see docs/report-schema.md
+SCHEMA_VERSION = "1.5"  # 1.5: detection.within_rounding, rounding_step; see docs/report-schema.md
 EMPTY_ZH, EMPTY_EN = NOTHING["zh"], NOTHING["en"]   # a node where the KB holds nothing (see `empty`)
 
 
 class Detection(NamedTuple):
     """What the detector left out of a report: changes under its confidence floor, beyond a node limit, and
     (`season_unread`: the series spans under two cycles of its season) any change no larger than a seasonal
-    swing."""
+    swing (and `within_rounding`: level changes of no more than the values' rounding step)."""
 
     min_confidence: float
     unreported: int
     beyond_max_nodes: int = 0
     season_unread: bool = False
+    within_rounding: int = 0        # changes no larger than the step the values were rounded to
+    rounding_step: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Report:
         limit, and changes within a seasonal swing the series is too short to estimate."""
         if self.detection is None:
             return None
-        floor, unreported, trimmed, season_unread = self.detection
+        floor, unreported, trimmed, season_unread, rounded, step = self.detection
         zh = lang == "zh"
         parts = []
         if season_unread:
@@ -96,6 +98,11 @@ class Report:
             parts.append(f"另有 {trimmed} 处置信度较低的变化超出节点数上限，未列出。" if zh
                          else f"{trimmed} less confident change{'s' if trimmed > 1 else ''} beyond the node limit "
                               f"{'are' if trimmed > 1 else 'is'} not listed.")
+        if rounded:
+            parts.append(f"数值仅精确到 {step:g}，另有 {rounded} 处不超过一个舍入单位的变化无法与舍入区分，未列出。" if zh
+                         else f"The values are rounded to {step:g}: {rounded} more change{'s' if rounded > 1 else ''}"
+                              f" of no more than one rounding step cannot be told from the rounding and "
+                              f"{'are' if rounded > 1 else 'is'} not listed.")
         return ("" if zh else " ").join(parts) or None
 
     def view(self, lang: str) -> tuple:
