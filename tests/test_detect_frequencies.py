@@ -13,7 +13,7 @@ from policytrace.detect.calibrate import default_calibration
 from policytrace.detect.decompose import one_of_mirrors
 from policytrace.detect.synth import (make_native_daily, make_native_daily_changes, make_null, make_quarterly,
                                      make_series, make_short_dated)
-from policytrace.errors import TooShortError
+from policytrace.errors import InputError, TooShortError
 from policytrace.series import Frequency, Series, read_series
 
 STEP = {
@@ -214,6 +214,31 @@ def test_months_as_downloads_write_them(tmp_path, written):
     series = read_series(path)
     assert series.frequency is Frequency.MONTHLY and len(series) == 60 and series.meta["gaps"] == 0
     assert series.label(14) == "2016-03"
+
+
+@pytest.mark.parametrize("written, freq", [
+    ("%d.%m.%Y", "MS"),   # 01.02.2015 is 1 February: read month first it had made 72 months 1,838 days
+    ("%d/%m/%Y", "MS"), ("%m/%d/%Y", "MS"),   # UK and US: told apart by their spacing
+    ("%d.%m.%Y", "D"), ("%m/%d/%Y", "D"), ("%d-%m-%Y", "D"),   # a day over 12 says which is which
+    ("%b-%y", "MS"), ("%b %y", "MS"),   # spreadsheets' Jan-15: read by pandas as 15 January of year 1
+])
+def test_days_and_months_in_either_order_and_named_months(tmp_path, written, freq):
+    days = pd.date_range("2015-01-01", periods=72, freq=freq)
+    path = tmp_path / "d.csv"
+    path.write_text("date,value\n" + "".join(f"{d.strftime(written)},{10 + i % 3}\n" for i, d in enumerate(days)),
+                    encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is (Frequency.MONTHLY if freq == "MS" else Frequency.DAILY), series
+    assert len(series) == 72 and series.meta["gaps"] == 0
+    assert pd.Timestamp(series.values.index[14]) == days[14]
+
+
+def test_a_date_read_into_an_impossible_year_is_an_error_naming_its_row(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("date,value\n2015-01-01,1\n15-Jan,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"cannot read '15-Jan' as a date") as err:
+        read_series(path)
+    assert err.value.row == 3 and err.value.column == "date"
 
 
 @pytest.mark.parametrize("heading, written", [("week", "{y}-W{w:02d}"), ("周", "{y}年第{w}周"), ("week", "{y}W{w:02d}"),

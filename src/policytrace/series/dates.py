@@ -25,6 +25,12 @@ _INT = re.compile(r"^\d+$")
 # 201503 and 20200131: a month and a day written without separators (as downloads export them), not positions
 _COMPACT_MONTH = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])$")
 _COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
+# a day and a month before the year: 31.01.2020 (Europe), 01/31/2020 (US) or 31/01/2020 (UK)
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
+# a month's name and a two-digit year, as spreadsheets show months (Jan-15, Mar 20)
+_NAMED_MONTH_YY = re.compile(r"^([A-Za-z]{3,9})[-\s'’]?(\d{2})$")
+# years a file of emissions can be about; outside them a label was misread (pandas reads Jan-15 as year 1)
+YEARS = (1800, 2200)
 
 
 def is_period(text: str) -> bool:
@@ -52,8 +58,52 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
         return _convert(text, name, col, column, lambda t: _month(t)), Frequency.MONTHLY
     if _WEEK.match(sample):
         return _convert(text, name, col, column, lambda t: _week(t)), Frequency.WEEKLY
-    index = _convert(text, name, col, column, lambda t: pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日")))
+    if _NAMED_MONTH_YY.match(sample):
+        return _convert(text, name, col, column, _named_month), Frequency.MONTHLY
+    if all(_DAY_MONTH_YEAR.match(t) for t in text):
+        day_first = _day_first(text)
+        index = _convert(text, name, col, column, lambda t: _day_month_year(t, day_first))
+    else:
+        index = _convert(text, name, col, column,
+                         lambda t: pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日")))
     return index, _infer_frequency(index)
+
+
+def _named_month(text: str) -> pd.Timestamp:
+    m = _NAMED_MONTH_YY.match(text)
+    if not m:
+        raise ValueError(text)
+    yy = int(m[2])
+    return pd.Timestamp(f"{m[1]} {2000 + yy if yy < 70 else 1900 + yy}")
+
+
+def _day_month_year(text: str, day_first: bool) -> pd.Timestamp:
+    m = _DAY_MONTH_YEAR.match(text)
+    if not m:
+        raise ValueError(text)
+    a, b, year = int(m[1]), int(m[3]), int(m[4])
+    return pd.Timestamp(year, b, a) if day_first else pd.Timestamp(year, a, b)
+
+
+def _day_first(text: pd.Series) -> bool:
+    """Whether dd.mm.yyyy labels put the day first: where a number over 12 says which is the day, that; else
+    the order that spaces the dates the more evenly (01.02.2015 month first makes a monthly series a run of
+    days each January), and for a tie the separator's custom (a dot: day first, as in Europe)."""
+    parts = text.str.extract(_DAY_MONTH_YEAR)
+    first, second = parts[0].astype(int), parts[2].astype(int)
+    if (first > 12).any() or (second > 12).any():
+        return bool((first > 12).any())
+
+    def unevenness(day_first: bool) -> float:
+        try:
+            days = pd.DatetimeIndex([_day_month_year(t, day_first) for t in text]).unique().sort_values()
+        except ValueError:
+            return np.inf
+        steps = np.diff(days.asi8) if len(days) > 2 else np.zeros(1)
+        return float(np.std(steps) / np.mean(steps)) if steps.mean() > 0 else 0.0
+
+    day, month = unevenness(True), unevenness(False)
+    return day < month or (day == month and parts[1].iloc[0] == ".")
 
 
 def _month(text: str) -> pd.Timestamp:
@@ -102,9 +152,12 @@ def _convert(text: pd.Series, name: str, col: str, column: pd.Series, parse) -> 
     out = []
     for i, t in enumerate(text):
         try:
-            out.append(parse(t).normalize())
-        except (ValueError, TypeError):
-            raise InputError(f"cannot read {t!r} as a date", file=name,
+            day = parse(t).normalize()
+            if not YEARS[0] <= day.year <= YEARS[1]:
+                raise ValueError(t)
+            out.append(day)
+        except (ValueError, TypeError, OverflowError):
+            raise InputError(f"cannot read {t!r} as a date (write it as 2020-03-15, 2020-03 or 2020)", file=name,
                              row=int(column.index[i]) + LINE_OFFSET, column=col) from None
     return pd.DatetimeIndex(out)
 
