@@ -286,3 +286,27 @@ def test_a_national_letter_about_one_place_is_filed_under_that_place(tmp_path):
     found = {r.title_zh: r.regions for r in read_records(path).records}
     assert found == {titles[0]: ("370687",), titles[1]: ("140700",), titles[2]: ("000000",),
                      titles[3]: ("000000",)}, found
+
+
+def test_mee_paperwork_that_moves_no_co2_is_marked_and_a_reactor_that_starts_is_a_project(tmp_path):
+    # MEE's library is a quarter nuclear-safety paperwork, with drafts put out for comment and notices of a
+    # changed legal representative among it; only a unit licensed to run changes what the grid burns
+    path = tmp_path / "merged.csv"
+    columns = ["record_id", "source", "source_id", "title", "title_zh", "year", "date", "level", "region",
+               "sector", "instrument", "issuer", "status", "url"]
+    titles = {"关于公开征求《全国碳排放权交易管理办法（试行）》（征求意见稿）意见的通知": "draft",
+              "关于确认福建福清核电厂1-6号机组运行许可证法定代表人信息变更的函": "administrative",
+              "关于批准《阳江核电厂运行阶段质量保证大纲》（12版）的通知": "nuclear_safety",
+              "关于释放三门核电厂1号机组第一次换料大修后反应堆首次临界控制点的通知": "nuclear_safety",
+              "关于颁发福建福清核电厂5号机组运行许可证的通知": None,
+              "国务院关于印发2030年前碳达峰行动方案的通知": None}
+    rows = [{**dict.fromkeys(columns, ""), "record_id": f"CHN{i}", "source": "MEE document library (via GCCMPD)",
+             "source_id": str(i), "title": f"Machine translation {i}", "title_zh": title, "date": "2020-09-07",
+             "level": "national", "url": f"https://www.mee.gov.cn/{i}.html"} for i, title in enumerate(titles)]
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    records = {r.title_zh: r for r in read_records(path).records}
+    assert {t: r.standing for t, r in records.items()} == titles
+    unit = records["关于颁发福建福清核电厂5号机组运行许可证的通知"]
+    assert (unit.kind, unit.date_kind, unit.direction, unit.sectors) == ("project", "started", "cut", ("power",))
+    plan = records["国务院关于印发2030年前碳达峰行动方案的通知"]
+    assert (plan.kind, plan.date_kind, plan.direction) == ("policy", "issued", "unclear")

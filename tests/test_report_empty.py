@@ -141,3 +141,19 @@ def test_changes_no_larger_than_the_rounding_are_counted(tmp_path):
     assert report.to_dict()["detection"]["rounding_step"] == 0.1
     assert "数值仅精确到 0.1，另有 1 处不超过一个舍入单位的变化无法与舍入区分，未列出。" in report.render("zh")
     assert "rounded to 0.1: 1 more change of no more than one rounding step" in report.render("en")
+
+
+def test_drafts_and_paperwork_in_the_window_are_never_causes_and_the_reader_is_told(series):
+    kb = KnowledgeBase.open(":memory:")
+    kb.add([record("d", "关于征求《工业能耗限额标准（征求意见稿）》意见的函", "2020-06-20", "cut"),
+            record("n", "关于批准《某核电厂运行阶段质量保证大纲》的通知", "2020-06-25", "cut")])
+    [attribution] = Attributor().attribute([fall_at_30(series)], series, kb)
+    assert not attribution.items
+    assert attribution.searched["rejected"] == {"draft": 1, "nuclear_safety": 1}
+    report = build_report(series, [attribution])
+    assert "1 条为征求意见稿，尚未生效" in report.render("zh") and "1 条为核设施安全监管文件" in report.render("zh")
+    # the standard once in force is scored as any record is
+    in_force = KnowledgeBase.open(":memory:")
+    in_force.add([record("f", "工业能耗限额标准", "2020-06-20", "cut")])
+    [attribution] = Attributor().attribute([fall_at_30(series)], series, in_force)
+    assert attribution.searched["rejected"] == {"below_min_score": 1}

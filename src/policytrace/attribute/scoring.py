@@ -111,6 +111,8 @@ class Scorer:
         region = scope.fit(record)
         if region is None:
             return Scored(reason="other_region")
+        if record.standing is not None:
+            return Scored(reason=record.standing)   # a draft for comment, a changed address: no act on emissions
         level = authority_level(record)
         return Scored(parts={"region": region[1], "sector": sector_fit(record, sector, branch),
                              "relevance": relevance(record, sector), "authority": AUTHORITY[level]},

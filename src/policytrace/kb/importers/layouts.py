@@ -13,7 +13,7 @@ import pandas as pd
 
 from ... import regions
 from ...errors import InputError
-from ..record import Record, Source, stable_id
+from ..record import Record, Source, stable_id, starts_a_unit
 from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, optional_date, page_source, region_codes,
                     regions_in_text, row_date, row_title, sector_keys)
 
@@ -24,7 +24,7 @@ def _merged_kind(source: str, title: str, sector: str | None) -> str:
         return "event"
     if "ets" in low and "icap" in low:
         return "market"
-    if "环境影响" in title or "environmental impact" in low:
+    if "环境影响" in title or "environmental impact" in low or starts_a_unit(title):
         return "project"
     return "policy"
 
@@ -33,9 +33,16 @@ def _merged_direction(kind: str, title: str) -> str:
     low = title.lower()
     if kind == "event" and any(w in low for w in ("emergency", "lockdown", "travel_ban", "isolation", "level i")):
         return "cut"
+    if kind == "project" and starts_a_unit(title):
+        return "cut"    # a nuclear unit that starts to run displaces fossil power
     if kind == "project" and any(w in title for w in ("煤矿", "煤制", "火电", "燃煤", "电厂", "化工", "coal")):
         return "raise"
     return "unclear"
+
+
+def _unit_start(kind: str, title: str) -> dict:
+    """A nuclear unit licensed to run acts from that day on the power it displaces: dated as started, of power."""
+    return {"date_kind": "started", "sectors": ("power",)} if kind == "project" and starts_a_unit(title) else {}
 
 
 def _merged_regions(row: dict) -> tuple[str, ...]:
@@ -53,15 +60,17 @@ def _merged_row(row: dict, context: dict) -> Record:
     url = clean(row["url"])
     # the table's `date` of a gov.cn or MEE row is the day in its address (its README)
     date, posted = issued_or_posted(row, optional_date(row, "date"), "year")
-    kind = _merged_kind(source, title, clean(row.get("sector")))
+    # both titles: the Chinese one names a coal mine or a reactor where the English is a machine's
+    titles = " ".join(filter(None, (title, clean(row.get("title_zh")))))
+    kind = _merged_kind(source, titles, clean(row.get("sector")))
     status = clean(row.get("status")) or ""
     end = status.removeprefix("until ").strip()[:10] if status.startswith("until ") else None
+    typed = {"date_kind": "started" if kind == "event" else "issued",
+             "sectors": sector_keys(clean(row.get("sector"))), **_unit_start(kind, titles)}
     return Record(
         id=stable_id(source, clean(row.get("source_id")) or url or title, title),
-        kind=kind, title=title, title_zh=clean(row.get("title_zh")), date=date,
-        date_kind="started" if kind == "event" else "issued", end_date=end,
-        regions=_merged_regions(row),
-        sectors=sector_keys(clean(row.get("sector"))), direction=_merged_direction(kind, title),
+        kind=kind, title=title, title_zh=clean(row.get("title_zh")), date=date, end_date=end,
+        regions=_merged_regions(row), direction=_merged_direction(kind, titles), **typed,
         issuer=clean(row.get("issuer")),
         sources=(Source(url=url, publisher=source, source_type="database"),) if url else (),
         fields={k: v for k, v in {"instrument": clean(row.get("instrument")), "status": status or None,
@@ -112,6 +121,7 @@ def _gov_docs_row(row: dict, context: dict) -> Record:
     kind = _merged_kind(source, title_zh or title, None)
     return Record(
         id=stable_id(source, url or title, title), kind=kind, title=title, title_zh=title_zh, date=date,
+        **_unit_start(kind, title_zh or title),
         regions=regions_in_text(title_zh or title), direction=_merged_direction(kind, title_zh or title),
         issuer=issuer, text=clean(row.get("content_zh")), fields={"posted": posted} if posted else {},
         sources=(Source(url=url, publisher=issuer, source_type="official"),) if url else (),
