@@ -20,7 +20,7 @@ _DRAFT = re.compile(r"征求意见稿|征求.{0,80}意见|草案|\bdrafts?\b.{0,
 # a plant's or firm's registered details changed: its legal representative, address or name
 _ADMINISTRATIVE = re.compile(r"(法定代表人|注册地址|名称)(信息)?变更|信息变更的函|更名")
 # Nuclear-safety regulation of one facility (a QA programme, a hold point released, an inspection report, a
-# construction permit): some 290 of MEE's 1,260 documents. A reactor emits no CO2; only a new unit that starts to
+# construction permit): 264 of MEE's 1,260 documents. A reactor emits no CO2; only a new unit that starts to
 # run displaces fossil power (not one back from refuelling, 换料).
 _NUCLEAR = re.compile(r"核电|核设施|核动力|核岛|反应堆|研究堆|实验堆|快堆|气冷堆|乏燃料|放射性|nuclear|reactor",
                       re.IGNORECASE)
@@ -127,7 +127,7 @@ class Record:
         """"draft" for a text put out for comment (征求意见稿), "administrative" for a notice of changed
         registration details (法定代表人信息变更), "nuclear_safety" for the safety regulation of a nuclear
         facility; None for an act that may move emissions. Read from the titles: MEE's library holds 96
-        drafts, 15 such notices and some 290 nuclear-safety documents among its 1,260."""
+        drafts, 15 such notices and 264 nuclear-safety documents among its 1,260."""
         title = self.display_title      # the Chinese one where there is one; MEE's English is a machine's
         if _DRAFT.search(title):
             return "draft"
