@@ -189,6 +189,20 @@ def test_a_column_mapping_reads_a_users_table(tmp_path):
     assert record.regions == ("650100",) and record.url == "https://example.org/c"
 
 
+def test_a_region_cell_the_gazetteer_cannot_read_is_reported_not_read_as_the_nation(tmp_path):
+    # MassCPR writes Inner Mongolia as Neimenggu: its 14 emergency-response rows had been national, offered to
+    # every province's nodes; a typo in a user's table was as silent
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"政策": ["A", "B", "C", "D", "E"], "时间": ["2020-01-25"] * 5,
+                  "省份": ["Neimenggu", "Guangxi Zhuang Autonomous Region", "新疆维吾尔自治区/新疆生产建设兵团",
+                         "新疆生产建设兵团第八师", "新彊"]}).to_csv(path, index=False)
+    batch = read_records(path, mapping={"title": "政策", "date": "时间", "region": "省份"})
+    assert {r.title: r.regions for r in batch.records} == {"A": ("150000",), "B": ("450000",), "C": ("650000",),
+                                                          "D": ("659001",)}
+    (message,) = [str(e) for e in batch.skipped]
+    assert "row 6" in message and "'省份'" in message and "unknown region '新彊'" in message
+
+
 def test_bad_files_give_one_clear_error(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
@@ -296,6 +310,8 @@ def test_mee_paperwork_that_moves_no_co2_is_marked_and_a_reactor_that_starts_is_
                "sector", "instrument", "issuer", "status", "url"]
     titles = {"关于公开征求《全国碳排放权交易管理办法（试行）》（征求意见稿）意见的通知": "draft",
               "关于确认福建福清核电厂1-6号机组运行许可证法定代表人信息变更的函": "administrative",
+              "对十三届全国人大二次会议第7403号建议的答复": "administrative",
+              "关于举办2018年全国生态环境新闻发言人培训班的通知": "administrative",
               "关于批准《阳江核电厂运行阶段质量保证大纲》（12版）的通知": "nuclear_safety",
               "关于释放三门核电厂1号机组第一次换料大修后反应堆首次临界控制点的通知": "nuclear_safety",
               "关于颁发福建福清核电厂5号机组运行许可证的通知": None,

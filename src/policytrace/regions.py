@@ -28,7 +28,16 @@ _PROVINCE_EN = {
     "630000": "Qinghai", "640000": "Ningxia", "650000": "Xinjiang", "710000": "Taiwan",
     "810000": "Hong Kong", "820000": "Macau",
 }
-_EN_ALIASES = {"innermongolia": "150000", "xizang": "540000", "macao": "820000", "hongkong": "810000"}
+# pinyin and English forms the shared files write (MassCPR and Hsiang et al.: Neimenggu)
+_EN_ALIASES = {"innermongolia": "150000", "neimenggu": "150000", "neimongol": "150000", "xizang": "540000",
+               "macao": "820000", "hongkong": "810000"}
+# English names carry the unit's kind and people, which the gazetteer's short forms leave out
+_EN_SUFFIXES = re.compile(r"(zhuang|uygur|uyghur|uighur|hui)?(autonomousregion|specialadministrativeregion|sar|"
+                          r"province|municipality|city)$")
+# The Xinjiang Production and Construction Corps (新疆生产建设兵团) governs parts of Xinjiang; its divisions
+# share their seat and administration with county-level cities (师市合一), which the gazetteer holds.
+_ZH_ALIASES = {"新疆生产建设兵团": "650000", "兵团": "650000", "第一师": "659002", "第二师": "659006",
+               "第三师": "659003", "第六师": "659004", "第八师": "659001"}
 _NATION_NAMES = ("全国", "中国", "中华人民共和国", "国家", "china", "nation", "national", "prc",
                  "people's republic of china")
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
@@ -109,6 +118,11 @@ def _table() -> tuple[dict[str, Region], dict[str, str]]:
     for key in _NATION_NAMES:
         alias[_norm_en(key)] = NATION
     alias.update(_EN_ALIASES)
+    for name, code in _ZH_ALIASES.items():
+        if name.startswith("第"):   # a division by its number alone could be anything's
+            alias["新疆生产建设兵团" + name] = alias["兵团" + name] = code
+        else:
+            alias[name] = code
     return by_code, alias
 
 
@@ -125,7 +139,7 @@ def lookup(name_or_code: str) -> Region:
         if code in by_code:
             return by_code[code]
     else:
-        code = alias.get(key) or alias.get(_norm_en(key))
+        code = alias.get(key) or alias.get(_norm_en(key)) or alias.get(_EN_SUFFIXES.sub("", _norm_en(key)) or key)
         if code:
             return by_code[code]
     raise UnknownRegionError(f"unknown region {name_or_code!r}: the gazetteer holds China, its provinces, "

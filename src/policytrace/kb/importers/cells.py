@@ -22,15 +22,20 @@ def clean(value) -> str | None:
 
 
 @cache
-def region_codes(text: str | None, level: str | None = None) -> tuple[str, ...]:
-    """Codes of a ';'-separated list of region names or codes (cached: the same names repeat a lot)."""
+def region_codes(text: str | None, level: str | None = None, *, column: str | None = None) -> tuple[str, ...]:
+    """Codes of a ';'-separated list of region names or codes; the nation where there is none.
+
+    With `column` (a cell meant to name a region) a name the gazetteer does not know is an error for the row:
+    read as the nation, Inner Mongolia's emergency responses (written Neimenggu) had been offered to every
+    province. Without it (a name guessed from a title) such a name is passed over."""
     if level == "national" or not text:
         return (regions.NATION,)
-    codes = []
-    for part in re.split(r"[;；,，/、]", text):
-        found = regions.find(part.strip()) if part.strip() else None
-        if found:
-            codes.append(found.code)
+    codes, unknown = [], []
+    for part in filter(None, (p.strip() for p in re.split(r"[;；,，/、]", text))):
+        found = regions.find(part)
+        (codes.append(found.code) if found else unknown.append(part))
+    if unknown and column is not None:
+        raise InputError(f"unknown region {unknown[0]!r}", column=column)
     return tuple(dict.fromkeys(codes)) or (regions.NATION,)
 
 

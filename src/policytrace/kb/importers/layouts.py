@@ -51,7 +51,7 @@ def _merged_regions(row: dict) -> tuple[str, ...]:
     region, level, title_zh = clean(row.get("region")), clean(row.get("level")), clean(row.get("title_zh"))
     if level == "national" and not region and title_zh:
         return regions_in_text(title_zh)
-    return region_codes(region, level)
+    return region_codes(region, level, column="region")
 
 
 def _merged_row(row: dict, context: dict) -> Record:
@@ -95,7 +95,7 @@ def _curated_row(row: dict, context: dict) -> Record:
         kind=kind, title=title_en or title_zh, title_zh=title_zh, summary=clean(row.get("summary_zh")),
         date=date, date_kind=date_kind,
         end_date=optional_date(row, "end_date"),
-        regions=region_codes(region, None), sectors=sector_keys(clean(row.get("sectors"))),
+        regions=region_codes(region, None, column="region"), sectors=sector_keys(clean(row.get("sectors"))),
         direction=clean(row.get("direction")) or "unclear", issuer=issuer, doc_number=doc_number,
         issued=date if date_kind == "issued" else None, effective=date if date_kind == "effective" else None,
         place=region if region and region != "全国" else None,
@@ -156,7 +156,8 @@ def _cpdb_row(row: dict, context: dict) -> Record | None:
     return Record(
         id=stable_id(source, clean(row.get("Policy ID")) or url or title, title), kind="policy", title=title,
         date=row_date(row, "Date of decision", "Start date of implementation"),
-        regions=region_codes(clean(row.get("Subnational region or state")), None),
+        regions=region_codes(clean(row.get("Subnational region or state")), None,
+                             column="Subnational region or state"),
         sectors=sector_keys(clean(row.get("Sector name"))), summary=clean(row.get("Policy description")),
         sources=(Source(url=url, publisher="NewClimate Institute", source_type="database"),) if url else (),
         fields={k: v for k, v in {"instrument": clean(row.get("Type of policy instrument")),
@@ -215,7 +216,8 @@ def _masscpr_row(row: dict, context: dict) -> Record:
         id=stable_id(source, clean(row.get("policy_id")) or url or title, title), kind="event", title=title,
         date=row_date(row, "date_start", "date_announce"), date_kind="started",
         end_date=optional_date(row, "date_end"),
-        regions=region_codes(province, None), sectors=("all",), direction="cut" if level.endswith(" I") else "unclear",
+        regions=region_codes(province, None, column="province"), sectors=("all",),
+        direction="cut" if level.endswith(" I") else "unclear",
         sources=(Source(url=url, publisher=clean(row.get("source_type")), source_type="database"),) if url else (),
         fields={"instrument": "emergency response level"},
         provenance={"source_name": source, "file": context["file"], "importer": "table:masscpr"},
@@ -234,7 +236,8 @@ def _hsiang_row(row: dict, context: dict) -> Record:
         id=stable_id(source, url or title, title), kind="event", title=title,
         date=row_date(row, "date_start"), date_kind="started",
         end_date=optional_date(row, "date_end"),
-        regions=(place.code,) if place else region_codes(adm1, None), sectors=("all",), direction="cut",
+        regions=(place.code,) if place else region_codes(adm1, None, column="adm1_name"), sectors=("all",),
+        direction="cut",
         sources=(Source(url=url, source_type="database"),) if url else (), fields={"instrument": policy},
         provenance={"source_name": source, "file": context["file"], "importer": "table:hsiang"},
     )
