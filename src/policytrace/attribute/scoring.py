@@ -180,10 +180,12 @@ def expected_time_fit(first: date, last: date, lo: date, hi: date, window: Windo
 def sector_fit(record: Record, sector: str | None, branch: str | None = None) -> float:
     """How well the record's sectors fit the series'; for a series of one branch (钢铁), a record that names
     only other branches (an aluminium standard) fits no better than a related sector."""
-    if not record.sectors or sector is None or sector == "all":
+    if not record.sectors or sector is None:
         fit = 0.7
     elif sector in record.sectors or "all" in record.sectors:
-        fit = 1.0
+        fit = 1.0       # an economy-wide record (an epidemic's emergency response) fits a total as fully
+    elif sector == "all":
+        fit = 0.7       # one sector's record is a part of the total
     else:
         fit = 0.7 if RELATED_SECTORS.get(sector, set()) & set(record.sectors) else 0.4
     if branch is not None:

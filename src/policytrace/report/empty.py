@@ -23,7 +23,8 @@ REASONS = {
     "same_event_other_source": ("{n} 条为已列事件的另一来源", "{n} are other sources of an event listed"),
     "no_source_url": ("{n} 条缺少来源网址", "{n} have no source URL"),
     "draft": ("{n} 条为征求意见稿，尚未生效", "{n} are drafts put out for comment, not in force"),
-    "administrative": ("{n} 条为登记信息变更等事务性文件", "{n} are notices of changed registration details"),
+    "administrative": ("{n} 条为事务性文件（登记变更、答复、培训、会议等）",
+                       "{n} are routine business (a changed registration, a reply, a training course, a meeting)"),
     "nuclear_safety": ("{n} 条为核设施安全监管文件，不涉及碳排放", "{n} are nuclear-safety regulation of a facility, "
                        "with no bearing on CO2"),
     "credited_to_common_break": ("{n} 条已归入多地共同断点", "{n} are credited to a break common to several regions"),
