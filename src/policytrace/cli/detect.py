@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ..detect import Detector
 from ..report.change import short_change
+from ..report.model import data_notes
 from ..series import read_series
 from . import app
 from .options import WHERE_OPTION, parse_where
@@ -69,20 +70,12 @@ def detect(
     analysed = "" if resolution == data.frequency.value else f", analysed as {resolution}"
     if period is not None:
         analysed = f", analysed per cycle of {period:.1f} points: its large steps recur at that interval"
-    if "year_to_date_split" in data.meta:
-        analysed += ", each period's own value from year-to-date totals"
-    if data.meta.get("spans_split"):
-        analysed += f", {data.meta['spans_split']} totals over several months split evenly"
-    if data.meta.get("filled_from_totals"):
-        analysed += f", {data.meta['filled_from_totals']} missing values from year-to-date totals"
-    if data.meta.get("zeros_as_gaps"):
-        analysed += f", {data.meta['zeros_as_gaps']} zero values read as missing"
-    if data.meta.get("sectors_summed"):
-        analysed += f", the sum of {data.meta['sectors_summed']} sectors"
     console = Console()
     # a line of its own, which the terminal wraps: as the table's title it was broken at the table's width
     console.print(f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points{analysed})",
                   soft_wrap=True)
+    if notes := data_notes(data):   # how the series was read, in the report's own words
+        console.print("data: " + "; ".join(en for _, en in notes), soft_wrap=True, markup=False)
     left_out = []
     if detector.unreported_:
         left_out.append(f"{detector.unreported_} under confidence {detector.min_confidence:.2f}")
