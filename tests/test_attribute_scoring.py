@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from policytrace.attribute import LagWindows, RegionScope
 from policytrace.attribute.relation import describe
-from policytrace.attribute.scoring import AUTHORITY, authority_level, relevance
-from policytrace.detect import NodeKind
-from policytrace.kb import KnowledgeBase
+from policytrace.attribute.scoring import AUTHORITY, Scorer, authority_level, relevance
+from policytrace.detect import Node, NodeKind
+from policytrace.kb import KnowledgeBase, Record, Source
 from policytrace.series import Frequency
 
 
@@ -25,6 +27,16 @@ def test_project_approval_acts_only_once_the_plant_runs():
     approved = windows.window("project", "issued", NodeKind.EVENT, Frequency.MONTHLY)
     started = windows.window("project", "started", NodeKind.EVENT, Frequency.MONTHLY)
     assert approved.after == 0 and approved.before > started.before
+    # nor in the months after it: a coal mine approved 12 days before a rise had been listed as its cause
+    node = Node(index=0, date="2022-01", kind=NodeKind.EVENT, confidence=0.9, direction="up", change_pct=20.0,
+                level_before=1.0, level_after=1.2, interval=("2022-01", "2022-01"), interval_index=(0, 0))
+    days = (date(2022, 1, 1), date(2022, 1, 31))
+    scope = RegionScope.of("610000")
+    for issued, listed in (("2021-12-20", False), ("2021-05-20", True)):
+        mine = Record(id=issued, kind="project", title="隆德煤矿500万吨/年改扩建工程环境影响报告书的批复", date=issued,
+                      regions=("610000",), direction="raise", sources=(Source(url="https://www.mee.gov.cn/x"),))
+        scored = Scorer().score(mine, node, days, approved, scope, "all")
+        assert (scored.reason is None) is listed, (issued, scored)
 
 
 def test_a_date_known_only_to_the_year_is_any_day_of_it():

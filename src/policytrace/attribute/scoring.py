@@ -122,14 +122,16 @@ class Scorer:
         lo, hi = node_days
         start = record.start
         return not (acts_until(record, start, record.end) < _shift(lo, -window.before)
-                    or start > _shift(hi, window.after))
+                    or start > _shift(hi, window.after)
+                    or (window.least and start > _shift(lo, -window.least)))
 
     def node_parts(self, record: Record, start: date, end: date, node: Node, node_days: tuple[date, date],
                    window: Window, static: Scored) -> Scored:
         """Time, direction and kind against this node, joined to the static parts."""
         lo, hi = node_days
         last = acts_until(record, start, end)
-        if last < _shift(lo, -window.before) or start > _shift(hi, window.after):
+        if last < _shift(lo, -window.before) or start > _shift(hi, window.after) \
+                or (window.least and start > _shift(lo, -window.least)):
             return Scored(reason="outside_window")
         if static.reason:
             return static

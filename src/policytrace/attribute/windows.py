@@ -16,11 +16,13 @@ from ..series import Frequency
 
 @dataclass(frozen=True)
 class Window:
-    """Days a record may precede the node's date interval, follow it, and the decay of the time fit."""
+    """Days a record may precede the node's date interval, follow it, the decay of the time fit, and the days
+    it must at least precede the interval's first day (`least`: an approval is not yet a running plant)."""
 
     before: int
     after: int
     decay: int
+    least: int = 0
 
     def to_list(self) -> list[int]:
         return [self.before, self.after]
@@ -37,7 +39,9 @@ DEFAULT_LAGS: dict[str, Window] = {
     "standard/effective": Window(365, 31, 180),
     "market": Window(365, 31, 120),
     "project": Window(365, 31, 120),
-    "project/issued": Window(1095, 0, 365),
+    # Building takes at least half a year (China's coal mines and power plants years, a solar farm months): a
+    # coal mine's approval 12 days before had explained Shaanxi's total rising in January 2022.
+    "project/issued": Window(1095, 0, 365, least=183),
     "project/reported": Window(365, 15, 120),
     "statistic": Window(365, 0, 180),
 }
@@ -82,7 +86,7 @@ class LagWindows:
         after = round(base.after * scale_after)
         if base.after > 0:  # kinds that may never follow their node keep a zero window after
             after = max(after, self.min_periods[1] * period)
-        return Window(before, after, max(base.decay, period))
+        return Window(before, after, max(base.decay, period), base.least)
 
     def widest(self, node_kind: NodeKind | str, frequency: Frequency) -> Window:
         """The union of all windows: what one KB query must cover for this node."""
