@@ -326,3 +326,13 @@ def test_mee_paperwork_that_moves_no_co2_is_marked_and_a_reactor_that_starts_is_
     assert (unit.kind, unit.date_kind, unit.direction, unit.sectors) == ("project", "started", "cut", ("power",))
     plan = records["国务院关于印发2030年前碳达峰行动方案的通知"]
     assert (plan.kind, plan.date_kind, plan.direction) == ("policy", "issued", "unclear")
+
+
+def test_html_in_a_description_cell_is_read_as_its_text(tmp_path):
+    # CCLW's descriptions are HTML: reports had printed "<div>The 14th Five Year Plan …&nbsp;"
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"title": ["14th Five-Year Plan", "A & B rule"], "date": ["2021-03-01", "2021-04-01"],
+                  "summary": ["<div>The plan&nbsp;lays down<br><br>targets.</div>", "Cuts of 1 < 2 and 3 > 2"],
+                  "url": ["https://example.org/a", "https://example.org/b"]}).to_csv(path, index=False)
+    records = read_records(path, mapping={"title": "title", "date": "date", "summary": "summary", "url": "url"}).records
+    assert [r.summary for r in records] == ["The plan lays down targets.", "Cuts of 1 < 2 and 3 > 2"]

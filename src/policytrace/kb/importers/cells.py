@@ -21,6 +21,21 @@ def clean(value) -> str | None:
     return text or None
 
 
+_MARKUP = re.compile(r"<[a-zA-Z/][^>]*>|&(nbsp|amp|lt|gt|quot|#\d+);")
+
+
+def plain(value) -> str | None:
+    """A cell's text without HTML markup: CCLW's descriptions are HTML (<div>…<br>&nbsp;), which reports had
+    shown as written."""
+    text = clean(value)
+    if text is None or not _MARKUP.search(text):
+        return text
+    from selectolax.lexbor import LexborHTMLParser
+
+    root = LexborHTMLParser(text).body
+    return clean(re.sub(r"\s+", " ", root.text(separator=" ") if root else text))
+
+
 @cache
 def region_codes(text: str | None, level: str | None = None, *, column: str | None = None) -> tuple[str, ...]:
     """Codes of a ';'-separated list of region names or codes; the nation where there is none.

@@ -14,8 +14,8 @@ import pandas as pd
 from ... import regions
 from ...errors import InputError
 from ..record import Record, Source, stable_id, starts_a_unit
-from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, optional_date, page_source, region_codes,
-                    regions_in_text, row_date, row_title, sector_keys)
+from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, optional_date, page_source, plain,
+                    region_codes, regions_in_text, row_date, row_title, sector_keys)
 
 
 def _merged_kind(source: str, title: str, sector: str | None) -> str:
@@ -92,7 +92,7 @@ def _curated_row(row: dict, context: dict) -> Record:
     region = clean(row.get("region"))
     return Record(
         id=stable_id("curated", url, title_zh or title_en),
-        kind=kind, title=title_en or title_zh, title_zh=title_zh, summary=clean(row.get("summary_zh")),
+        kind=kind, title=title_en or title_zh, title_zh=title_zh, summary=plain(row.get("summary_zh")),
         date=date, date_kind=date_kind,
         end_date=optional_date(row, "end_date"),
         regions=region_codes(region, None, column="region"), sectors=sector_keys(clean(row.get("sectors"))),
@@ -139,7 +139,7 @@ def _iea_row(row: dict, context: dict) -> Record | None:
     return Record(
         id=stable_id(source, clean(row.get("_id")) or url or title, title), kind="policy", title=title,
         date=row_date(row, "Year"), regions=region_codes(prov.group(1) if prov else None, None),
-        sectors=sector_keys(clean(row.get("Sectors"))), summary=clean(row.get("Policy_Content")),
+        sectors=sector_keys(clean(row.get("Sectors"))), summary=plain(row.get("Policy_Content")),
         sources=(Source(url=url, publisher="IEA", source_type="database"),) if url else (),
         fields={k: v for k, v in {"instrument": clean(row.get("Type")), "status": clean(row.get("Status"))}.items() if v},
         provenance={"source_name": source, "file": context["file"], "importer": "table:iea"},
@@ -158,7 +158,7 @@ def _cpdb_row(row: dict, context: dict) -> Record | None:
         date=row_date(row, "Date of decision", "Start date of implementation"),
         regions=region_codes(clean(row.get("Subnational region or state")), None,
                              column="Subnational region or state"),
-        sectors=sector_keys(clean(row.get("Sector name"))), summary=clean(row.get("Policy description")),
+        sectors=sector_keys(clean(row.get("Sector name"))), summary=plain(row.get("Policy description")),
         sources=(Source(url=url, publisher="NewClimate Institute", source_type="database"),) if url else (),
         fields={k: v for k, v in {"instrument": clean(row.get("Type of policy instrument")),
                                   "status": clean(row.get("Implementation state"))}.items() if v},
@@ -183,7 +183,7 @@ def _cclw_row(row: dict, context: dict) -> Record | None:
     return Record(
         id=stable_id(source, url or title, title), kind="policy", title=title, date=date,
         regions=(regions.NATION,), sectors=sector_keys(clean(row.get("Sectors"))),
-        summary=clean(row.get("Description")),
+        summary=plain(row.get("Description")),
         sources=(Source(url=url, publisher="LSE Grantham Institute", source_type="database"),) if url else (),
         provenance={"source_name": source, "file": context["file"], "importer": "table:cclw"},
     )
@@ -199,7 +199,7 @@ def _icap_row(row: dict, context: dict) -> Record | None:
     return Record(
         id=stable_id(source, url or title, title), kind="market", title=title, date=row_date(row, "Year"),
         regions=region_codes(pilot.group(1) if pilot else None, None),
-        sectors=sector_keys(clean(row.get("Sectoral coverage"))), summary=clean(row.get("Policy_Content")),
+        sectors=sector_keys(clean(row.get("Sectoral coverage"))), summary=plain(row.get("Policy_Content")),
         sources=(Source(url=url, publisher="ICAP", source_type="database"),) if url else (),
         provenance={"source_name": source, "file": context["file"], "importer": "table:icap"},
     )

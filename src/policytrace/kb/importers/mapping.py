@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ...errors import InputError
 from ..record import KINDS, Record, stable_id
-from .cells import CHINA_NAMES, clean, normalise_date, page_source, region_codes, row_date, sector_keys
+from .cells import (CHINA_NAMES, clean, normalise_date, page_source, plain, region_codes, row_date,
+                    sector_keys)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
             regions=region_codes(get("region"), None, column=mapping.region),
             sectors=sector_keys(get("sectors")),
             direction=(get("direction") or "unclear").lower(), issuer=get("issuer"), doc_number=get("doc_number"),
-            summary=get("summary"),
+            summary=plain(get("summary")),
             sources=(page_source(url, get("issuer"), get("source_type"), get("doc_number")),) if url else (),
             provenance={"source_name": Path(context["file"]).stem, "file": context["file"], "importer": "table:mapped"},
         )
