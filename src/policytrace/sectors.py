@@ -100,6 +100,9 @@ BRANCH_WORDS: dict[str, tuple[str, ...]] = {
     "thermal_power": ("火电", "煤电", "燃煤发电", "coal power", "coal-fired"),
     "coal_mining": ("煤矿", "煤炭开采", "煤炭工业", "coal mine", "coal mining", "coal industry"),
     "oil_gas": ("油气", "石油天然气", "oil and gas"),
+    # not a series' branch, but a record on vehicles is not one on steel (a new-energy-vehicle plan had fitted
+    # Hebei's crude steel as fully as a steel-output cut)
+    "vehicles": ("汽车", "vehicle", "automobile", "automotive"),
 }
 # Branches that hold or feed one another: a record on one speaks to the others (an aluminium smelter is
 # non-ferrous metallurgy; coke feeds the blast furnace).
