@@ -149,7 +149,9 @@ def test_upload_of_a_table_of_several_series_keeps_the_rows_asked_for(server, tm
         assert any("year-to-date" in note for note in body["data_notes"]["en"]), body["data_notes"]
         r = post(where="value_type=current_month", value_column="value")
         assert r.status_code == 200, r.text
-        assert not any("year-to-date" in note for note in r.json()["data_notes"]["en"])   # the month's own values
+        notes = r.json()["data_notes"]["en"]   # the month's own values, the Januaries they lack from the totals
+        assert not any("each period's value" in note for note in notes), notes
+        assert any(note.startswith("12 missing values were taken from the year-to-date totals") for note in notes)
 
 
 def test_upload_xlsx(server, tmp_path):

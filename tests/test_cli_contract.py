@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 from rich.cells import cell_len
-from conftest import CHINA_RECORDS, cli, monthly_step_csv
+from conftest import CHINA_RECORDS, cli, monthly_step_csv, year_to_date_csv
 
 from policytrace.series import read_series
 
@@ -136,10 +136,21 @@ def test_months_missing_beside_running_totals_are_taken_from_them(tmp_path):
               "--out", str(tmp_path / "r"))
     assert run.returncode == 0, run.stderr
     assert "24 期缺测的本期值由同表累计值推算" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
+    # where February's own value is given, January is February's total less it
+    table.loc[table["month"].str[5:] == "02", "gen_current_month"] = step["value"][step["date"].str[5:] == "02"].round(1)
+    table.to_csv(tmp_path / "february.csv", index=False)
+    series = read_series(tmp_path / "february.csv")
+    january = series.values[series.values.index.month == 1].to_numpy()
+    assert series.meta["filled_from_totals"] == 12
+    assert np.allclose(january, step["value"][step["date"].str[5:] == "01"], atol=0.2)
+    # NBS's long table gives the totals in rows of their own (value_type): choosing the months' own values
+    # takes the missing Januaries from them, split evenly with February as nothing else tells them apart
+    series = read_series(year_to_date_csv(tmp_path / "long.csv"), where={"value_type": "current_month"})
+    assert series.meta["filled_from_totals"] == 12 and series.meta["gaps"] == 0
     # totals that do not add up to the months (another measure under a like name) are not used
     table.assign(gen_cumulative_ytd=table["gen_cumulative_ytd"] * 1.3).to_csv(tmp_path / "other.csv", index=False)
     series = read_series(tmp_path / "other.csv")
-    assert "filled_from_totals" not in series.meta and series.meta["gaps"] == 24
+    assert "filled_from_totals" not in series.meta and series.meta["gaps"] == table["gen_current_month"].isna().sum()
 
 
 def test_year_to_date_totals_chosen_by_name_are_read_as_each_months_own_value(tmp_path):

@@ -15,7 +15,7 @@ from ..errors import InputError, TooShortError
 from .dates import LINE_OFFSET, is_period, parse_dates, span_firsts
 from .layout import joined_date, melt_wide, period_columns, promote_header, title_lines, year_by_month
 from .model import Frequency, Series
-from .totals import CUMULATIVE, RATE, fill_gaps, own_values, running_totals, split_spans
+from .totals import CUMULATIVE, RATE, fill_from, fill_gaps, own_values, running_totals, split_spans
 
 DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "week", "day",
               "日期", "时间", "月份", "季度", "年份", "年", "周", "期间", "统计期", "时期")
@@ -83,6 +83,7 @@ def series_from_table(
     if frame.empty:
         raise InputError("the file has no data rows", file=name)
     frame.columns = [str(c).strip() for c in frame.columns]
+    whole = frame
     for col, wanted in (where or {}).items():
         frame = _rows_where(frame, name, col, wanted)
     if date_column is None and (joined := joined_date(frame, JOINED_DATE)) is not None:
@@ -136,6 +137,18 @@ def series_from_table(
             else (data, 0)
         if filled:
             meta["filled_from_totals"] = filled
+    elif "year_to_date_split" not in meta and frequency in (Frequency.MONTHLY, Frequency.QUARTERLY) \
+            and (totals_where := _totals_rows(whole, where)) is not None:
+        # the running totals in rows of their own (NBS's long table: value_type current_month, cumulative_ytd)
+        try:
+            totals = series_from_table(whole, name=name, region=region, sector=sector, date_column=date_column,
+                                       value_column=value_column, where=totals_where)
+        except InputError:
+            totals = None    # they do not read as a series: nothing is taken from them
+        if totals is not None and "year_to_date_split" in totals.meta:
+            data, filled = fill_from(data, totals.values)
+            if filled:
+                meta["filled_from_totals"] = filled
     if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():
         # No region's emissions are exactly zero beside positive values: such zeros are data that were not
         # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
@@ -276,6 +289,19 @@ def _guess_value_column(frame: pd.DataFrame, dcol: str | None, name: str) -> str
     if numeric:
         raise InputError(f"several numeric columns could be the value ({', '.join(numeric)}); "
                          "name the one to read 'value' or choose it with --value-column", file=name)
+    return None
+
+
+def _totals_rows(frame: pd.DataFrame, where: Mapping[str, str] | None) -> dict[str, str] | None:
+    """The `where` that keeps the running totals of the rows `where` chose, if the table has them in a column
+    `where` filters on (value_type = current_month beside cumulative_ytd), else None."""
+    for col, wanted in (where or {}).items():
+        if CUMULATIVE.search(str(wanted)) or col not in frame.columns:
+            continue
+        others = [v for v in frame[col].dropna().astype(str).str.strip().unique()
+                  if CUMULATIVE.search(v) and not RATE.search(v)]
+        if len(others) == 1:
+            return {**where, col: others[0]}
     return None
 
 

@@ -27,15 +27,16 @@ def running_totals(chosen: list[str], spans: pd.Series | None) -> bool:
     return bool(((spans == 1) | (months == 1)).all() and (months - spans >= 2).any())
 
 
-def own_values(totals: pd.Series, lines: pd.Series, frequency: Frequency, name: str, column: str
-               ) -> tuple[pd.Series, int]:
+def own_values(totals: pd.Series, lines: pd.Series, frequency: Frequency, name: str, column: str,
+               known: pd.Series | None = None) -> tuple[pd.Series, int]:
     """Each month's (or quarter's) own value from running totals that restart every January.
 
     A total is the sum since January: a period's own value is its difference from the total before it in
     the same year. A total that covers several periods (statistical offices publish January and February
     together; a month may be missing) is split evenly over them, its mean, as Carbon Monitor spreads a month
-    over its days. `totals` is sorted by date; `lines` gives each date's line in the file, for errors.
-    Returns the values and how many totals were split."""
+    over its days; where `known` gives some of those periods' own values, the rest share what is left (January
+    is February's total less February). `totals` is sorted by date; `lines` gives each date's line in the file,
+    for errors. Returns the values and how many totals were split."""
     if frequency not in (Frequency.MONTHLY, Frequency.QUARTERLY):
         raise InputError(f"year-to-date totals need monthly or quarterly dates, not {frequency.value}", file=name,
                          column=column)
@@ -49,10 +50,16 @@ def own_values(totals: pd.Series, lines: pd.Series, frequency: Frequency, name: 
             if total < before:
                 raise InputError(f"the year-to-date total falls within {year} ({before:g} before, {total:g} here): "
                                  "not a running total", file=name, row=int(lines[day]), column=column)
-            share = (total - before) / (at - done)
-            for k in range(done + 1, at + 1):
-                own[pd.Timestamp(year, (k - 1) * step + 1, 1)] = share
-            split += at - done > 1
+            days = [pd.Timestamp(year, (k - 1) * step + 1, 1) for k in range(done + 1, at + 1)]
+            given = {d: float(known[d]) for d in days if known is not None and d in known.index
+                     and pd.notna(known[d])} if len(days) > 1 else {}
+            rest = [d for d in days if d not in given]
+            share = (total - before - sum(given.values())) / len(rest) if rest else 0.0
+            if share < 0:     # the known values exceed the total (a revision): the total is split evenly
+                given, share = {}, (total - before) / len(days)
+            for period in days:
+                own[period] = given.get(period, share)
+            split += len(days) > 1
             done, before = at, float(total)
     return pd.Series(own, name=totals.name).sort_index(), split
 
@@ -81,16 +88,21 @@ def fill_gaps(own: pd.Series, totals: pd.Series, frequency: Frequency) -> tuple[
     where the two agree on the periods both have. Returns the values (dates sorted, absent periods added where
     the totals give them) and how many were filled."""
     try:
-        derived, _ = own_values(totals.sort_index(), pd.Series(0, index=totals.index), frequency, "", "")
+        derived, _ = own_values(totals.sort_index(), pd.Series(0, index=totals.index), frequency, "", "", known=own)
     except InputError:
         return own, 0      # not running totals after all (one falls within a year)
-    both = own.dropna().index.intersection(derived.index)
+    return fill_from(own, derived)
+
+
+def fill_from(own: pd.Series, derived: pd.Series) -> tuple[pd.Series, int]:
+    """`own`'s missing periods from `derived` (the same measure read from running totals), where the two agree
+    on the periods both have; a table that begins with January and February only in their total begins there."""
+    both = own.dropna().index.intersection(derived.dropna().index)
     if len(both) < 3:
         return own, 0
     if float((own[both] - derived[both]).abs().sum()) > AGREE * float(own[both].abs().sum()):
         return own, 0
-    wanted = derived.index.difference(own.dropna().index)
-    wanted = wanted[(wanted >= own.index.min()) & (wanted <= own.index.max())]
+    wanted = derived.dropna().index.difference(own.dropna().index)
     filled = own.reindex(own.index.union(wanted))
     filled[wanted] = derived[wanted]
     return filled, len(wanted)
