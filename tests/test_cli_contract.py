@@ -137,7 +137,8 @@ def test_months_missing_beside_running_totals_are_taken_from_them(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "24 期缺测的本期值由同表累计值推算" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
     # where February's own value is given, January is February's total less it
-    table.loc[table["month"].str[5:] == "02", "gen_current_month"] = step["value"][step["date"].str[5:] == "02"].round(1)
+    february = step["date"].str[5:] == "02"
+    table.loc[february, "gen_current_month"] = step["value"][february].round(1)
     table.to_csv(tmp_path / "february.csv", index=False)
     series = read_series(tmp_path / "february.csv")
     january = series.values[series.values.index.month == 1].to_numpy()

@@ -205,7 +205,8 @@ def _hostile_records(path: Path, node: dict) -> Path:
         writer = csv.DictWriter(fh, columns)
         writer.writeheader()
         writer.writerow({"date": day.isoformat(), "date_kind": "issued", "end_date": "", "kind": "event",
-                         "title_zh": HOSTILE_TITLE, "title_en": "hostile test record", "issuer": "</dd><script>window.__pwned=3</script><b>国家发展改革委</b>",
+                         "title_zh": HOSTILE_TITLE, "title_en": "hostile test record",
+                         "issuer": "</dd><script>window.__pwned=3</script><b>国家发展改革委</b>",
                          "doc_number": "", "region": "新疆维吾尔自治区", "sectors": "industry",
                          "direction": "cut" if node["direction"] == "down" else "raise",
                          # markup in a summary is read as its text on import (CCLW's HTML descriptions)

@@ -103,7 +103,8 @@ def _check_named(data: Series, path: Path) -> None:
         raise InputError("the file names no region the gazetteer knows: give one with --region, e.g. -r 新疆",
                          file=str(path))
     if data.sector is None:
-        raise InputError("the file names no sector: give one with --sector, e.g. -s 工业 (-s 合计 for all sectors)", file=str(path))
+        raise InputError("the file names no sector: give one with --sector, e.g. -s 工业 (-s 合计 for all sectors)",
+                         file=str(path))
 
 
 def _render(result: Report, chosen: tuple[str, ...], progress: Progress, step) -> dict[str, str | bytes]:
