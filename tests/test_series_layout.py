@@ -170,3 +170,24 @@ def test_months_published_together_are_split_and_running_spans_are_totals(tmp_pa
                                       encoding="utf-8")
     with pytest.raises(InputError, match="2015年3-2月"):
         read_series(tmp_path / "bad.csv")
+
+
+@pytest.mark.parametrize("units", [",万吨CO2", "单位：万吨,", "单位,万吨"])
+def test_a_units_line_under_the_header_and_notes_under_the_table_are_not_data(tmp_path, units):
+    # statistical tables carry both; each had stopped the read ("value '万吨CO2' is not a number")
+    rows = "".join(f"2015-{m:02d},{100 + 30 * (m > 6)}\n" for m in range(1, 13))
+    path = tmp_path / "t.csv"
+    path.write_text(f"新疆工业碳排放（月度）\n月份,排放量\n{units}\n{rows}注：2015年为初步核算数,\n资料来源：某统计年鉴,\n",
+                    encoding="utf-8")
+    series = read_series(path)
+    assert len(series) == 12 and series.meta["gaps"] == 0 and "万吨" in series.unit
+    # a bad cell is still named by its line in the file (title 1, header 2, units 3, data from 4)
+    path.write_text(f"新疆工业碳排放（月度）\n月份,排放量\n{units}\n{rows.replace('2015-05,100', '2015-05,x')}",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="'x' is not a number") as err:
+        read_series(path)
+    assert err.value.row == 8
+    # a first row of data with a unit in it is data, not a units line
+    path.write_text("date,value\n2015-01,5%\n" + rows, encoding="utf-8")
+    with pytest.raises(InputError, match="'5%' is not a number"):
+        read_series(path)

@@ -37,6 +37,37 @@ def title_lines(lines: list[str], sep: str, headings: Collection[str] = ()) -> i
     return k if k < len(filled) and filled[k] >= 2 else 0
 
 
+# A units line under the header (单位：万吨, or 万吨 under its column) and notes under the table (注：…, 资料来源：…)
+# are part of a statistical table, not its data.
+_UNIT_LABEL = re.compile(r"^(单位|计量单位|units?)\b|^(单位|计量单位)", re.IGNORECASE)
+_UNIT = re.compile(r"单位|unit|万吨|吨|亿|千瓦|kwh|mwh|gwh|mt\b|kt\b|tco2|%|百分比", re.IGNORECASE)
+_NOTE = re.compile(r"^\s*(注|备注|说明|资料来源|数据来源|来源|source|sources|note|notes)\s*[:：.]|^\s*[*＊]", re.IGNORECASE)
+
+
+def strip_units_and_notes(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The table without a units line right under its header and without the notes lines under it; and the
+    units line's text (for the report), if there was one. A units line leaves its first cell empty or begins
+    it 单位, has no number in it and names a unit; a notes line fills only its first cell, which begins 注：,
+    资料来源： or the like."""
+    unit = None
+    cells = frame.astype("string")
+    if len(frame) > 1:
+        lead = cells.iloc[0].iloc[0]
+        first = [c.strip() for c in cells.iloc[0].dropna() if c.strip()]
+        if first and (pd.isna(lead) or not lead.strip() or _UNIT_LABEL.match(lead.strip())) \
+                and all(pd.isna(pd.to_numeric(c, errors="coerce")) for c in first) \
+                and any(_UNIT.search(c) for c in first):
+            unit, frame, cells = " ".join(first), frame.iloc[1:], cells.iloc[1:]
+    end = len(frame)
+    while end > 0:
+        row = [c.strip() for c in cells.iloc[end - 1].dropna() if c.strip()]
+        if not row or (len(row) == 1 and _NOTE.search(row[0]) and str(cells.iloc[end - 1].iloc[0]).strip() == row[0]):
+            end -= 1
+            continue
+        break
+    return frame.iloc[:end], unit
+
+
 def promote_header(frame: pd.DataFrame) -> pd.DataFrame:
     """In a spreadsheet, a title line read as the header (one filled heading, the others pandas' 'Unnamed: k')
     gives way to the first row that fills every column."""

@@ -13,7 +13,8 @@ import pandas as pd
 from .. import regions, sectors
 from ..errors import InputError, TooShortError
 from .dates import LINE_OFFSET, is_period, parse_dates, span_firsts
-from .layout import joined_date, melt_wide, period_columns, promote_header, title_lines, year_by_month
+from .layout import (joined_date, melt_wide, period_columns, promote_header, strip_units_and_notes, title_lines,
+                     year_by_month)
 from .model import Frequency, Series
 from .totals import CUMULATIVE, RATE, fill_from, fill_gaps, own_values, running_totals, split_spans
 
@@ -83,6 +84,9 @@ def series_from_table(
     if frame.empty:
         raise InputError("the file has no data rows", file=name)
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame, unit_line = strip_units_and_notes(frame)
+    if frame.empty:
+        raise InputError("the file has no data rows", file=name)
     whole = frame
     for col, wanted in (where or {}).items():
         frame = _rows_where(frame, name, col, wanted)
@@ -174,7 +178,7 @@ def series_from_table(
         frequency=frequency,
         region=region_obj.code if region_obj else None,
         sector=sectors.normalise(sector) or sector,
-        unit=vcol,
+        unit=f"{vcol} ({unit_line})" if unit_line else vcol,
         source=name,
         meta={"gaps": int(data.isna().sum()), **meta},
     )
