@@ -233,6 +233,20 @@ def test_days_and_months_in_either_order_and_named_months(tmp_path, written, fre
     assert pd.Timestamp(series.values.index[14]) == days[14]
 
 
+def test_a_spreadsheets_day_numbers_in_a_date_column_are_dates(tmp_path):
+    # Excel saves a date as its day number (42005 is 2015-01-01); read as positions, 72 months had been
+    # 2,162 points, 2,090 of them gaps
+    months = pd.date_range("2015-01-01", periods=72, freq="MS")
+    path = tmp_path / "serial.csv"
+    path.write_text("date,value\n" + "".join(f"{(d - pd.Timestamp('1899-12-30')).days},{10 + i % 3}\n"
+                                             for i, d in enumerate(months)), encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.MONTHLY and len(series) == 72 and series.label(0) == "2015-01"
+    # the same numbers headed as a period, not a date, are positions, as any integers are
+    path.write_text(path.read_text(encoding="utf-8").replace("date,", "period,", 1), encoding="utf-8")
+    assert read_series(path).frequency is Frequency.UNDATED
+
+
 def test_a_date_read_into_an_impossible_year_is_an_error_naming_its_row(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("date,value\n2015-01-01,1\n15-Jan,2\n", encoding="utf-8")

@@ -29,6 +29,9 @@ _COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
 # a month's name and a two-digit year, as spreadsheets show months (Jan-15, Mar 20)
 _NAMED_MONTH_YY = re.compile(r"^([A-Za-z]{3,9})[-\s'’]?(\d{2})$")
+# Excel's day numbers from 1955 to 2099, in a column headed as a date (date, 日期, 时间, month …)
+_EXCEL_DAYS = (20090, 73050)
+_DATE_HEADING = re.compile(r"date|time|day|month|日期|时间|月份|日", re.IGNORECASE)
 # years a file of emissions can be about; outside them a label was misread (pandas reads Jan-15 as year 1)
 YEARS = (1800, 2200)
 
@@ -51,6 +54,11 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
         return _convert(text, name, col, column, lambda t: pd.Timestamp(int(t[:4]), int(t[4:]), 1)), Frequency.MONTHLY
     if all(_INT.match(t) for t in text) and not all(_COMPACT_DAY.match(t) for t in text):
         ints = np.array([int(t) for t in text])
+        if _EXCEL_DAYS[0] <= ints.min() and ints.max() <= _EXCEL_DAYS[1] and _DATE_HEADING.search(str(col)):
+            # a spreadsheet's dates saved as its day numbers (42005 is 2015-01-01): read as positions they had
+            # made 72 months into 2,162 points, 2,090 of them gaps
+            index = pd.DatetimeIndex(pd.Timestamp("1899-12-30") + pd.to_timedelta(ints, unit="D"))
+            return index, _infer_frequency(index)
         return pd.Index(ints, dtype=int), Frequency.UNDATED
     if _QUARTER.match(sample):
         return _convert(text, name, col, column, lambda t: _quarter(t)), Frequency.QUARTERLY
