@@ -131,3 +131,18 @@ def test_bad_dates_and_regions_are_one_line_errors(kb):
         kb.search("碳达峰", start="2020-13-01")
     with pytest.raises(InputError, match="Atlantis"):
         kb.search("碳达峰", region="Atlantis")
+
+
+def test_kb_text_that_looks_like_rich_markup_is_printed_as_written(tmp_path):
+    # "[/x]" in a title had ended `kb search` in a Rich MarkupError traceback
+    table = tmp_path / "odd [b].csv"
+    table.write_text("title,date,url,region\nPlan [draft] for [/x] coal,2021-05-01,https://example.org/a,新疆\n",
+                     encoding="utf-8")
+    kb = tmp_path / "odd.sqlite"
+    assert cli("kb", "import", str(table), "--kb", str(kb), "--empty").returncode == 0
+    for command in (("kb", "search", "coal", "--kb", str(kb)), ("kb", "stats", "--kb", str(kb))):
+        run = cli(*command, env={"COLUMNS": "200"})
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    run = cli("kb", "search", "coal", "--kb", str(kb), env={"COLUMNS": "200"})
+    assert "Plan [draft] for [/x] coal" in run.stdout and "新疆" in run.stdout, run.stdout
+    assert "odd [b].csv" in cli("kb", "stats", "--kb", str(kb), env={"COLUMNS": "200"}).stdout

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import InputError, PolicytraceError
 from ..kb import KnowledgeBase
@@ -99,8 +100,17 @@ def search(
     for col in ("date", "kind", "title", "regions", "why", "url"):
         table.add_column(col, overflow="fold")
     for h in hits:
-        table.add_row(h.record.date, h.record.kind, h.record.display_title, ",".join(h.record.regions), h.why, h.record.url)
+        # Text: a KB's words are never Rich markup (a title with "[/x]" had ended the command in a traceback)
+        table.add_row(h.record.date, h.record.kind, Text(h.record.display_title), Text(_places(h.record.regions)),
+                      Text(h.why), Text(h.record.url))
     Console().print(table)
+
+
+def _places(codes) -> str:
+    """Region codes as short names (650000 → 新疆, 000000 → 全国), a code the gazetteer lacks as written."""
+    from .. import regions
+
+    return "、".join(found.short_zh if (found := regions.find(code)) else code for code in codes)
 
 
 @kb_app.command()
@@ -118,7 +128,7 @@ def stats(kb: Path = typer.Option(None, "--kb", help=STARTER_HELP), as_json: boo
         imports.add_column(col, justify="left" if col == "file" else "right", overflow="fold")
     for item in data["imports"]:
         records = item["inserted"] + item["updated"] + item["unchanged"]
-        imports.add_row(str(item["source_file"]), _n(item["rows"]), str(records), str(item["skipped"]),
+        imports.add_row(Text(str(item["source_file"])), _n(item["rows"]), str(records), str(item["skipped"]),
                         str(item["duplicates"]), str(item["left_out"]))
     console.print(imports)
     from .. import regions
@@ -132,7 +142,7 @@ def stats(kb: Path = typer.Option(None, "--kb", help=STARTER_HELP), as_json: boo
             if key == "by_region":
                 found = regions.find(name)
                 label = f"{name} {found.name_zh}" if found else name
-            table.add_row(label, str(count))
+            table.add_row(Text(str(label)), str(count))
         console.print(table)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import InputError
 from ..kb import KnowledgeBase
@@ -56,7 +57,7 @@ def panel(
         at_end = bool(c.attribution and c.attribution.node.details.get("at_end"))
         latest |= at_end
         table.add_row(c.period + (" *" if at_end else ""), c.direction, str(len(c.members)), f"{c.share:.0%}",
-                      first[:40])
+                      Text(first[:40]))   # Text: KB text is never markup
     if result.common:
         console.print(table)
     else:   # no empty table
@@ -68,4 +69,4 @@ def panel(
     console.print(f"regional nodes: {regional}, of which without a KB explanation: {empty}")
     if out is not None:
         for path in write_rendered({"panel.json": payload}, out):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", markup=False, highlight=False)
