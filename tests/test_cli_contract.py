@@ -355,8 +355,9 @@ def test_zeros_beside_positive_values_are_missing_data(tmp_path):
     step.to_csv(tmp_path / "zeros.csv", index=False)
     run = cli("detect", str(tmp_path / "zeros.csv"))
     assert run.returncode == 0 and "20 values of 0 were read as missing" in run.stdout, run.stderr + run.stdout
-    nodes = json.loads(cli("detect", str(tmp_path / "zeros.csv"), "--json").stdout)["nodes"]
-    (node,) = nodes
+    detected = json.loads(cli("detect", str(tmp_path / "zeros.csv"), "--json").stdout)
+    assert any(note.startswith("20 values of 0 were read as missing") for note in detected["data_notes"]["en"])
+    (node,) = nodes = detected["nodes"]
     assert node["direction"] == "up" and 15 < node["change_pct"] < 35 and node["details"]["after_gap"], nodes
     assert node["interval"][0] <= "2014-03" <= node["interval"][1], node   # the gap is 2014-03..2015-10
     # every format of the report says how the series was read

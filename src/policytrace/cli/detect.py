@@ -64,7 +64,10 @@ def detect(
         typer.echo(json.dumps({"frequency": data.frequency.value, "resolution": resolution, "n": len(data),
                                "rhythm_period": period, "unreported": detector.unreported_,
                                "beyond_max_nodes": detector.trimmed_, "within_rounding": detector.within_rounding_,
-                               "rounding_step": detector.rounding_step_, "nodes": [n.to_dict() for n in found]},
+                               "rounding_step": detector.rounding_step_,
+                               "data_notes": {lang: [note[k] for note in data_notes(data)]
+                                              for k, lang in enumerate(("zh", "en"))},
+                               "nodes": [n.to_dict() for n in found]},
                               ensure_ascii=False, indent=2))
         return
     analysed = "" if resolution == data.frequency.value else f", analysed as {resolution}"
