@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -133,26 +133,13 @@ def series_from_table(
         data, meta["year_to_date_split"] = own_values(data, lines, frequency, name, vcol)
     elif spans is not None:
         data, meta["spans_split"] = split_spans(data, spans)
-    if "year_to_date_split" not in meta and SUMMED not in frame.columns and (tcol := _totals_beside(frame, vcol)):
-        # a column the user did not choose: a cell it cannot read is left out, not an error
-        cells = pd.to_numeric(frame[tcol].astype("string").str.replace(",", "", regex=False), errors="coerce")
-        totals = pd.Series(cells.to_numpy(dtype=float), index=index).groupby(level=0).first()
-        data, filled = fill_gaps(data, totals, frequency) if frequency in (Frequency.MONTHLY, Frequency.QUARTERLY) \
-            else (data, 0)
+    if "year_to_date_split" not in meta:
+        data, filled = _filled_from_totals(
+            data, frame, whole, index, vcol, frequency, where,
+            read=lambda chosen: series_from_table(whole, name=name, region=region, sector=sector,
+                                                  date_column=date_column, value_column=value_column, where=chosen))
         if filled:
             meta["filled_from_totals"] = filled
-    elif "year_to_date_split" not in meta and frequency in (Frequency.MONTHLY, Frequency.QUARTERLY) \
-            and (totals_where := _totals_rows(whole, where)) is not None:
-        # the running totals in rows of their own (NBS's long table: value_type current_month, cumulative_ytd)
-        try:
-            totals = series_from_table(whole, name=name, region=region, sector=sector, date_column=date_column,
-                                       value_column=value_column, where=totals_where)
-        except InputError:
-            totals = None    # they do not read as a series: nothing is taken from them
-        if totals is not None and "year_to_date_split" in totals.meta:
-            data, filled = fill_from(data, totals.values)
-            if filled:
-                meta["filled_from_totals"] = filled
     if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():
         # No region's emissions are exactly zero beside positive values: such zeros are data that were not
         # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
@@ -294,6 +281,29 @@ def _guess_value_column(frame: pd.DataFrame, dcol: str | None, name: str) -> str
         raise InputError(f"several numeric columns could be the value ({', '.join(numeric)}); "
                          "name the one to read 'value' or choose it with --value-column", file=name)
     return None
+
+
+def _filled_from_totals(data: pd.Series, frame: pd.DataFrame, whole: pd.DataFrame, index: pd.Index, vcol: str,
+                        frequency: Frequency, where: Mapping[str, str] | None,
+                        read: Callable[[dict[str, str]], Series]) -> tuple[pd.Series, int]:
+    """The own values with the periods they lack taken from the table's running totals (`totals.fill_gaps`): a
+    column beside them (NBS's thermal power), or rows of their own (NBS's long output table, read by `read`
+    with the `where` that keeps them). Returns the values and how many were filled."""
+    if frequency not in (Frequency.MONTHLY, Frequency.QUARTERLY):
+        return data, 0
+    if SUMMED not in frame.columns and (tcol := _totals_beside(frame, vcol)):
+        # a column the user did not choose: a cell it cannot read is left out, not an error
+        cells = pd.to_numeric(frame[tcol].astype("string").str.replace(",", "", regex=False), errors="coerce")
+        totals = pd.Series(cells.to_numpy(dtype=float), index=index).groupby(level=0).first()
+        return fill_gaps(data, totals, frequency)
+    if (chosen := _totals_rows(whole, where)) is not None:
+        try:
+            totals = read(chosen)
+        except InputError:
+            return data, 0   # they do not read as a series: nothing is taken from them
+        if "year_to_date_split" in totals.meta:
+            return fill_from(data, totals.values)
+    return data, 0
 
 
 def _totals_rows(frame: pd.DataFrame, where: Mapping[str, str] | None) -> dict[str, str] | None:
