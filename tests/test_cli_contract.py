@@ -152,6 +152,9 @@ def test_months_missing_beside_running_totals_are_taken_from_them(tmp_path):
     table.assign(gen_cumulative_ytd=table["gen_cumulative_ytd"] * 1.3).to_csv(tmp_path / "other.csv", index=False)
     series = read_series(tmp_path / "other.csv")
     assert "filled_from_totals" not in series.meta and series.meta["gaps"] == table["gen_current_month"].isna().sum()
+    assert 0.25 < series.meta["totals_unused"] < 0.35   # and the reader is told why the gaps remain
+    run = cli("detect", str(tmp_path / "other.csv"), "--json")
+    assert any("were not used to fill the gaps" in note for note in json.loads(run.stdout)["data_notes"]["en"])
 
 
 def test_year_to_date_totals_chosen_by_name_are_read_as_each_months_own_value(tmp_path):

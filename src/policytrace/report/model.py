@@ -207,6 +207,11 @@ def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
     gaps = meta.get("gaps", 0) - meta.get("zeros_as_gaps", 0)
     if gaps > 0:
         notes.append((f"{gaps} 期缺测", f"{gaps} periods missing"))
+        if meta.get("totals_unused"):
+            share = f"{100 * meta['totals_unused']:.0f}%"
+            notes.append((f"同表累计值与本期值相差 {share}，未用于补缺",
+                          f"the year-to-date totals in the same table differ from the periods' own values by "
+                          f"{share} and were not used to fill the gaps"))
     return tuple(notes)
 
 

@@ -16,7 +16,8 @@ from .dates import LINE_OFFSET, is_period, parse_dates, span_firsts
 from .layout import (joined_date, melt_wide, period_columns, promote_header, strip_units_and_notes, title_lines,
                      year_by_month)
 from .model import Frequency, Series
-from .totals import CUMULATIVE, RATE, fill_from, fill_gaps, own_values, running_totals, split_spans
+from .totals import (AGREE, CUMULATIVE, RATE, Filled, fill_from, fill_gaps, own_values, running_totals,
+                     split_spans)
 
 DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "week", "day",
               "日期", "时间", "月份", "季度", "年份", "年", "周", "期间", "统计期", "时期")
@@ -134,12 +135,15 @@ def series_from_table(
     elif spans is not None:
         data, meta["spans_split"] = split_spans(data, spans)
     if "year_to_date_split" not in meta:
-        data, filled = _filled_from_totals(
+        filled = _filled_from_totals(
             data, frame, whole, index, vcol, frequency, where,
             read=lambda chosen: series_from_table(whole, name=name, region=region, sector=sector,
                                                   date_column=date_column, value_column=value_column, where=chosen))
-        if filled:
-            meta["filled_from_totals"] = filled
+        data = filled.values
+        if filled.count:
+            meta["filled_from_totals"] = filled.count
+        elif filled.disagreement is not None and filled.disagreement > AGREE:
+            meta["totals_unused"] = round(filled.disagreement, 3)   # the report says why gaps remain
     if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():
         # No region's emissions are exactly zero beside positive values: such zeros are data that were not
         # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
@@ -285,12 +289,12 @@ def _guess_value_column(frame: pd.DataFrame, dcol: str | None, name: str) -> str
 
 def _filled_from_totals(data: pd.Series, frame: pd.DataFrame, whole: pd.DataFrame, index: pd.Index, vcol: str,
                         frequency: Frequency, where: Mapping[str, str] | None,
-                        read: Callable[[dict[str, str]], Series]) -> tuple[pd.Series, int]:
+                        read: Callable[[dict[str, str]], Series]) -> Filled:
     """The own values with the periods they lack taken from the table's running totals (`totals.fill_gaps`): a
     column beside them (NBS's thermal power), or rows of their own (NBS's long output table, read by `read`
-    with the `where` that keeps them). Returns the values and how many were filled."""
+    with the `where` that keeps them)."""
     if frequency not in (Frequency.MONTHLY, Frequency.QUARTERLY):
-        return data, 0
+        return Filled(data)
     if SUMMED not in frame.columns and (tcol := _totals_beside(frame, vcol)):
         # a column the user did not choose: a cell it cannot read is left out, not an error
         cells = pd.to_numeric(frame[tcol].astype("string").str.replace(",", "", regex=False), errors="coerce")
@@ -300,10 +304,10 @@ def _filled_from_totals(data: pd.Series, frame: pd.DataFrame, whole: pd.DataFram
         try:
             totals = read(chosen)
         except InputError:
-            return data, 0   # they do not read as a series: nothing is taken from them
+            return Filled(data)   # they do not read as a series: nothing is taken from them
         if "year_to_date_split" in totals.meta:
             return fill_from(data, totals.values)
-    return data, 0
+    return Filled(data)
 
 
 def _totals_rows(frame: pd.DataFrame, where: Mapping[str, str] | None) -> dict[str, str] | None:

@@ -4,6 +4,7 @@ together (2020年1-2月)."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -83,26 +84,37 @@ def split_spans(values: pd.Series, firsts: pd.Series) -> tuple[pd.Series, int]:
 AGREE = 0.05
 
 
-def fill_gaps(own: pd.Series, totals: pd.Series, frequency: Frequency) -> tuple[pd.Series, int]:
+class Filled(NamedTuple):
+    """Own values completed from running totals: the values, how many were filled, and how far the totals were
+    from the own values on the periods both have (their absolute differences over the own values' sum; None
+    where too few periods overlap to say)."""
+
+    values: pd.Series
+    count: int = 0
+    disagreement: float | None = None
+
+
+def fill_gaps(own: pd.Series, totals: pd.Series, frequency: Frequency) -> Filled:
     """Missing own values (NBS leaves January and February empty) taken from the running totals beside them,
-    where the two agree on the periods both have. Returns the values (dates sorted, absent periods added where
-    the totals give them) and how many were filled."""
+    where the two agree on the periods both have (dates sorted, absent periods added where the totals give
+    them)."""
     try:
         derived, _ = own_values(totals.sort_index(), pd.Series(0, index=totals.index), frequency, "", "", known=own)
     except InputError:
-        return own, 0      # not running totals after all (one falls within a year)
+        return Filled(own)      # not running totals after all (one falls within a year)
     return fill_from(own, derived)
 
 
-def fill_from(own: pd.Series, derived: pd.Series) -> tuple[pd.Series, int]:
+def fill_from(own: pd.Series, derived: pd.Series) -> Filled:
     """`own`'s missing periods from `derived` (the same measure read from running totals), where the two agree
     on the periods both have; a table that begins with January and February only in their total begins there."""
     both = own.dropna().index.intersection(derived.dropna().index)
     if len(both) < 3:
-        return own, 0
-    if float((own[both] - derived[both]).abs().sum()) > AGREE * float(own[both].abs().sum()):
-        return own, 0
+        return Filled(own)
+    disagreement = float((own[both] - derived[both]).abs().sum()) / max(float(own[both].abs().sum()), 1e-300)
+    if disagreement > AGREE:
+        return Filled(own, 0, disagreement)
     wanted = derived.dropna().index.difference(own.dropna().index)
     filled = own.reindex(own.index.union(wanted))
     filled[wanted] = derived[wanted]
-    return filled, len(wanted)
+    return Filled(filled, len(wanted), disagreement)
