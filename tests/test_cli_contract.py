@@ -145,9 +145,12 @@ def test_months_missing_beside_running_totals_are_taken_from_them(tmp_path):
     assert series.meta["filled_from_totals"] == 12
     assert np.allclose(january, step["value"][step["date"].str[5:] == "01"], atol=0.2)
     # NBS's long table gives the totals in rows of their own (value_type): choosing the months' own values
-    # takes the missing Januaries from them, split evenly with February as nothing else tells them apart
+    # takes the missing Januaries from them, each February's total less its February
     series = read_series(year_to_date_csv(tmp_path / "long.csv"), where={"value_type": "current_month"})
     assert series.meta["filled_from_totals"] == 12 and series.meta["gaps"] == 0
+    long_january = series.values[series.values.index.month == 1].to_numpy()
+    # (year_to_date_csv draws its months as step.csv above does: same generator, seed and step)
+    assert np.allclose(long_january, pd.read_csv(tmp_path / "step.csv")["value"][::12], atol=0.01)
     # totals that do not add up to the months (another measure under a like name) are not used
     table.assign(gen_cumulative_ytd=table["gen_cumulative_ytd"] * 1.3).to_csv(tmp_path / "other.csv", index=False)
     series = read_series(tmp_path / "other.csv")

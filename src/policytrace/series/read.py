@@ -82,6 +82,15 @@ def series_from_table(
 
     Errors name `name` and the file line of the row, taken from the frame's index.
     """
+    return _read_frame(frame, name=name, region=region, sector=sector, date_column=date_column,
+                       value_column=value_column, where=where)
+
+
+def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: str | None,
+                date_column: str | None, value_column: str | None, where: Mapping[str, str] | None,
+                known: pd.Series | None = None) -> Series:
+    """`series_from_table`; `known`: own values the table gives beside its running totals, which a total over
+    several periods is split around (January is February's total less February)."""
     if frame.empty:
         raise InputError("the file has no data rows", file=name)
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -131,14 +140,14 @@ def series_from_table(
             raise InputError(f"{rate!r} is a year-to-date growth rate, not a running total: choose the totals "
                              "or the month's own values", file=name, column=vcol)
         lines = pd.Series(frame.index + LINE_OFFSET, index=index).groupby(level=0).first()
-        data, meta["year_to_date_split"] = own_values(data, lines, frequency, name, vcol)
+        data, meta["year_to_date_split"] = own_values(data, lines, frequency, name, vcol, known=known)
     elif spans is not None:
         data, meta["spans_split"] = split_spans(data, spans)
     if "year_to_date_split" not in meta:
         filled = _filled_from_totals(
             data, frame, whole, index, vcol, frequency, where,
-            read=lambda chosen: series_from_table(whole, name=name, region=region, sector=sector,
-                                                  date_column=date_column, value_column=value_column, where=chosen))
+            read=lambda chosen: _read_frame(whole, name=name, region=region, sector=sector, date_column=date_column,
+                                            value_column=value_column, where=chosen, known=data))
         data = filled.values
         if filled.count:
             meta["filled_from_totals"] = filled.count
