@@ -154,7 +154,8 @@ def test_months_missing_beside_running_totals_are_taken_from_them(tmp_path):
     # totals that do not add up to the months (another measure under a like name) are not used
     table.assign(gen_cumulative_ytd=table["gen_cumulative_ytd"] * 1.3).to_csv(tmp_path / "other.csv", index=False)
     series = read_series(tmp_path / "other.csv")
-    assert "filled_from_totals" not in series.meta and series.meta["gaps"] == table["gen_current_month"].isna().sum()
+    empty = table["gen_current_month"].isna().sum()   # the first January opens the file: outside the period
+    assert "filled_from_totals" not in series.meta and (series.meta["gaps"], series.meta["empty_ends"]) == (empty - 1, 1)
     assert 0.25 < series.meta["totals_unused"] < 0.35   # and the reader is told why the gaps remain
     run = cli("detect", str(tmp_path / "other.csv"), "--json")
     assert any("were not used to fill the gaps" in note for note in json.loads(run.stdout)["data_notes"]["en"])
@@ -402,6 +403,20 @@ def test_missing_last_periods_do_not_count_as_data_seen_after_a_change(tmp_path)
     nodes = json.loads(cli("detect", str(tmp_path / "end.csv"), "--json").stdout)["nodes"]
     late = [n for n in nodes if n["index"] >= 135]
     assert late and all(n["details"]["at_end"] == 138 - n["index"] for n in late), nodes
+
+
+def test_rows_without_a_value_at_either_end_are_outside_the_period(tmp_path):
+    # NBS's files run into months not yet published: the report had given them as part of its period
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv", n=140, at=70, jump=0.25))
+    step.loc[[0, 138, 139], "value"] = float("nan")
+    step.to_csv(tmp_path / "ends.csv", index=False)
+    series = read_series(tmp_path / "ends.csv")
+    assert series.period == (step["date"][1], step["date"][137]) and series.meta["empty_ends"] == 3
+    assert series.meta["gaps"] == 0
+    run = cli("report", "--series", str(tmp_path / "ends.csv"), "-r", "湖北", "-s", "工业", "--format", "zh",
+              "--out", str(tmp_path / "r"))
+    assert run.returncode == 0, run.stderr
+    assert "文件首尾 3 期无数值，不计入分析周期" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
 
 
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):

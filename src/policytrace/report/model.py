@@ -204,6 +204,10 @@ def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
         notes.append((f"{k} 个为 0 的数值按缺测处理（排放不会在正值之间恰为 0，多为未估算）",
                       f"{k} values of 0 were read as missing (emissions beside positive values are not exactly 0; "
                       "such zeros are data not estimated)"))
+    if meta.get("empty_ends"):
+        k = meta["empty_ends"]
+        notes.append((f"文件首尾 {k} 期无数值，不计入分析周期",
+                      f"{k} periods at the start or end of the file have no value and are outside the period"))
     gaps = meta.get("gaps", 0) - meta.get("zeros_as_gaps", 0)
     if gaps > 0:
         notes.append((f"{gaps} 期缺测", f"{gaps} periods missing"))

@@ -153,11 +153,20 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
             meta["filled_from_totals"] = filled.count
         elif filled.disagreement is not None and filled.disagreement > AGREE:
             meta["totals_unused"] = round(filled.disagreement, 3)   # the report says why gaps remain
-    if frequency is not Frequency.UNDATED and (data == 0).any() and (data > 0).any():
+    zeros = data == 0
+    if frequency is not Frequency.UNDATED and zeros.any() and (data > 0).any():
         # No region's emissions are exactly zero beside positive values: such zeros are data that were not
         # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
-        meta["zeros_as_gaps"] = int((data == 0).sum())
-        data = data.where(data != 0)
+        data = data.where(~zeros)
+    else:
+        zeros[:] = False
+    if data.notna().any() and (pd.isna(data.iloc[0]) or pd.isna(data.iloc[-1])):
+        # rows before the first value or after the last (NBS's months not yet published) are outside the period
+        kept = data.loc[data.first_valid_index():data.last_valid_index()]
+        meta["empty_ends"] = len(data) - len(kept)
+        data, zeros = kept, zeros.loc[kept.index]
+    if zeros.any():
+        meta["zeros_as_gaps"] = int(zeros.sum())
     if frequency is not Frequency.UNDATED:
         step = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}.get(
             frequency, frequency.pandas_alias)
