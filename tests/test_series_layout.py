@@ -127,6 +127,19 @@ def test_a_workbook_whose_first_sheet_is_notes_is_read_from_its_data_sheet(tmp_p
     assert series.frequency is Frequency.MONTHLY and len(series) == 48 and series.values.iloc[-1] == 130.0
 
 
+def test_a_workbook_of_a_sheet_per_province_is_read_from_the_sheet_the_region_names(tmp_path):
+    path = tmp_path / "provinces.xlsx"
+    months = pd.date_range("2015-01-01", periods=48, freq="MS").strftime("%Y-%m")
+    with pd.ExcelWriter(path) as book:
+        for name, level in (("新疆", 100.0), ("广东", 300.0)):
+            pd.DataFrame({"日期": months, "排放量": np.full(48, level)}).to_excel(book, sheet_name=name, index=False)
+    series = read_series(path, region="广东省")
+    assert series.values.iloc[0] == 300.0 and series.region == "440000" and "(sheet 广东)" in series.source
+    assert read_series(path).values.iloc[0] == 100.0   # no region named: the first sheet with dates
+    run = cli("detect", str(path), "-r", "Guangdong")
+    assert run.returncode == 0 and "(sheet 广东)" in run.stdout, run.stdout + run.stderr
+
+
 @pytest.mark.parametrize("heading, years", [(lambda m: f"{m}月", "年份"), (lambda m: f"{m}月", ""),
                                            (lambda m: pd.Timestamp(2000, m, 1).strftime("%b"), "year")],
                          ids=["1月", "1月, row labels without a heading", "Jan"])

@@ -75,7 +75,8 @@ def detect(
         analysed = f", analysed per cycle of {period:.1f} points: its large steps recur at that interval"
     console = Console()
     # a line of its own, which the terminal wraps: as the table's title it was broken at the table's width
-    console.print(f"{series.name}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points{analysed})",
+    source = Path(data.source).name   # the file, and the sheet where a workbook has several
+    console.print(f"{source}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points{analysed})",
                   soft_wrap=True, markup=False)
     if notes := data_notes(data):   # how the series was read, in the report's own words
         console.print("data: " + "; ".join(en for _, en in notes), soft_wrap=True, markup=False)

@@ -51,7 +51,7 @@ def read_series(
     row and column of a mistake.
     """
     path = Path(path)
-    frame = load_table(path)
+    frame = load_table(path, region=region)
     name = f"{path} (sheet {frame.attrs['sheet']})" if "sheet" in frame.attrs else str(path)
     return series_from_table(frame, name=name, region=region, sector=sector,
                              date_column=date_column, value_column=value_column, where=where)
@@ -193,8 +193,9 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
     )
 
 
-def load_table(path: Path) -> pd.DataFrame:
-    """A CSV (UTF-8 or GBK, optionally gzipped) or XLSX file as text cells; the index is the data row."""
+def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
+    """A CSV (UTF-8 or GBK, optionally gzipped) or XLSX file as text cells; the index is the data row. Of a
+    workbook, the sheet named by `region` where one is (a sheet per province), else the first with dates."""
     if not path.exists():
         raise InputError("file not found", file=str(path))
     if path.is_dir():
@@ -202,7 +203,7 @@ def load_table(path: Path) -> pd.DataFrame:
     suffixes = "".join(path.suffixes).lower()
     try:
         if suffixes.endswith((".xlsx", ".xlsm", ".xls")):
-            return _data_sheet(pd.read_excel(path, dtype=str, sheet_name=None))
+            return _data_sheet(pd.read_excel(path, dtype=str, sheet_name=None), region)
         raw = path.read_bytes()
         if suffixes.endswith(".gz"):
             import gzip
@@ -222,11 +223,14 @@ def load_table(path: Path) -> pd.DataFrame:
         raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
 
 
-def _data_sheet(sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The workbook's first sheet with a date column or a row of periods (a notes sheet often comes first), else
-    its first sheet; `attrs["sheet"]` names the sheet read where the workbook has several."""
+def _data_sheet(sheets: dict[str, pd.DataFrame], region: str | None = None) -> pd.DataFrame:
+    """The workbook's sheet named by `region` (新疆 for 新疆维吾尔自治区), else its first sheet with a date column
+    or a row of periods (a notes sheet often comes first), else its first sheet; `attrs["sheet"]` names the
+    sheet read where the workbook has several."""
     frames = {name: promote_header(frame) for name, frame in sheets.items()}
-    chosen = next((name for name, frame in frames.items() if not frame.empty and (
+    wanted = regions.find(region) if region else None
+    named = [name for name in frames if wanted and getattr(regions.find(str(name).strip()), "code", None) == wanted.code]
+    chosen = named[0] if named else next((name for name, frame in frames.items() if not frame.empty and (
         find_column(frame, DATE_NAMES) is not None or period_columns(frame, is_period))), next(iter(frames)))
     frame = frames[chosen]
     if len(frames) > 1:
