@@ -138,6 +138,10 @@ def test_a_workbook_of_a_sheet_per_province_is_read_from_the_sheet_the_region_na
     assert read_series(path).values.iloc[0] == 100.0   # no region named: the first sheet with dates
     run = cli("detect", str(path), "-r", "Guangdong")
     assert run.returncode == 0 and "(sheet 广东)" in run.stdout, run.stdout + run.stderr
+    # a region without a sheet of its own is not read from another's
+    with pytest.raises(InputError, match="has sheets for 新疆, 广东, not 湖北省") as err:
+        read_series(path, region="湖北")
+    assert str(path) in str(err.value)
 
 
 @pytest.mark.parametrize("heading, years", [(lambda m: f"{m}月", "年份"), (lambda m: f"{m}月", ""),

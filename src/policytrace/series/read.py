@@ -203,7 +203,10 @@ def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
     suffixes = "".join(path.suffixes).lower()
     try:
         if suffixes.endswith((".xlsx", ".xlsm", ".xls")):
-            return _data_sheet(pd.read_excel(path, dtype=str, sheet_name=None), region)
+            try:
+                return _data_sheet(pd.read_excel(path, dtype=str, sheet_name=None), region)
+            except InputError as exc:
+                raise InputError(exc.reason, file=str(path)) from None
         raw = path.read_bytes()
         if suffixes.endswith(".gz"):
             import gzip
@@ -229,7 +232,11 @@ def _data_sheet(sheets: dict[str, pd.DataFrame], region: str | None = None) -> p
     sheet read where the workbook has several."""
     frames = {name: promote_header(frame) for name, frame in sheets.items()}
     wanted = regions.find(region) if region else None
-    named = [name for name in frames if wanted and getattr(regions.find(str(name).strip()), "code", None) == wanted.code]
+    places = {name: found.code for name in frames if (found := regions.find(str(name).strip()))}
+    named = [name for name, code in places.items() if wanted and code == wanted.code]
+    if wanted and not named and len(places) >= 2:
+        # a sheet per region, none of them the one asked for: the first would be read as it, without a word
+        raise InputError(f"the workbook has sheets for {', '.join(map(str, places))}, not {wanted.name_zh}")
     chosen = named[0] if named else next((name for name, frame in frames.items() if not frame.empty and (
         find_column(frame, DATE_NAMES) is not None or period_columns(frame, is_period))), next(iter(frames)))
     frame = frames[chosen]
