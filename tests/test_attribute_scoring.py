@@ -232,15 +232,16 @@ def test_a_branch_series_prefers_records_of_its_branch(tmp_path, branch, first):
     kb.add([Record(id=rid, kind="policy", title=title, date="2020-05-10", regions=("650000",), sectors=("industry",),
                    direction="raise", sources=(Source(url=f"https://example.org/{rid}"),))
             for rid, title in (("steel", "钢铁行业产能置换实施办法"), ("aluminium", "Aluminium industry permitting standards"),
-                               ("vehicles", "New Energy Vehicle Industry Development Plan"))])
+                               ("vehicles", "New Energy Vehicle Industry Development Plan"),
+                               ("pv", "Code of practice of the PV manufacturing industry"))])
     series = replace(read_series(path, sector=branch), region="650000")
     node = Node(index=30, date=series.label(30), kind=NodeKind.EVENT, confidence=0.9, direction="up", change_pct=20.0,
                 level_before=100.0, level_after=120.0, interval=(series.label(29), series.label(31)),
                 interval_index=(29, 31))
-    (attribution,) = Attributor().attribute([node], series, kb)
+    (attribution,) = Attributor(max_items=4).attribute([node], series, kb)
     fit = {item.record.id: item.parts["sector"] for item in attribution.items}
     if first is None:   # a sector, not a branch: both fit alike
-        assert fit == {"steel": 1.0, "aluminium": 1.0, "vehicles": 1.0}
+        assert fit == {"steel": 1.0, "aluminium": 1.0, "vehicles": 1.0, "pv": 1.0}
     else:
         # the other branch's record fits as a related sector only (listed below, or under the score floor)
         assert attribution.items[0].record.id == first and fit.pop(first) == 1.0 and set(fit.values()) <= {0.7}

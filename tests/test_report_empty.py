@@ -157,3 +157,19 @@ def test_drafts_and_paperwork_in_the_window_are_never_causes_and_the_reader_is_t
     in_force.add([record("f", "工业能耗限额标准", "2020-06-20", "cut")])
     [attribution] = Attributor().attribute([fall_at_30(series)], series, in_force)
     assert attribution.searched["rejected"] == {"below_min_score": 1}
+
+
+def test_one_document_from_two_sources_is_listed_once(series):
+    # NewClimate dates the 12th Five-Year Plan to its year, CCLW to its day: two items for one plan
+    def official(rid, title, date):
+        return Record(id=rid, kind="policy", title=title, date=date, regions=("650000",), direction="cut",
+                      sources=(Source(url=f"https://www.gov.cn/{rid}"),))
+
+    kb = KnowledgeBase.open(":memory:")
+    kb.add([official("year", "Xinjiang industrial energy conservation plan (2020)", "2020"),
+            official("day", "Xinjiang industrial energy conservation plan (2020-2025)", "2020-06-12"),
+            official("other", "Xinjiang coal consumption cap for industry", "2020-06-15")])
+    [attribution] = Attributor().attribute([fall_at_30(series)], series, kb)
+    listed = [i.record.id for i in attribution.items]
+    assert sorted(listed) in (["day", "other"], ["other", "year"]), listed
+    assert attribution.searched["rejected"]["same_event_other_source"] == 1

@@ -96,7 +96,9 @@ BRANCH_WORDS: dict[str, tuple[str, ...]] = {
     "coking": ("焦化", "焦炭", "coking"),
     "paper": ("造纸", "papermaking", "pulp and paper"),
     "glass": ("玻璃", "glass"),
-    "polysilicon": ("多晶硅", "polysilicon"),
+    # the making of solar cells, not solar power (which a thermal-power record may well speak of)
+    "polysilicon": ("多晶硅", "polysilicon", "光伏制造", "太阳能电池", "pv manufactur", "photovoltaic manufactur",
+                    "solar cell"),
     "thermal_power": ("火电", "煤电", "燃煤发电", "coal power", "coal-fired"),
     "coal_mining": ("煤矿", "煤炭开采", "煤炭工业", "coal mine", "coal mining", "coal industry"),
     "oil_gas": ("油气", "石油天然气", "oil and gas"),

@@ -228,7 +228,9 @@ def _drop_same_event(items: list[Item]) -> tuple[list[Item], int]:
 def _same_event(a: Record, b: Record) -> bool:
     from difflib import SequenceMatcher
 
-    if a.kind != b.kind or abs((a.start - b.start).days) > 31:
+    # dated within a month of each other; a date known only to its year or month may be any day of it
+    # (NewClimate's "12th Five-Year Plan … (2011)" is CCLW's of 2011-03-12)
+    if a.kind != b.kind or (a.start - b.latest).days > 31 or (b.start - a.latest).days > 31:
         return False
     ta, tb = _bare(a.display_title), _bare(b.display_title)
     if min(len(ta), len(tb)) >= 8 and (ta in tb or tb in ta):
