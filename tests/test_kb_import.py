@@ -236,6 +236,20 @@ def test_impossible_dates_are_reported_per_row_not_a_crash(tmp_path):
     assert "row 3" in messages[1] and "'date'" in messages[1]
 
 
+def test_json_records_name_their_regions_as_users_write_them(tmp_path):
+    # a region written as a name ("新疆") had reached the store's index and ended the import in a traceback
+    path = tmp_path / "mine.jsonl"
+    rows = [{"title": "A", "date": "2021-09-15", "regions": ["新疆", "乌鲁木齐"]},
+            {"title": "B", "date": "2021-09-15", "regions": "650000"},
+            {"title": "C", "date": "2021-09-15", "regions": ["新彊"]}]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    run = cli("kb", "import", str(path), "--kb", str(tmp_path / "kb.sqlite"), "--empty")
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert "row 3, column 'regions': unknown region '新彊'" in run.stdout.replace("\n", ""), run.stdout
+    kb = KnowledgeBase.open(tmp_path / "kb.sqlite")
+    assert {r.title: r.regions for r in kb} == {"A": ("650000", "650100"), "B": ("650000",)}
+
+
 def test_json_lines_round_trip(tmp_path):
     records = [_record("a", "First"), _record("b", "第二")]
     path = tmp_path / "r.jsonl"

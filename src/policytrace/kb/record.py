@@ -14,6 +14,7 @@ DIRECTIONS = ("raise", "cut", "unclear")
 TYPED_FIELDS = {"issued": "颁布时间", "effective": "实施时间", "authority": "主管部门", "key_points": "政策要点",
                 "expected_effect": "预期成效", "scale": "项目规模", "place": "实施地点"}
 PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+REGION_CODE = re.compile(r"\d{6}")
 # 征求意见稿, 关于征求《…》意见的函, 草案: not in force. 草案 may stand in a law's title only until it is passed.
 _DRAFT = re.compile(r"征求意见稿|征求.{0,80}意见|草案|\bdrafts?\b.{0,30}\b(comments?|opinions?|consultation)|"
                     r"solicit(ing)?\b.{0,40}\b(comments?|opinions?)|consultation draft|exposure draft", re.IGNORECASE)
@@ -92,6 +93,8 @@ class Record:
             raise ValueError(f"date {self.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
         if self.end_date is not None and not PARTIAL_DATE.fullmatch(str(self.end_date)):
             raise ValueError(f"end date {self.end_date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        if bad := [r for r in self.regions if not REGION_CODE.fullmatch(str(r))]:
+            raise ValueError(f"region {bad[0]!r} is not a 6-digit code (000000 for the nation; importers read names)")
 
     def typed_fields(self) -> dict[str, str]:
         """The report's typed fields that this record has, keyed by their Chinese labels (颁布时间 …)."""

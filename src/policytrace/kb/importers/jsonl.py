@@ -8,6 +8,7 @@ from pathlib import Path
 from ...errors import InputError
 from ..record import Record, stable_id
 from . import Batch
+from .cells import region_codes
 
 
 def read_json(path: Path) -> Batch:
@@ -52,7 +53,13 @@ def _record(item: object, path: Path) -> Record:
     data = dict(item)
     data.setdefault("title", data.get("title_zh"))
     data.setdefault("kind", "policy")
-    data.setdefault("regions", ["000000"])
+    # names or codes, as a user writes them (新疆, Xinjiang, 650000); a name the gazetteer cannot read is the
+    # record's error (it had reached the store's index and ended the import in a traceback)
+    given = data.get("regions") or ["000000"]
+    given = [given] if isinstance(given, str) else given
+    if not isinstance(given, list):
+        raise InputError("regions must be a list of names or codes", column="regions")
+    data["regions"] = [code for name in given for code in region_codes(str(name), column="regions")]
     data.setdefault("sources", [{"url": data.pop("url")}] if data.get("url") else [])
     data.setdefault("id", stable_id(path.name, str(data.get("sources")), data["title"], str(data["date"])))
     provenance = dict(data.get("provenance") or {})
