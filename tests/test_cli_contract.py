@@ -421,10 +421,13 @@ def test_rows_without_a_value_at_either_end_are_outside_the_period(tmp_path):
 
 def test_a_bad_option_value_is_a_usage_error_not_a_traceback(tmp_path):
     path = monthly_step_csv(tmp_path / "ok.csv")
-    for option in (["--nodes", "abc"], ["--short-events", "loose"]):
+    for option in (["--nodes", "abc"], ["--nodes", "0"], ["--short-events", "loose"]):
         run = cli("detect", str(path), *option)
         assert run.returncode == 2 and option[0] in run.stderr, run.stderr
         assert "Traceback" not in run.stderr and run.stdout == ""
+    # --nodes 0 had written a report of no node that said none was found
+    run = cli("report", "--series", str(path), "-r", "湖北", "-s", "工业", "--nodes", "0", "--out", str(tmp_path / "r"))
+    assert run.returncode == 2 and "--nodes" in run.stderr and not (tmp_path / "r").exists(), run.stderr
 
 
 def test_detect_short_events_option(xinjiang_industry_csv):

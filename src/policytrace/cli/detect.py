@@ -36,7 +36,7 @@ def detect(
     sector: str = typer.Option(None, "--sector", "-s", help="Sector, e.g. 工业 or Industry."),
     value_column: str = typer.Option(None, "--value-column", help="The value column, when it cannot be guessed."),
     where: list[str] = WHERE_OPTION,
-    nodes: int = typer.Option(None, "--nodes", "-n", help="Keep at most this many nodes."),
+    nodes: int = typer.Option(None, "--nodes", "-n", min=1, help="Keep at most this many nodes."),
     short_events: ShortEvents = typer.Option(
         ShortEvents.controlled, "--short-events",
         help="Data spread from monthly totals: test a month off as a whole at the 'controlled' limit (5% "

@@ -43,7 +43,7 @@ def report(
     where: list[str] = WHERE_OPTION,
     kb: Path = typer.Option(None, "--kb", help="Knowledge base file; without it the bundled demo KB is used."),
     as_of: str = typer.Option(None, "--as-of", help="Cut the series at this date."),
-    nodes: int = typer.Option(None, "--nodes", "-n", help="Report at most this many nodes."),
+    nodes: int = typer.Option(None, "--nodes", "-n", min=1, help="Report at most this many nodes."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the report files. 输出文件夹。"),
     formats: str = FORMAT_OPTION,
 ) -> None:
