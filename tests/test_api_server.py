@@ -218,6 +218,10 @@ def test_unknown_region_and_report_id(server, tmp_path):
         assert r.status_code == 422 and "as_of" in r.json()["detail"]
         r = c.post("/api/reports", data={"demo": "xinjiang-industry", "as_of": "2019-01-05"})  # too few points left
         assert r.status_code == 422 and "/" not in r.json()["detail"].split(":")[0]  # no server path
+        r = c.post("/api/reports", files={"file": ("s.csv", path.read_bytes())},
+                   data={"region": "新疆", "sector": "工业", "as_of": "2001-01-01"})   # before its first value
+        assert r.status_code == 422 and "no value yet: its first is 2010-01" in r.json()["detail"], r.text
+        assert r.json()["detail"].startswith("s.csv"), r.text
         assert c.get("/api/reports/" + "0" * 32).status_code == 404
         assert c.get("/api/reports/not-an-id").status_code == 404
 

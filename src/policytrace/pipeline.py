@@ -46,4 +46,10 @@ def _until(series: Series, as_of: str) -> Series:
 
     if not series.dated:
         return series
-    return replace(series, values=series.values[series.values.index <= pd.Timestamp(as_of)])
+    kept = series.values[series.values.index <= pd.Timestamp(as_of)]
+    if kept.notna().sum() == 0:
+        from .errors import InputError
+
+        raise InputError(f"as of {as_of} the series has no value yet: its first is {series.period[0]}",
+                         file=series.source, column="as_of")
+    return replace(series, values=kept)
