@@ -119,19 +119,15 @@ class Scorer:
                       region_level=region[0], authority_level=level)
 
     def in_window(self, record: Record, node_days: tuple[date, date], window: Window) -> bool:
-        lo, hi = node_days
         start = record.start
-        return not (acts_until(record, start, record.end) < _shift(lo, -window.before)
-                    or start > _shift(hi, window.after)
-                    or (window.least and start > _shift(lo, -window.least)))
+        return _within(start, acts_until(record, start, record.end), node_days, window)
 
     def node_parts(self, record: Record, start: date, end: date, node: Node, node_days: tuple[date, date],
                    window: Window, static: Scored) -> Scored:
         """Time, direction and kind against this node, joined to the static parts."""
         lo, hi = node_days
         last = acts_until(record, start, end)
-        if last < _shift(lo, -window.before) or start > _shift(hi, window.after) \
-                or (window.least and start > _shift(lo, -window.least)):
+        if not _within(start, last, node_days, window):
             return Scored(reason="outside_window")
         if static.reason:
             return static
@@ -269,6 +265,14 @@ def _level_from_issuer(issuer: str | None) -> str:
     if re.search(r"^国家|部$|委员会$|总局$|Ministry|Commission|Administration", issuer):
         return "ministry"
     return "unknown"
+
+
+def _within(start: date, last: date, node_days: tuple[date, date], window: Window) -> bool:
+    """Whether a record acting from `start` to `last` may explain a node of `node_days` under `window`: it acts
+    after the window opens, begins before it closes, and (`least`) long enough before the node."""
+    lo, hi = node_days
+    return not (last < _shift(lo, -window.before) or start > _shift(hi, window.after)
+                or (window.least and start > _shift(lo, -window.least)))
 
 
 def _shift(day: date, days: int) -> date:
