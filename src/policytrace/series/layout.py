@@ -39,7 +39,7 @@ def title_lines(lines: list[str], sep: str, headings: Collection[str] = ()) -> i
 
 # A units line under the header (单位：万吨, or 万吨 under its column) and notes under the table (注：…, 资料来源：…)
 # are part of a statistical table, not its data.
-_UNIT_LABEL = re.compile(r"^(单位|计量单位|units?)\b|^(单位|计量单位)", re.IGNORECASE)
+_UNIT_LABEL = re.compile(r"^(单位|计量单位|units?\b)", re.IGNORECASE)
 _UNIT = re.compile(r"单位|unit|万吨|吨|亿|千瓦|kwh|mwh|gwh|mt\b|kt\b|tco2|%|百分比", re.IGNORECASE)
 _NOTE = re.compile(r"^\s*(注|备注|说明|资料来源|数据来源|来源|source|sources|note|notes)\s*[:：.]|^\s*[*＊]", re.IGNORECASE)
 

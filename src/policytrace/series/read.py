@@ -16,8 +16,8 @@ from .dates import LINE_OFFSET, is_period, parse_dates, span_firsts
 from .layout import (joined_date, melt_wide, period_columns, promote_header, strip_units_and_notes, title_lines,
                      year_by_month)
 from .model import Frequency, Series
-from .totals import (AGREE, CUMULATIVE, RATE, Filled, fill_from, fill_gaps, own_values, running_totals,
-                     split_spans)
+from .totals import (AGREE, CUMULATIVE, RATE, Filled, fill_from, fill_gaps, names_running_total, own_values,
+                     running_totals, split_spans)
 
 DATE_NAMES = ("date", "time", "period", "month", "quarter", "year", "week", "day",
               "日期", "时间", "月份", "季度", "年份", "年", "周", "期间", "统计期", "时期")
@@ -153,13 +153,10 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
             meta["filled_from_totals"] = filled.count
         elif filled.disagreement is not None and filled.disagreement > AGREE:
             meta["totals_unused"] = round(filled.disagreement, 3)   # the report says why gaps remain
-    zeros = data == 0
-    if frequency is not Frequency.UNDATED and zeros.any() and (data > 0).any():
-        # No region's emissions are exactly zero beside positive values: such zeros are data that were not
-        # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
-        data = data.where(~zeros)
-    else:
-        zeros[:] = False
+    # No region's emissions are exactly zero beside positive values: such zeros are data that were not
+    # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
+    zeros = (data == 0) & (frequency is not Frequency.UNDATED) & bool((data > 0).any())
+    data = data.where(~zeros)
     if data.notna().any() and (pd.isna(data.iloc[0]) or pd.isna(data.iloc[-1])):
         # rows before the first value or after the last (NBS's months not yet published) are outside the period
         kept = data.loc[data.first_valid_index():data.last_valid_index()]
@@ -345,8 +342,7 @@ def _totals_rows(frame: pd.DataFrame, where: Mapping[str, str] | None) -> dict[s
     for col, wanted in (where or {}).items():
         if CUMULATIVE.search(str(wanted)) or col not in frame.columns:
             continue
-        others = [v for v in frame[col].dropna().astype(str).str.strip().unique()
-                  if CUMULATIVE.search(v) and not RATE.search(v)]
+        others = [v for v in frame[col].dropna().astype(str).str.strip().unique() if names_running_total(v)]
         if len(others) == 1:
             return {**where, col: others[0]}
     return None
@@ -354,7 +350,7 @@ def _totals_rows(frame: pd.DataFrame, where: Mapping[str, str] | None) -> dict[s
 
 def _totals_beside(frame: pd.DataFrame, vcol: str) -> str | None:
     """The one year-to-date total column beside the own values (NBS: thermal_gen_cumulative_ytd), if any."""
-    found = [c for c in frame.columns if c != vcol and CUMULATIVE.search(c) and not RATE.search(c)
+    found = [c for c in frame.columns if c != vcol and names_running_total(c)
              and pd.to_numeric(frame[c], errors="coerce").notna().any()]
     return found[0] if len(found) == 1 else None
 

@@ -16,6 +16,12 @@ CUMULATIVE = re.compile(r"cumul|ytd|year.to.date|累计|累積", re.IGNORECASE)
 RATE = re.compile(r"增长|增速|同比|growth|rate|yoy|%|percent", re.IGNORECASE)
 
 
+def names_running_total(name: str) -> bool:
+    """Does a column heading or cell name year-to-date totals (thermal_gen_cumulative_ytd, 累计值), not their
+    growth rate (累计增长)?"""
+    return bool(CUMULATIVE.search(name)) and not RATE.search(name)
+
+
 def running_totals(chosen: list[str], spans: pd.Series | None) -> bool:
     """Are the values year-to-date totals? Yes where the user chose them by name (`chosen`: the value column and
     the `where` values: 累计值, cumulative_ytd) or their labels say so (`spans`, each date's first month: 1-2月,
