@@ -196,9 +196,9 @@ def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
                       f"{k} totals over several months (such as January-February) were split evenly over them"))
     if meta.get("filled_from_totals"):
         k = meta["filled_from_totals"]
-        notes.append((f"{k} 期缺测的本期值由同表累计值推算（跨多期的累计值平均分配，如1–2月）",
+        notes.append((f"{k} 期缺测的本期值由同表累计值推算（跨多期的累计值如1–2月，扣除其中已有的本期值后平均分配）",
                       f"{k} missing values were taken from the year-to-date totals in the same table (a total over "
-                      "several periods, such as January-February, split evenly)"))
+                      "several periods, such as January-February, less the values given for them, split evenly)"))
     if meta.get("zeros_as_gaps"):
         k = meta["zeros_as_gaps"]
         notes.append((f"{k} 个为 0 的数值按缺测处理（排放不会在正值之间恰为 0，多为未估算）",
