@@ -51,6 +51,10 @@ def null_cases():
                                                                seasonal=False)
 
 
+# the columns of `null_row`, printed above its rows
+NULL_HEADER = f"{'series':30s} {'policytrace':>11s} {'95% interval':>12s} {'PELT':>6s}"
+
+
 def null_row(label: str, make, count: int) -> str:
     """The share of `count` no-change series `make(i)` with a node, its 95 % (Wilson) interval and PELT's share,
     flagged where the whole interval lies over 5 %."""
@@ -101,7 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     print(f"no-change series with a node, {args.series} per length (seeds {NULL_SEED}+)")
-    print(f"{'series':30s} {'policytrace':>11s} {'95% interval':>12s} {'PELT':>6s}")
+    print(NULL_HEADER)
     for label, make in null_cases():
         print(null_row(label, make, args.series))
     print(f"\nmonthly series with 1-2 changes, {args.series} per length (seeds {CHANGE_SEED}+): F1 ±1 month")

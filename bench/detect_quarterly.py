@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from detect_lengths import null_row, score_changes  # noqa: E402
+from detect_lengths import NULL_HEADER, null_row, score_changes  # noqa: E402
 from detect_synthetic import f1_score  # noqa: E402
 
 from policytrace.detect.synth import make_quarterly  # noqa: E402
@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     print(f"no-change quarterly series with a node, {args.series} per length (seeds {SEED}+)")
-    print(f"{'series':30s} {'policytrace':>11s} {'95% interval':>12s} {'PELT':>6s}")
+    print(NULL_HEADER)
     for years in NULL_YEARS:
         print(null_row(f"quarterly, {years} years", lambda i, y=years: make_quarterly(
             SEED + 1000 * y + i, years=y, n_changes=0).series, args.series))
