@@ -10,7 +10,8 @@ importers, not these files).
 Checks every listed item must pass (each count should be 0): a record listed under two nodes of one series;
 a record of a region outside the series' own, the ones above it and below it; a record that cannot act on
 emissions (`Record.standing`: a draft for comment, routine business, nuclear-safety paperwork); a project's
-approval listed within half a year of it.
+approval listed within half a year of it; a lasting plan, standard or market listed under a shock that is over
+within a year (it cannot explain the return).
 
 Baseline, in the same run: the example report's way, the three records of the region (or the nation) dated
 nearest to each node within a year, with no score; the same checks are counted on what it lists.
@@ -29,6 +30,7 @@ import pandas as pd
 
 from policytrace import regions
 from policytrace.attribute.attributor import node_days
+from policytrace.attribute.scoring import is_shock
 from policytrace.kb import KnowledgeBase, Record
 from policytrace.pipeline import run
 from policytrace.series import Frequency, Series, read_series
@@ -73,15 +75,18 @@ def in_scope(record: Record, region: str) -> bool:
                for code in record.regions)
 
 
-def check(listed: list[tuple[Record, object, int]], region: str) -> Counter:
+def check(listed: list[tuple[Record, object, int]], series: Series) -> Counter:
     """`listed`: (record, node, lag in days) of one series."""
+    region = series.region
     bad = Counter()
     seen = Counter(record.id for record, _, _ in listed)
     bad["listed under two nodes"] = sum(n - 1 for n in seen.values())
-    for record, _, lag in listed:
+    for record, node, lag in listed:
         bad["another region"] += not in_scope(record, region)
         bad["cannot act on emissions"] += record.standing is not None
         bad["approval within half a year"] += record.kind == "project" and record.date_kind == "issued" and lag > -183
+        bad["lasting plan under a shock"] += (record.kind in ("plan", "standard", "market")
+                                             and is_shock(node, node_days(node, series)[0]))
     return bad
 
 
@@ -125,14 +130,15 @@ def main() -> None:
             items += len(a.items)
             top += [a.items[0].score] if a.items else []
             listed += [(i.record, a.node, i.lag_days) for i in a.items]
-        ours += check(listed, series.region)
+        ours += check(listed, series)
         near = nearest(kb, series, [a.node for a in report.attributions], series.region)
         baseline_items += len(near)
-        base += check(near, series.region)
+        base += check(near, series)
     print(f"{nodes} nodes of 186 series ({time.perf_counter() - started:.0f} s); ours explains {explained}, "
           f"{items} items, mean top score {sum(top) / max(len(top), 1):.3f}; baseline lists {baseline_items}")
     print(f"{'check (items that fail it)':<34}{'ours':>8}{'nearest 3':>12}")
-    for key in ("listed under two nodes", "another region", "cannot act on emissions", "approval within half a year"):
+    for key in ("listed under two nodes", "another region", "cannot act on emissions", "approval within half a year",
+                "lasting plan under a shock"):
         print(f"{key:<34}{ours[key]:>8}{base[key]:>12}")
     failing = sum(ours.values())
     print(f"share of listed items failing a check: ours {failing / max(items, 1):.3f}, "

@@ -8,7 +8,7 @@ import pytest
 
 from policytrace.attribute import LagWindows, RegionScope
 from policytrace.attribute.relation import describe
-from policytrace.attribute.scoring import AUTHORITY, Scorer, authority_level, relevance
+from policytrace.attribute.scoring import AUTHORITY, Scored, Scorer, authority_level, relevance
 from policytrace.detect import Node, NodeKind
 from policytrace.kb import KnowledgeBase, Record, Source
 from policytrace.series import Frequency
@@ -74,6 +74,30 @@ def test_a_date_known_only_to_the_year_is_any_day_of_it():
                   regions=("000000",), sources=(Source(url="https://example.org"),), direction="cut")
     scored = Scorer().node_parts(plan, plan.start, plan.end, node, january, window, static)
     assert scored.reason == "outside_window" and not Scorer().in_window(plan, january, window), scored
+
+
+@pytest.mark.parametrize("end_date,plan_listed", [("2022-06", False), (None, True), ("2023-09", True)])
+def test_a_shock_that_returns_is_explained_by_what_comes_and_goes(end_date, plan_listed):
+    # the 2030 peaking plan had explained spring 2022's fall of ground transport, over by June, in 28 provinces:
+    # a lasting plan cannot explain a return; a lockdown or a power curb can
+    node = Node(index=0, date="2022-03", kind=NodeKind.EVENT, confidence=0.9, direction="down", change_pct=-10.0,
+                level_before=1.0, level_after=0.9, interval=("2022-03", "2022-03"), interval_index=(0, 0),
+                end_date=end_date, duration=3 if end_date else None)
+    days = (date(2022, 3, 1), date(2022, 3, 31))
+    static = Scored(parts={"region": 1.0, "sector": 1.0, "relevance": 1.0, "authority": 1.0})
+    window = LagWindows().window("plan", "issued", NodeKind.EVENT, Frequency.MONTHLY)
+
+    def fit(kind: str, title: str) -> float:
+        record = Record(id=title, kind=kind, title=title, date="2022-02-20", regions=("000000",),
+                        sources=(Source(url="https://example.org"),), direction="cut")
+        return Scorer().node_parts(record, record.start, record.end, node, days, window, static).parts["kind"]
+
+    plan = fit("plan", "Action Plan for Carbon Dioxide Peaking Before 2030")
+    assert (plan >= 0.5) is plan_listed
+    assert fit("event", "Shanghai lockdown") == 1.0
+    # a measure whose title says it comes and goes fits as it would a lasting change
+    assert fit("policy", "关于做好有序用电工作的通知") == 0.9
+    assert fit("policy", "National video conference on curbing energy-intensive projects") == (0.5 if end_date == "2022-06" else 0.9)
 
 
 def test_windows_depend_on_node_kind_and_frequency():

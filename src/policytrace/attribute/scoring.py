@@ -17,12 +17,16 @@ from datetime import date, timedelta
 from urllib.parse import urlparse
 
 import numpy as np
+import pandas as pd
 
 from .. import sectors
 from ..detect.node import Node, NodeKind
 from ..kb.record import Record
 from .scope import RegionScope
 from .windows import Window
+
+SHOCK = "shock"   # an event node that ends within SHOCK_DAYS, fitted apart from a lasting one
+SHOCK_DAYS = 366
 
 # How well a record kind can explain a node kind; statistics are evidence of a change, not its cause.
 KIND_FIT: dict[str, dict[str, float]] = {
@@ -34,7 +38,18 @@ KIND_FIT: dict[str, dict[str, float]] = {
                            "event": 0.5, "statistic": 0.6},
     NodeKind.SEASONAL.value: {"policy": 1.0, "market": 0.9, "standard": 0.8, "plan": 0.7, "project": 0.6,
                               "event": 0.6, "statistic": 0.6},
+    # A shock that is over within a year wants a cause that is over too: an event, or a measure that comes and
+    # goes (`TEMPORARY_TERMS`, fitted as for an event node). A plan, a market or a plant acts lastingly, so it
+    # cannot explain the return: the 2030 peaking plan had explained spring 2022's fall of ground transport, over
+    # by June, in 28 provinces.
+    SHOCK: {"event": 1.0, "statistic": 0.6, "policy": 0.5, "project": 0.4, "market": 0.3, "plan": 0.25,
+            "standard": 0.25},
 }
+# Words of a title that names a measure that comes and goes: a curb on output, a halt, an emergency response.
+# ("curb" alone is not one: "curbing the blind development of energy-intensive projects" is lasting.)
+TEMPORARY_TERMS = ("限电", "有序用电", "拉闸", "限产", "压减", "停产", "减产", "错峰", "停工", "停运", "停业", "暂停",
+                   "临时", "应急", "封控", "管控", "静默", "疫情", "power cut", "suspen", "halt", "temporar",
+                   "emergency", "lockdown", "shutdown", "rationing", "covid")
 
 # Words that show a record speaks of what moves emissions. Matching a fixed list rather than a model:
 # no download at run time, and an analyst can read why a record scored low.
@@ -141,17 +156,46 @@ class Scorer:
         else:
             gap = (lo - last).days if last < lo else (start - hi).days
             time = math.exp(-gap / max(window.decay, 1))
-        kind = node.kind.value if isinstance(node.kind, NodeKind) else str(node.kind)
         parts = {"time": time, "region": static.parts["region"], "sector": static.parts["sector"],
-                 "direction": direction, "kind": self.kind_fit.get(kind, {}).get(record.kind, 0.7),
+                 "direction": direction, "kind": self.kind_part(record, node, node_days),
                  "relevance": static.parts["relevance"], "authority": static.parts["authority"]}
         return Scored(parts=parts, region_level=static.region_level, authority_level=static.authority_level)
+
+    def kind_part(self, record: Record, node: Node, node_days: tuple[date, date]) -> float:
+        """How well the record's kind can explain the node's (a shock's, when the node is one)."""
+        kind = node.kind.value if isinstance(node.kind, NodeKind) else str(node.kind)
+        if kind == NodeKind.EVENT.value and is_shock(node, node_days[0]) and not comes_and_goes(record):
+            kind = SHOCK
+        return self.kind_fit.get(kind, {}).get(record.kind, 0.7)
 
     def direction_fit(self, record_direction: str, node_direction: str) -> float:
         """1 when the record's expected effect agrees with the node, 0 when it contradicts it."""
         if record_direction not in ("raise", "cut") or node_direction not in ("up", "down"):
             return self.unclear_direction
         return 1.0 if (record_direction == "raise") == (node_direction == "up") else 0.0
+
+
+def is_shock(node: Node, first_day: date) -> bool:
+    """A change that returns within `SHOCK_DAYS` of its first day (`end_date` is written at the series'
+    resolution: a day, a month, a quarter or a year, here read as its first day)."""
+    if node.end_date is None:
+        return False
+    try:
+        last = pd.Period(node.end_date).start_time.date()
+    except ValueError:
+        return False
+    return (last - first_day).days <= SHOCK_DAYS
+
+
+def comes_and_goes(record: Record) -> bool:
+    """An event, or a measure whose title says it is temporary (a curb, an emergency response). Titles only: the
+    long summary of a 2030 plan mentions emergencies too."""
+    return record.kind == "event" or _temporary(" ".join(filter(None, (record.title, record.title_zh))).lower())
+
+
+@lru_cache(maxsize=65536)
+def _temporary(text: str) -> bool:
+    return any(term in text for term in TEMPORARY_TERMS)
 
 
 def acts_until(record: Record, start: date, end: date) -> date:
