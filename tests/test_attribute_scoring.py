@@ -269,3 +269,31 @@ def test_a_branch_series_prefers_records_of_its_branch(tmp_path, branch, first):
     else:
         # the other branch's record fits as a related sector only (listed below, or under the score floor)
         assert attribution.items[0].record.id == first and fit.pop(first) == 1.0 and set(fit.values()) <= {0.7}
+
+
+@pytest.mark.parametrize("at, listed", [(20, False), (27, True)])
+def test_a_pledge_acts_only_through_the_measures_after_it(at, listed):
+    # China's 2035 NDC, announced on 24 September 2025, had explained a fall of that September in nine
+    # provinces' totals; from half a year on, a turn may follow from it
+    import pandas as pd
+
+    from policytrace.attribute import Attributor
+    from policytrace.series import Series
+
+    index = pd.date_range("2024-01-01", periods=36, freq="MS")
+    series = Series(pd.Series(100.0, index=index), Frequency.MONTHLY, region="310000", sector="合计")
+    kb = KnowledgeBase.open()
+    kb.add([Record(id="ndc", kind="policy", title="China's new Nationally Determined Contribution (2035 targets)",
+                   summary="Net greenhouse gas emissions 7-10% below their peak by 2035.", date="2025-09-24",
+                   regions=("000000",), sectors=("all",), direction="cut", sources=(Source(url="https://www.gov.cn/ndc"),)),
+            Record(id="curb", kind="policy", title="关于做好2025年有序用电工作的通知", date="2025-09-20",
+                   regions=("000000",), sectors=("all",), direction="cut", sources=(Source(url="https://www.gov.cn/c"),))])
+    node = Node(index=at, date=series.label(at), kind=NodeKind.EVENT, confidence=0.9, direction="down",
+                change_pct=-20.0, level_before=100.0, level_after=80.0, interval=(series.label(at), series.label(at)),
+                interval_index=(at, at))
+    assert node.date == ("2025-09" if at == 20 else "2026-04")
+    (attribution,) = Attributor(effects=None).attribute([node], series, kb)
+    ids = {item.record.id for item in attribution.items}
+    assert ("ndc" in ids) is listed
+    if not listed:   # a measure of the same days acts at once
+        assert "curb" in ids

@@ -92,6 +92,7 @@ class Attributor:
         statics = {r.id: scorer.static_parts(r, scope, sector, branch) for r in records}
         window_of = _cached(lambda kind, date_kind, node_kind: windows.window(kind, date_kind, node_kind,
                                                                                 series.frequency))
+        lag_kind = {r.id: windows.lag_kind(r) for r in records}
         passed: list[list[Item]] = []
         rejected: list[Counter] = []
         looked: list[int] = []
@@ -103,7 +104,7 @@ class Attributor:
                 if r_end < first or r_start > last:
                     continue
                 count += 1
-                window = window_of(record.kind, record.date_kind, node.kind)
+                window = window_of(lag_kind[record.id], record.date_kind, node.kind)
                 scored = scorer.node_parts(record, r_start, r_end, node, (lo, hi), window, statics[record.id])
                 item, reason = self._item(record, node, point, (lo, hi), window, scored)
                 if item is None:

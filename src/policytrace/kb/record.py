@@ -32,6 +32,15 @@ UNIT_STARTS = re.compile(r"颁发[^，。]{0,30}运行许可证》?的通知|首
                          r"commercial operation|grid connection|first criticality", re.IGNORECASE)
 _NUCLEAR_POLICY = re.compile(r"规划|发展|税|plan|develop|tax|build", re.IGNORECASE)
 
+# A statement of long-range aims: a pledge, a speech, a nationally determined contribution, the outline of a
+# five-year plan for the whole economy. It moves emissions only through the measures that follow it.
+_AIMS = re.compile(r"nationally determined contribution|国家自主贡献|\bNDCs?\b|"
+                   r"\b(announces?|pledges?)\b.{0,60}\b(aims?|targets?|goals?|peak\w*|neutral\w*)\b|"
+                   r"宣布.{0,30}(目标|达峰|碳中和)|\bspeech\b|讲话|"
+                   r"^(the )?\d{1,2}(st|nd|rd|th) five-year plan( \(\d{4}|$| for (the )?(national )?econom|"
+                   r" for the development of (the )?national economy)|国民经济和社会发展第?.{1,3}个?五年规划|远景目标",
+                   re.IGNORECASE)
+
 
 def starts_a_unit(title: str) -> bool:
     """A nuclear unit licensed to run or reaching first criticality for the first time (not after refuelling or
@@ -141,6 +150,13 @@ class Record:
         if _NUCLEAR.search(title) and not starts_a_unit(title) and not _NUCLEAR_POLICY.search(title):
             return "nuclear_safety"
         return None
+
+    @property
+    def states_aims(self) -> bool:
+        """A pledge, a speech, an NDC or a five-year plan's outline: aims that act only through later measures
+        (so it explains no change in the months after it; see `attribute.windows`). Read from the titles."""
+        titles = " ".join(filter(None, (self.title, self.title_zh)))
+        return self.kind in ("policy", "plan") and bool(_AIMS.search(titles))
 
     @property
     def url(self) -> str:
