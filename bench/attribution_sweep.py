@@ -10,8 +10,9 @@ importers, not these files).
 Checks every listed item must pass (each count should be 0): a record listed under two nodes of one series;
 a record of a region outside the series' own, the ones above it and below it; a record that cannot act on
 emissions (`Record.standing`: a draft for comment, routine business, nuclear-safety paperwork); a project's
-approval listed within half a year of it; a lasting plan, standard or market listed under a shock that is over
-within a year (it cannot explain the return).
+approval, or a statement of aims (`Record.states_aims`: a pledge, an NDC, a five-year plan's outline), listed
+within half a year of it; a lasting plan, standard or market listed under a shock that is over within a year (it
+cannot explain the return).
 
 Baseline, in the same run: the example report's way, the three records of the region (or the nation) dated
 nearest to each node within a year, with no score; the same checks are counted on what it lists.
@@ -85,6 +86,7 @@ def check(listed: list[tuple[Record, object, int]], series: Series) -> Counter:
         bad["another region"] += not in_scope(record, region)
         bad["cannot act on emissions"] += record.standing is not None
         bad["approval within half a year"] += record.kind == "project" and record.date_kind == "issued" and lag > -183
+        bad["aims within half a year"] += record.states_aims and lag > -183
         bad["lasting plan under a shock"] += (record.kind in ("plan", "standard", "market")
                                              and is_shock(node, node_days(node, series)[0]))
     return bad
@@ -138,7 +140,7 @@ def main() -> None:
           f"{items} items, mean top score {sum(top) / max(len(top), 1):.3f}; baseline lists {baseline_items}")
     print(f"{'check (items that fail it)':<34}{'ours':>8}{'nearest 3':>12}")
     for key in ("listed under two nodes", "another region", "cannot act on emissions", "approval within half a year",
-                "lasting plan under a shock"):
+                "aims within half a year", "lasting plan under a shock"):
         print(f"{key:<34}{ours[key]:>8}{base[key]:>12}")
     failing = sum(ours.values())
     print(f"share of listed items failing a check: ours {failing / max(items, 1):.3f}, "
