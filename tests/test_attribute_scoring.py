@@ -297,3 +297,22 @@ def test_a_pledge_acts_only_through_the_measures_after_it(at, listed):
     assert ("ndc" in ids) is listed
     if not listed:   # a measure of the same days acts at once
         assert "curb" in ids
+
+
+def test_a_record_after_the_node_fits_less_the_later_it_is_even_inside_a_wide_interval():
+    # Jilin's thermal power turned in 2020-09, dated to within a year (2020-03 to 2021-12); a plan of 2021-11 had
+    # fitted it fully, 14 months after the turn it was to explain
+    node = Node(index=20, date="2020-09", kind=NodeKind.TREND, confidence=0.8, direction="down", change_pct=-13.0,
+                level_before=1.0, level_after=0.87, interval=("2020-03", "2021-12"), interval_index=(14, 35))
+    days, settled = (date(2020, 3, 1), date(2021, 12, 31)), date(2020, 9, 30)
+    window = LagWindows().window("plan", "issued", NodeKind.TREND, Frequency.MONTHLY)
+    static = Scored(parts={"region": 1.0, "sector": 1.0, "relevance": 1.0, "authority": 1.0})
+
+    def time(dated: str, settled: date | None = settled) -> float:
+        record = Record(id=dated, kind="plan", title="A plan", date=dated, regions=("000000",), direction="cut",
+                        sources=(Source(url="https://example.org"),))
+        return Scorer().node_parts(record, record.start, record.end, node, days, window, static, settled).parts["time"]
+
+    assert time("2020-04-10") == time("2020-09-20") == 1.0       # before the turn or in its month
+    assert time("2021-11-03") < 0.2 < 0.5 < time("2020-11-10") < 1.0
+    assert time("2021-11-03", settled=None) == 1.0              # read against the interval alone, as before

@@ -44,7 +44,8 @@ def month_node(series: Series, month: str, direction: str, *, months: int = 1) -
     hi = int(index.searchsorted(pd.Timestamp(month) + pd.DateOffset(months=months))) - 1
     return Node(index=at, date=series.label(at), kind=NodeKind.EVENT, confidence=0.9, direction=direction,
                 change_pct=-10.0 if direction == "down" else 10.0, level_before=1.0, level_after=1.0,
-                interval=(series.label(lo), series.label(hi)), interval_index=(lo, hi))
+                interval=(series.label(lo), series.label(hi)), interval_index=(lo, hi),
+                details={"working_resolution": "monthly"})
 
 
 def check_verified(attributions) -> None:

@@ -18,7 +18,7 @@ from .. import sectors
 from ..detect.node import Node
 from ..kb import KnowledgeBase
 from ..kb.record import Record
-from ..series import Series
+from ..series import Frequency, Series
 from .effect import EffectEstimator
 from .model import Attribution, Item
 from .relation import describe
@@ -98,6 +98,7 @@ class Attributor:
         looked: list[int] = []
         for node, (lo, hi), wide in zip(nodes, spans, widest):
             point = series.timestamp(node.index).date()
+            settled = node_settled(node, series)
             items, reasons, count = [], Counter(), 0
             first, last = lo - timedelta(days=wide.before), hi + timedelta(days=wide.after)
             for record, r_start, r_end in dated:
@@ -105,7 +106,8 @@ class Attributor:
                     continue
                 count += 1
                 window = window_of(lag_kind[record.id], record.date_kind, node.kind)
-                scored = scorer.node_parts(record, r_start, r_end, node, (lo, hi), window, statics[record.id])
+                scored = scorer.node_parts(record, r_start, r_end, node, (lo, hi), window, statics[record.id],
+                                           settled)
                 item, reason = self._item(record, node, point, (lo, hi), window, scored)
                 if item is None:
                     reasons[reason] += 1
@@ -180,6 +182,14 @@ def node_days(node: Node, series: Series) -> tuple[date, date]:
     point = series.timestamp(node.index).date()
     lo, hi = min(lo, point), max(hi, point)
     return lo, series.frequency.last_day(pd.Timestamp(hi)).date()
+
+
+def node_settled(node: Node, series: Series) -> date:
+    """The last day of the period the node is dated in, at the resolution it was found at (a daily series read
+    as monthly: its month's)."""
+    resolution = node.details.get("working_resolution")
+    frequency = Frequency(resolution) if resolution in {f.value for f in Frequency} else series.frequency
+    return frequency.last_day(pd.Timestamp(series.timestamp(node.index))).date()
 
 
 def _lag_windows(windows: LagWindows | dict | None) -> LagWindows:

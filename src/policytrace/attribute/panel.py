@@ -154,10 +154,10 @@ class PanelAttributor:
                               for p, d, *_ in pooled)]
         groups = sorted(pooled + counted, key=lambda g: g[0])
 
-        common_nodes = [(_pooled_node(total, at, len(names) / len(members), len(names))
+        common_nodes = [(_pooled_node(total, at, len(names) / len(members), len(names), freq)
                          if at is not None else
                          _common_node(total, [(members[k], nodes[k][i]) for k, i in picked], direction,
-                                      len(names) / len(members))) if total is not None else None
+                                      len(names) / len(members), freq)) if total is not None else None
                         for _, direction, names, picked, at in groups]
         explained: dict[int, Attribution] = {}
         if total is not None and common_nodes:
@@ -351,6 +351,10 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     return out
 
 
+# The panel's working resolution (a pandas period alias) as a node's `working_resolution`.
+RESOLUTION = {"M": Frequency.MONTHLY.value, "Q": Frequency.QUARTERLY.value, "Y": Frequency.ANNUAL.value}
+
+
 def _panel_frequency(members) -> str:
     freqs = {s.frequency for s in members}
     if freqs <= {Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY}:
@@ -371,7 +375,7 @@ def _total(members: dict[str, Series], freq: str) -> Series | None:
                   sector=sectors.pop() if len(sectors) == 1 else "all", unit=series[0].unit, source="panel total")
 
 
-def _pooled_node(total: Series, pooled: Node, share: float, members: int) -> Node:
+def _pooled_node(total: Series, pooled: Node, share: float, members: int, freq: str) -> Node:
     """The pooled break as a node on the panel total: its date, interval and, for a shock, its end."""
     index = total.values.index
 
@@ -396,7 +400,8 @@ def _pooled_node(total: Series, pooled: Node, share: float, members: int) -> Nod
                 change_pct=pooled.change_pct, level_before=before, level_after=after,
                 interval=(total.label(lo), total.label(hi)), interval_index=(lo, hi), duration=duration,
                 end_date=end_date, details={"members": members, "pooled_confidence": pooled.confidence,
-                                            "pooled_kind": pooled.kind.value, **_at_end([pooled])})
+                                            "pooled_kind": pooled.kind.value, **_at_end([pooled]),
+                                            "working_resolution": RESOLUTION[freq]})
 
 
 def _period_last(label: str, total: Series) -> str:
@@ -405,7 +410,8 @@ def _period_last(label: str, total: Series) -> str:
     return period.end_time.normalize().isoformat()
 
 
-def _common_node(total: Series, members: list[tuple[Series, Node]], direction: str, share: float) -> Node:
+def _common_node(total: Series, members: list[tuple[Series, Node]], direction: str, share: float,
+                 freq: str) -> Node:
     """A node on the panel total at the members' median date, its interval spanning theirs."""
     index = total.values.index
     stamps = sorted(s.timestamp(n.index) for s, n in members)
@@ -421,7 +427,8 @@ def _common_node(total: Series, members: list[tuple[Series, Node]], direction: s
                 direction=direction, change_pct=round(statistics.median(n.change_pct for _, n in members), 1),
                 level_before=before, level_after=after, interval=(total.label(min(lo, at)), total.label(max(hi, at))),
                 interval_index=(min(lo, at), max(hi, at)),
-                details={"members": len(members), **_at_end([n for _, n in members])})
+                details={"members": len(members), **_at_end([n for _, n in members]),
+                         "working_resolution": RESOLUTION[freq]})
 
 
 def _at_end(nodes: list[Node]) -> dict:

@@ -138,8 +138,10 @@ class Scorer:
         return _within(start, acts_until(record, start, record.end), node_days, window)
 
     def node_parts(self, record: Record, start: date, end: date, node: Node, node_days: tuple[date, date],
-                   window: Window, static: Scored) -> Scored:
-        """Time, direction and kind against this node, joined to the static parts."""
+                   window: Window, static: Scored, settled: date | None = None) -> Scored:
+        """Time, direction and kind against this node, joined to the static parts. `settled`: the last day of the
+        period the node is dated in; a record dated after it, though inside the node's date interval, fits less
+        the later it is (a cause comes before its effect, and the node's date is its likeliest)."""
         lo, hi = node_days
         last = acts_until(record, start, end)
         if not _within(start, last, node_days, window):
@@ -156,6 +158,10 @@ class Scorer:
         else:
             gap = (lo - last).days if last < lo else (start - hi).days
             time = math.exp(-gap / max(window.decay, 1))
+        if settled is not None and start > settled:
+            # decayed from the node's own period, not from its interval's end: a trend turn of 2020-09, dated to
+            # within a year, had fitted a plan of 2021-11 fully
+            time = min(time, math.exp(-(start - settled).days / max(window.decay, 1)))
         parts = {"time": time, "region": static.parts["region"], "sector": static.parts["sector"],
                  "direction": direction, "kind": self.kind_part(record, node, node_days),
                  "relevance": static.parts["relevance"], "authority": static.parts["authority"]}
