@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from rich.cells import cell_len
 from conftest import CHINA_RECORDS, cli, monthly_step_csv, year_to_date_csv
 
@@ -90,6 +92,20 @@ def test_detect_table_reads_chinese_headers(tmp_path):
     run = cli("detect", str(tmp_path / "zh.csv"))
     assert run.returncode == 0, run.stderr
     assert "key nodes" in run.stdout
+
+
+@pytest.mark.parametrize("encoding,sep", [("gbk", ","), ("utf-16", "\t"), ("utf-16-be", "\t")])
+def test_chinese_headers_in_the_encodings_spreadsheets_save(tmp_path, encoding, sep):
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark and tabs; it had been "not a UTF-8 or GBK text file"
+    text = monthly_step_csv(tmp_path / "step.csv").read_text().replace("date,value", "日期,排放量").replace(",", sep)
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    (tmp_path / "zh.txt").write_bytes(data)
+    run = cli("detect", str(tmp_path / "zh.txt"), "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["nodes"][0]["date"] == json.loads(cli("detect", str(tmp_path / "step.csv"),
+                                                                        "--json").stdout)["nodes"][0]["date"]
 
 
 def test_non_numeric_value_is_one_line_error(tmp_path):

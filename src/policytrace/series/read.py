@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from collections.abc import Callable, Mapping
@@ -191,7 +192,7 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
 
 
 def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
-    """A CSV (UTF-8 or GBK, optionally gzipped) or XLSX file as text cells; the index is the data row. Of a
+    """A CSV (UTF-8, GBK or UTF-16 with its byte-order mark, optionally gzipped) or XLSX file as text cells; the index is the data row. Of a
     workbook, the sheet named by `region` where one is (a sheet per province), else the first with dates."""
     if not path.exists():
         raise InputError("file not found", file=str(path))
@@ -268,13 +269,20 @@ def _delimiter(text: str) -> str:
 
 
 def _decode(raw: bytes, name: str) -> str:
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark (and tabs between the cells)
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("not a readable UTF-16 text file (it starts with a UTF-16 byte-order mark)",
+                             file=name) from None
     # Chinese spreadsheets are often saved as GBK; accept it rather than fail.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError("not a UTF-8 or GBK text file", file=name)
+    raise InputError("not a UTF-8, GBK or UTF-16 text file", file=name)
 
 
 def find_column(frame: pd.DataFrame, names: tuple[str, ...], exclude: set[str] = frozenset()) -> str | None:
