@@ -192,8 +192,9 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
 
 
 def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
-    """A CSV (UTF-8, GBK or UTF-16 with its byte-order mark, optionally gzipped) or XLSX file as text cells; the index is the data row. Of a
-    workbook, the sheet named by `region` where one is (a sheet per province), else the first with dates."""
+    """A CSV (UTF-8, GBK or UTF-16 with its byte-order mark, optionally gzipped) or XLSX file as text cells; the
+    index is the data row. Of a workbook, the sheet named by `region` where one is (a sheet per province), else
+    the first with dates."""
     if not path.exists():
         raise InputError("file not found", file=str(path))
     if path.is_dir():
