@@ -1,12 +1,14 @@
 """Region gazetteer: nation ⊃ province ⊃ prefecture ⊃ county, keyed by the 6-digit GB/T 2260 code.
 
 Names and codes come from the adcode table that the `cpca` package ships; English names of the
-provinces follow the romanisation of Carbon Monitor and the NBS ("Inner Mongolia", "Xinjiang").
+provinces follow the romanisation of Carbon Monitor and the NBS ("Inner Mongolia", "Xinjiang"), those of
+prefectures and counties are their names' pinyin (`pypinyin`: Wuhan, Changji) or a common exonym (Urumqi).
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -38,6 +40,21 @@ _EN_SUFFIXES = re.compile(r"(zhuang|uygur|uyghur|uighur|hui)?(autonomousregion|s
 # share their seat and administration with county-level cities (师市合一), which the gazetteer holds.
 _ZH_ALIASES = {"新疆生产建设兵团": "650000", "兵团": "650000", "第一师": "659002", "第二师": "659006",
                "第三师": "659003", "第六师": "659004", "第八师": "659001"}
+# Prefectures of the autonomous regions by the English names in common use, which are not their pinyin
+_EXONYMS = {"urumqi": "乌鲁木齐市", "kashgar": "喀什地区", "hohhot": "呼和浩特市", "lhasa": "拉萨市", "harbin": "哈尔滨市",
+            "karamay": "克拉玛依市", "turpan": "吐鲁番市", "hotan": "和田地区", "aksu": "阿克苏地区", "altay": "阿勒泰地区",
+            "ili": "伊犁哈萨克自治州", "shigatse": "日喀则市", "ordos": "鄂尔多斯市", "hulunbuir": "呼伦贝尔市",
+            "xilingol": "锡林郭勒盟", "alxa": "阿拉善盟", "bayannur": "巴彦淖尔市", "ulanqab": "乌兰察布市",
+            "bortala": "博尔塔拉蒙古自治州", "bayingolin": "巴音郭楞蒙古自治州", "kizilsu": "克孜勒苏柯尔克孜自治州",
+            "korla": "库尔勒市"}
+# What a unit's name says of its kind and people, left out of the pinyin key (昌吉回族自治州: changji) and
+# of an English name ("Changji Hui Autonomous Prefecture")
+_ZH_UNIT = re.compile(r"(自治州|自治县|自治旗|地区|林区|盟|市|县|区|旗)$")
+_ZH_PEOPLE = re.compile(r"((维吾尔|哈萨克|柯尔克孜|塔吉克|蒙古|达斡尔|鄂温克|鄂伦春|土家|布依|朝鲜|傈僳|哈尼|景颇|纳西|仫佬|毛南|"
+                        r"仡佬|锡伯|撒拉|保安|东乡|裕固|普米|独龙|拉祜|布朗)族?|[\u4e00-\u9fff]族)+$")
+_EN_UNIT = re.compile(r"((hui|kazak|kazakh|mongol|mongolian|kirgiz|kyrgyz|tibetan|yi|miao|dong|bai|dai|jingpo|lisu|"
+                      r"zhuang|buyei|tujia|hani|korean|qiang|uygur|uyghur|li|she|naxi|tu|salar)*autonomous)?"
+                      r"(prefecture|county|city|league|district|banner|area)$")
 _NATION_NAMES = ("全国", "中国", "中华人民共和国", "国家", "china", "nation", "national", "prc",
                  "people's republic of china")
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
@@ -127,11 +144,77 @@ def _table() -> tuple[dict[str, Region], dict[str, str]]:
 
 
 def _norm_en(text: str) -> str:
-    return re.sub(r"[\s_\-]+", "", text.strip().lower())
+    return re.sub(r"[\s_\-'’.]+", "", text.strip().lower())
+
+
+@cache
+def _pinyin_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Prefectures and counties by the pinyin of their names (Wuhan, Xi'an, Changji) and the exonyms above:
+    (key → code, key → the codes of several units that key names alike). A name's usual reading comes before its
+    other readings (朝阳: zhaoyang, chaoyang), a prefecture before a county. Built only when a name is not
+    otherwise known, since the romanisation takes a moment."""
+    by_code, alias = _table()
+    keys: dict[tuple[str, int], dict[str, list[str]]] = {}
+    for region in by_code.values():
+        if region.level in ("prefecture", "county") and (base := _base_name(region.name_zh)):
+            usual, *others = _readings(base)
+            for rank, readings in enumerate(([usual], others)):
+                for key in readings:
+                    keys.setdefault((region.level, rank), {}).setdefault(key, []).append(region.code)
+    found: dict[str, str] = {name: alias[zh] for name, zh in _EXONYMS.items() if zh in alias}
+    several: dict[str, tuple[str, ...]] = {}
+    for group in (("prefecture", 0), ("prefecture", 1), ("county", 0), ("county", 1)):
+        for key, codes in keys.get(group, {}).items():
+            if key in found or key in several:
+                continue
+            codes = sorted(set(codes))
+            if len(codes) == 1:
+                found[key] = codes[0]
+            else:
+                several[key] = tuple(codes)
+    return found, several
+
+
+def _base_name(name: str) -> str:
+    """A unit's name without its kind and people (昌吉回族自治州: 昌吉); empty for a bare kind (重庆's 县)."""
+    base = _ZH_UNIT.sub("", name)
+    people = _ZH_PEOPLE.search(base[2:])
+    return base[:2 + people.start()] if people else base if len(base) >= 2 else ""
+
+
+def _readings(name: str, most: int = 32) -> list[str]:
+    """The name's pinyin without tones: its usual reading first, then the others of its characters (at most
+    `most`)."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    usual = "".join(lazy_pinyin(name))
+    out = [usual]
+    for combo in itertools.islice(itertools.product(*pinyin(name, style=Style.NORMAL, heteronym=True)), most):
+        if (key := "".join(combo)) not in out:
+            out.append(key)
+    return out
+
+
+def _romanised(key: str) -> str | None:
+    """The code of a prefecture or county named in pinyin or English; an error naming the candidates where
+    several units share the name (Suzhou: 苏州 and 宿州)."""
+    norm = _norm_en(key)
+    if not norm.isascii() or not norm.isalpha():
+        return None
+    found, several = _pinyin_table()
+    for candidate in dict.fromkeys((norm, _EN_UNIT.sub("", norm))):
+        if candidate in found:
+            return found[candidate]
+        if candidate in several:
+            by_code = _table()[0]
+            names = "、".join(f"{by_code[c].name_zh} ({c}, in {by_code[by_code[c].parent].name_zh})"
+                             for c in several[candidate][:6])
+            raise UnknownRegionError(f"region {key!r} may be any of {names}: give its Chinese name or its code")
+    return None
 
 
 def lookup(name_or_code: str) -> Region:
-    """Find a region by Chinese name (full or short), English name or 6-digit code."""
+    """Find a region by Chinese name (full or short), English or pinyin name or 6-digit code."""
     key = str(name_or_code).strip()
     by_code, alias = _table()
     if re.fullmatch(r"\d{6}(\d{6})?", key):
@@ -139,7 +222,8 @@ def lookup(name_or_code: str) -> Region:
         if code in by_code:
             return by_code[code]
     else:
-        code = alias.get(key) or alias.get(_norm_en(key)) or alias.get(_EN_SUFFIXES.sub("", _norm_en(key)) or key)
+        code = (alias.get(key) or alias.get(_norm_en(key)) or alias.get(_EN_SUFFIXES.sub("", _norm_en(key)) or key)
+                or _romanised(key))
         if code:
             return by_code[code]
     raise UnknownRegionError(f"unknown region {name_or_code!r}: the gazetteer holds China, its provinces, "

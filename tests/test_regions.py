@@ -1,0 +1,39 @@
+"""The gazetteer: regions by Chinese, English or pinyin name and by code."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import cli, monthly_step_csv
+
+from policytrace import regions
+from policytrace.errors import UnknownRegionError
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Wuhan", "420100"), ("Shenzhen City", "440300"), ("Xi'an", "610100"), ("Lu'an", "341500"),
+    ("Changji Hui Autonomous Prefecture", "652300"), ("changji", "652300"),   # the prefecture, not its seat
+    ("Chaoyang", "211300"),          # 朝阳 is read zhaoyang as a word; as a place, chaoyang
+    ("Urumqi", "650100"), ("Wulumuqi", "650100"), ("Kashgar", "653100"), ("Kashi Prefecture", "653100"),
+    ("Shache", "653125"), ("Xishuangbanna", "532800"), ("Haidian District", "110108"),
+    ("Guangdong", "440000"), ("Hubei Province", "420000"), ("乌鲁木齐", "650100"), ("650100", "650100"),
+])
+def test_prefectures_and_counties_by_their_english_or_pinyin_names(name, code):
+    # they had been unknown: only the provinces had English names
+    assert regions.lookup(name).code == code
+
+
+def test_a_name_two_prefectures_share_asks_for_the_chinese_one():
+    with pytest.raises(UnknownRegionError, match="苏州市.*宿州市") as err:
+        regions.lookup("Suzhou")
+    assert "320500" in str(err.value) and "341300" in str(err.value)
+    assert regions.lookup("苏州").code == "320500"
+    with pytest.raises(UnknownRegionError, match="unknown region 'Atlantis'"):
+        regions.lookup("Atlantis")
+
+
+def test_the_cli_names_the_candidates_in_one_line(tmp_path):
+    path = monthly_step_csv(tmp_path / "city.csv")
+    run = cli("report", "--series", str(path), "-r", "Taizhou", "-s", "工业", "--out", str(tmp_path / "out"))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "泰州市" in run.stderr and "台州市" in run.stderr
+    assert not (tmp_path / "out").exists()
