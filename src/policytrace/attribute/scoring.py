@@ -184,13 +184,17 @@ class Scorer:
 def is_shock(node: Node, first_day: date) -> bool:
     """A change that returns within `SHOCK_DAYS` of its first day (`end_date` is written at the series'
     resolution: a day, a month, a quarter or a year, here read as its first day)."""
-    if node.end_date is None:
-        return False
+    last = _first_day(node.end_date) if node.end_date is not None else None
+    return last is not None and (last - first_day).days <= SHOCK_DAYS
+
+
+@lru_cache(maxsize=4096)
+def _first_day(label: str) -> date | None:
+    # cached: asked once per record and node
     try:
-        last = pd.Period(node.end_date).start_time.date()
+        return pd.Period(label).start_time.date()
     except ValueError:
-        return False
-    return (last - first_day).days <= SHOCK_DAYS
+        return None
 
 
 def comes_and_goes(record: Record) -> bool:
