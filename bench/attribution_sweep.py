@@ -34,7 +34,7 @@ from policytrace.attribute.attributor import node_days
 from policytrace.attribute.scoring import is_shock
 from policytrace.kb import KnowledgeBase, Record
 from policytrace.pipeline import run
-from policytrace.series import Frequency, Series, read_series
+from policytrace.series import Frequency, Series, drop_unestimated, read_series
 
 CM_DAILY = "data/emissions/carbon_monitor_china_provincial_daily_2019_2022.csv.gz"
 CM_MONTHLY = "data/emissions/carbon_monitor_china_provincial_monthly_total_2019_2025.csv"
@@ -56,7 +56,9 @@ def all_series(shared: Path) -> list[tuple[str, Series]]:
     daily = pd.read_csv(shared / CM_DAILY, parse_dates=["date"])
     for (province, sector), rows in daily.groupby(["province", "sector"]):
         if sector in SECTORS:
-            values = rows.set_index("date").co2_mt_per_day.sort_index().asfreq("D")
+            # as `policytrace report` reads them: Carbon Monitor's zeros (not estimated) are not data
+            values, _ = drop_unestimated(rows.set_index("date").co2_mt_per_day.sort_index(), Frequency.DAILY)
+            values = values.asfreq("D")
             out.append((f"CM daily {province} {sector}", Series(values, Frequency.DAILY,
                                                                  region=regions.lookup(province).code,
                                                                  sector=SECTORS[sector])))

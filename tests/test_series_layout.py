@@ -208,3 +208,17 @@ def test_a_units_line_under_the_header_and_notes_under_the_table_are_not_data(tm
     path.write_text("date,value\n2015-01,5%\n" + rows, encoding="utf-8")
     with pytest.raises(InputError, match="'5%' is not a number"):
         read_series(path)
+
+
+def test_what_was_never_estimated_is_dropped_as_the_reader_drops_it():
+    # the Python API's way to a series as `read_series` reads it: Carbon Monitor's zeros beside positive values
+    # are gaps, its leading zeros outside the period (a sweep building series by hand had found a +13,053 % trend)
+    from policytrace.series import Frequency, drop_unestimated
+
+    values = pd.Series([0.0, 0.0, 1.0, 0.0, 2.0, 3.0, 0.0], index=pd.date_range("2022-01-01", periods=7))
+    kept, meta = drop_unestimated(values, Frequency.DAILY)
+    assert kept.index[0] == pd.Timestamp("2022-01-03") and kept.index[-1] == pd.Timestamp("2022-01-06")
+    assert kept.isna().sum() == 1 and meta == {"empty_ends": 3, "zeros_as_gaps": 1}
+    # an undated series may count zeros; a series of zeros alone has nothing to set them beside
+    assert drop_unestimated(pd.Series([0.0, 1.0, 0.0]), Frequency.UNDATED)[0].tolist() == [0.0, 1.0, 0.0]
+    assert drop_unestimated(pd.Series([0.0, 0.0], index=values.index[:2]), Frequency.DAILY)[1] == {}

@@ -22,7 +22,7 @@ from detect_tcpd import load  # noqa: E402
 
 from policytrace.detect import Detector  # noqa: E402
 from policytrace.detect.synth import make_series, make_undated  # noqa: E402
-from policytrace.series import Frequency, Series  # noqa: E402
+from policytrace.series import Frequency, Series, drop_unestimated  # noqa: E402
 
 
 def series_set(shared: Path):
@@ -41,7 +41,8 @@ def series_set(shared: Path):
     daily = pd.read_csv(shared / "data/emissions/carbon_monitor_china_provincial_daily_2019_2022.csv.gz")
     for (province, sector), rows in list(daily.groupby(["province", "sector"]))[:40]:
         if sector != "Aviation":
-            values = pd.Series(rows.co2_mt_per_day.values, index=pd.DatetimeIndex(rows.date))
+            values, _ = drop_unestimated(pd.Series(rows.co2_mt_per_day.values, index=pd.DatetimeIndex(rows.date)),
+                                         Frequency.DAILY)   # as read_series reads Carbon Monitor's zeros
             yield f"{province}-{sector}", Series(values, Frequency.DAILY, source=province), {}
 
 

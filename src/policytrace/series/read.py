@@ -154,17 +154,8 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
             meta["filled_from_totals"] = filled.count
         elif filled.disagreement is not None and filled.disagreement > AGREE:
             meta["totals_unused"] = round(filled.disagreement, 3)   # the report says why gaps remain
-    # No region's emissions are exactly zero beside positive values: such zeros are data that were not
-    # estimated (Carbon Monitor's residential series of several provinces are 0 for years), read as gaps.
-    zeros = (data == 0) & (frequency is not Frequency.UNDATED) & bool((data > 0).any())
-    data = data.where(~zeros)
-    if data.notna().any() and (pd.isna(data.iloc[0]) or pd.isna(data.iloc[-1])):
-        # rows before the first value or after the last (NBS's months not yet published) are outside the period
-        kept = data.loc[data.first_valid_index():data.last_valid_index()]
-        meta["empty_ends"] = len(data) - len(kept)
-        data, zeros = kept, zeros.loc[kept.index]
-    if zeros.any():
-        meta["zeros_as_gaps"] = int(zeros.sum())
+    data, dropped = drop_unestimated(data, frequency)
+    meta.update(dropped)
     if frequency is not Frequency.UNDATED:
         step = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}.get(
             frequency, frequency.pandas_alias)
@@ -189,6 +180,23 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
         source=name,
         meta={"gaps": int(data.isna().sum()), **meta},
     )
+
+
+def drop_unestimated(data: pd.Series, frequency: Frequency) -> tuple[pd.Series, dict[str, int]]:
+    """`data` without what was never estimated, and the counts the series' meta keeps: zeros beside positive
+    values of a dated series become gaps (no region's emissions are exactly zero; Carbon Monitor writes 0 for
+    years of several provinces' residential emissions it did not estimate), and rows before the first value or
+    after the last (NBS's months not yet published) are outside the period (`empty_ends`)."""
+    meta = {}
+    zeros = (data == 0) & (frequency is not Frequency.UNDATED) & bool((data > 0).any())
+    data = data.where(~zeros)
+    if data.notna().any() and (pd.isna(data.iloc[0]) or pd.isna(data.iloc[-1])):
+        kept = data.loc[data.first_valid_index():data.last_valid_index()]
+        meta["empty_ends"] = len(data) - len(kept)
+        data, zeros = kept, zeros.loc[kept.index]
+    if zeros.any():
+        meta["zeros_as_gaps"] = int(zeros.sum())
+    return data, meta
 
 
 def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
