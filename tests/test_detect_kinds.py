@@ -322,3 +322,24 @@ def test_seasonal_belief_none_keeps_every_split_that_passes_its_bar():
     kept_all = Detector(seasonal_belief=None, min_confidence=0).fit(sample.series)
     believed = Detector(min_confidence=0).fit(sample.series)
     assert len(only(believed.nodes_, NodeKind.SEASONAL)) < len(only(kept_all.nodes_, NodeKind.SEASONAL))
+
+
+@pytest.mark.parametrize("low, flagged", [(0.05, True), (0.6, False)])
+def test_a_level_moving_more_than_fivefold_asks_for_the_data_to_be_checked(low, flagged):
+    # CEADs' Ningxia total: 17.4 Mt, then 0.8-1.1 for three years (years it lacks), then 55: read as a -94.6%
+    # shock without a word; a fall of 40% is an event like any other
+    values = np.exp(np.log(100) + noise(23, 4, 0.03))
+    values[8:11] *= low
+    index = pd.date_range("1997-01-01", periods=23, freq="YS")
+    nodes = Detector().fit(Series(pd.Series(values, index=index), Frequency.ANNUAL)).nodes_
+    shock = [n for n in nodes if n.kind is NodeKind.EVENT and n.date == "2005"]
+    assert shock and shock[0].end_date == "2007", nodes
+    assert bool(shock[0].details.get("check_data")) is flagged
+    # and the reports say so beside the change
+    from policytrace.attribute.model import Attribution
+    from policytrace.report import build_report, render
+
+    series = Series(pd.Series(values, index=index), Frequency.ANNUAL, region="640000", sector="合计")
+    report = build_report(series, [Attribution(node=shock[0], items=())])
+    assert ("请核对原始数据" in render(report, "zh")) is flagged
+    assert ("check the source data" in render(report, "en")) is flagged

@@ -22,6 +22,7 @@ from .festival import outside, widen_over_runs
 from .fit import LevelFit, Season, attach_evidence, level_changes, outlier_changes, seasonal_changes
 from .kinds import Change, typed_change_points
 from .node import Node, NodeKind
+from .plausible import beyond_fold
 from .rhythm import recurring_period
 from .rounding import rounding_step, within_step
 from .search import after_gaps, pelt, redate_within, runs
@@ -290,6 +291,10 @@ class Detector:
                  or not within_step(nd.level_before, nd.level_after, step) for nd in nodes]
         self.within_rounding_ = shown.count(False)
         nodes = [nd for nd, keep in zip(nodes, shown) if keep]
+        for nd in nodes:
+            if nd.kind in (NodeKind.EVENT, NodeKind.OUTLIER) and beyond_fold(nd.level_before, nd.level_after):
+                # CEADs' Ningxia total: 17.4 Mt, then 0.8-1.1 for three years, then 55: years it lacks, not an event
+                nd.details["check_data"] = True
         self.unreported_ = sum(nd.confidence < self.min_confidence for nd in nodes)
         nodes = [nd for nd in nodes if nd.confidence >= self.min_confidence]
         self.trimmed_ = 0

@@ -12,7 +12,7 @@ from ..series import Series
 from .dates import DATE_TEXT
 from .empty import NOTHING
 
-SCHEMA_VERSION = "1.5"  # 1.5: detection.within_rounding, rounding_step; see docs/report-schema.md
+SCHEMA_VERSION = "1.6"  # 1.6: node detail check_data; see docs/report-schema.md
 EMPTY_ZH, EMPTY_EN = NOTHING["zh"], NOTHING["en"]   # a node where the KB holds nothing (see `empty`)
 
 

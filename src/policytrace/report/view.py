@@ -42,6 +42,7 @@ LABELS = {
         "season_unread": "序列不足两个完整季节周期，季节规律无法与变化区分，本节点可能只是季节波动",
         "season_two_cycles": "序列仅含两个季节周期，季节规律取两年均值，两年之间的水平变化难以检出、日期可能错置于另一年",
         "at_end": "变化只见于序列最后几期，最新数据常为初步值、可能被修订，请以后续数据核实",
+        "check_data": "水平变化超过五倍，更可能源于数据缺测、单位或统计口径的变化，而非实际事件，请核对原始数据",
         "mirror_date": "另一周期的同一时期（{date}）同样偏离两周期的季节均值，仅凭相邻时期判定为本期",
         "parts": {"time": "时间", "region": "地区", "sector": "行业", "direction": "方向", "kind": "类型",
                   "relevance": "相关度", "authority": "来源"},
@@ -66,6 +67,8 @@ LABELS = {
                              "level between the two years is hard to see and may be dated in the other year",
         "at_end": "seen only in the series' last few periods, whose values are often provisional and may be "
                   "revised: check it against later data",
+        "check_data": "the level moved more than fivefold, which is more often missing data or a change of unit or "
+                      "method than an event: check the source data",
         "mirror_date": "the same period of the other cycle ({date}) is as far off the two cycles' mean season; "
                        "only the neighbouring periods place the change here",
         "parts": {"time": "time", "region": "region", "sector": "sector", "direction": "direction", "kind": "kind",
@@ -209,7 +212,8 @@ def node_view(attribution: Attribution, lang: str, date_text) -> NodeView:
     first, last = date_text(node.interval[0]), date_text(node.interval[1])
     interval = f"{words['interval']} {first}{sep}{last}" if first != last else f"{words['interval']} {first}"
     joint = "；" if lang == "zh" else "; "
-    for why in ("festival_season", "national_day", "after_gap", "season_unread", "season_two_cycles", "at_end"):
+    for why in ("festival_season", "national_day", "after_gap", "season_unread", "season_two_cycles", "at_end",
+                "check_data"):
         if node.details.get(why):
             interval += joint + words[why]
     if mirror := node.details.get("mirror_date"):
