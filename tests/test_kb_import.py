@@ -203,6 +203,27 @@ def test_a_region_cell_the_gazetteer_cannot_read_is_reported_not_read_as_the_nat
     assert "row 6" in message and "'省份'" in message and "unknown region '新彊'" in message
 
 
+def test_city_rows_stand_under_their_prefecture_and_pandas_nan_is_no_text(tmp_path):
+    # Hsiang et al.'s city rows had been filed under their provinces (no English prefecture names), and the
+    # merged China file's titles ended in pandas' "nan" ("Zhuhai (Guangdong) home_isolation: nan")
+    path = tmp_path / "hsiang.csv"
+    path.write_text(
+        "adm0_name,adm1_name,adm2_name,policy,policy_description,date_start,date_end,optional,source,access_date,notes\n"
+        "CHN,Hubei,Enshi Tujia and Miao Autonomous Prefecture,travel_ban_local,,01/24/2020,,N,https://e.org/1,,\n"
+        "CHN,Guangdong,Zhuhai,home_isolation,nan,02/03/2020,,N,https://e.org/2,,\n"
+        "CHN,Jiangsu,Chaoyang,home_isolation,closed management,02/03/2020,,N,https://e.org/3,,\n"
+        "CHN,Jiangsu,Suzhou,home_isolation,closed management,02/03/2020,,N,https://e.org/4,,\n", encoding="utf-8")
+    batch = read_records(path)
+    regions = {r.sources[0].url[-1]: r.regions for r in batch.records}
+    # Chaoyang is a prefecture of Liaoning, not of Jiangsu: the row keeps its province; Suzhou is two cities
+    assert regions == {"1": ("422800",), "2": ("440400",), "3": ("320000",), "4": ("320000",)}
+    assert not [r.title for r in batch.records if "nan" in r.title.lower()]
+    from policytrace.kb.importers.cells import clean
+
+    assert clean("Adoption subsidy (add-on, stringency nan)") == "Adoption subsidy (add-on)"
+    assert clean(float("nan")) is None and clean("NaN") is None and clean("Hainan") == "Hainan"
+
+
 def test_bad_files_give_one_clear_error(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")

@@ -15,6 +15,8 @@ from policytrace.errors import UnknownRegionError
     ("Chaoyang", "211300"),          # 朝阳 is read zhaoyang as a word; as a place, chaoyang
     ("Urumqi", "650100"), ("Wulumuqi", "650100"), ("Kashgar", "653100"), ("Kashi Prefecture", "653100"),
     ("Shache", "653125"), ("Xishuangbanna", "532800"), ("Haidian District", "110108"),
+    ("Dali Bai Autonomous Prefecture", "532900"),      # "li" is a people too: not cut from "Dali"
+    ("Enshi Tujia and Miao Autonomous Prefecture", "422800"),
     ("Guangdong", "440000"), ("Hubei Province", "420000"), ("乌鲁木齐", "650100"), ("650100", "650100"),
 ])
 def test_prefectures_and_counties_by_their_english_or_pinyin_names(name, code):

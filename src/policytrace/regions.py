@@ -52,9 +52,9 @@ _EXONYMS = {"urumqi": "乌鲁木齐市", "kashgar": "喀什地区", "hohhot": "�
 _ZH_UNIT = re.compile(r"(自治州|自治县|自治旗|地区|林区|盟|市|县|区|旗)$")
 _ZH_PEOPLE = re.compile(r"((维吾尔|哈萨克|柯尔克孜|塔吉克|蒙古|达斡尔|鄂温克|鄂伦春|土家|布依|朝鲜|傈僳|哈尼|景颇|纳西|仫佬|毛南|"
                         r"仡佬|锡伯|撒拉|保安|东乡|裕固|普米|独龙|拉祜|布朗)族?|[\u4e00-\u9fff]族)+$")
-_EN_UNIT = re.compile(r"((hui|kazak|kazakh|mongol|mongolian|kirgiz|kyrgyz|tibetan|yi|miao|dong|bai|dai|jingpo|lisu|"
-                      r"zhuang|buyei|tujia|hani|korean|qiang|uygur|uyghur|li|she|naxi|tu|salar)*autonomous)?"
-                      r"(prefecture|county|city|league|district|banner|area)$")
+_EN_UNIT = re.compile(r"(prefecture|county|city|league|district|banner|area)$")
+_EN_PEOPLE = re.compile(r"(and)?(hui|kazak|kazakh|mongol|mongolian|kirgiz|kyrgyz|tibetan|yi|miao|dong|bai|dai|jingpo|"
+                        r"lisu|zhuang|buyei|tujia|hani|korean|qiang|uygur|uyghur|li|she|naxi|tu|salar|manchu|yao)$")
 _NATION_NAMES = ("全国", "中国", "中华人民共和国", "国家", "china", "nation", "national", "prc",
                  "people's republic of china")
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
@@ -195,6 +195,24 @@ def _readings(name: str, most: int = 32) -> list[str]:
     return out
 
 
+def _english_bases(norm: str) -> list[str]:
+    """A normalised English name, then without its kind ("Dali Bai Autonomous Prefecture": dalibaiautonomous,
+    dalibai) and its peoples one by one from the end (dali): "li" is a people too, so they are not cut at once."""
+    out = [norm]
+    base = _EN_UNIT.sub("", norm)
+    if base and base != norm:
+        out.append(base)
+        if base.endswith("autonomous"):
+            base = base[: -len("autonomous")]
+            while base and base not in out:
+                out.append(base)
+                people = _EN_PEOPLE.search(base)
+                if not people or people.start() == 0:
+                    break
+                base = base[: people.start()]
+    return out
+
+
 def _romanised(key: str) -> str | None:
     """The code of a prefecture or county named in pinyin or English; an error naming the candidates where
     several units share the name (Suzhou: 苏州 and 宿州)."""
@@ -202,7 +220,7 @@ def _romanised(key: str) -> str | None:
     if not norm.isascii() or not norm.isalpha():
         return None
     found, several = _pinyin_table()
-    for candidate in dict.fromkeys((norm, _EN_UNIT.sub("", norm))):
+    for candidate in _english_bases(norm):
         if candidate in found:
             return found[candidate]
         if candidate in several:

@@ -16,9 +16,19 @@ from ..record import Source, parse_partial
 CHINA_NAMES = {"people's republic of china", "china", "chn", "cn", "中国"}
 
 
+# What pandas writes for a missing cell, as a file's builder may have saved it: a cell of its own, or the tail
+# of text made from several cells (the merged China file: "Zhuhai (Guangdong) home_isolation: nan",
+# "Adoption subsidy (add-on, stringency nan)"; 116 rows)
+_MISSING = {"nan", "none", "null"}
+_NAN_TAIL = re.compile(r"\s*[:,]\s*(?:[a-z]+ )?nan(?=\)$|$)", re.IGNORECASE)
+
+
 def clean(value) -> str | None:
+    """A cell's text, or None where it holds nothing (empty, or pandas' "nan" written out)."""
     text = str(value).strip() if value is not None else ""
-    return text or None
+    if text.lower() in _MISSING:
+        return None
+    return _NAN_TAIL.sub("", text) or None
 
 
 _MARKUP = re.compile(r"<[a-zA-Z/][^>]*>|&(nbsp|amp|lt|gt|quot|#\d+);")

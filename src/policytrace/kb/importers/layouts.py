@@ -228,10 +228,15 @@ def _hsiang_row(row: dict, context: dict) -> Record:
     adm1, adm2, policy = clean(row.get("adm1_name")), clean(row.get("adm2_name")), clean(row.get("policy"))
     if not policy:
         raise InputError("the row has no policy", column="policy")
-    title = f"{adm2 or 'All'} ({adm1}) {policy}: {clean(row.get('policy_description')) or ''}".strip()
+    title = f"{adm2 or 'All'} ({adm1}) {policy}"
+    if description := clean(row.get("policy_description")):
+        title += f": {description}"
     url = clean(row.get("source"))
     source = "Hsiang et al. 2020 China COVID-19 policy sources"
     place = regions.find(adm2) if adm2 and adm2 != "All" else None
+    province = regions.find(adm1) if adm1 else None
+    if place and province and not province.contains(place):
+        place = None   # a city of the same sound in another province
     return Record(
         id=stable_id(source, url or title, title), kind="event", title=title,
         date=row_date(row, "date_start"), date_kind="started",
