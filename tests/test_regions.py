@@ -25,9 +25,13 @@ def test_prefectures_and_counties_by_their_english_or_pinyin_names(name, code):
 
 
 def test_a_name_two_prefectures_share_asks_for_the_chinese_one():
-    with pytest.raises(UnknownRegionError, match="苏州市.*宿州市") as err:
+    with pytest.raises(UnknownRegionError, match="江苏省苏州市.*安徽省宿州市") as err:
         regions.lookup("Suzhou")
     assert "320500" in str(err.value) and "341300" in str(err.value)
+    # a district is looked for among counties and districts first, not taken for the prefecture 朝阳市
+    assert regions.lookup("Chaoyang").code == "211300"
+    with pytest.raises(UnknownRegionError, match="北京市朝阳区 \\(110105\\)"):
+        regions.lookup("Chaoyang District")
     assert regions.lookup("苏州").code == "320500"
     with pytest.raises(UnknownRegionError, match="unknown region 'Atlantis'"):
         regions.lookup("Atlantis")

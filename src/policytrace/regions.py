@@ -53,8 +53,11 @@ _ZH_UNIT = re.compile(r"(自治州|自治县|自治旗|地区|林区|盟|市|县
 _ZH_PEOPLE = re.compile(r"((维吾尔|哈萨克|柯尔克孜|塔吉克|蒙古|达斡尔|鄂温克|鄂伦春|土家|布依|朝鲜|傈僳|哈尼|景颇|纳西|仫佬|毛南|"
                         r"仡佬|锡伯|撒拉|保安|东乡|裕固|普米|独龙|拉祜|布朗)族?|[\u4e00-\u9fff]族)+$")
 _EN_UNIT = re.compile(r"(prefecture|county|city|league|district|banner|area)$")
+_EN_COUNTY = re.compile(r"(county|district|banner)$")
 _EN_PEOPLE = re.compile(r"(and)?(hui|kazak|kazakh|mongol|mongolian|kirgiz|kyrgyz|tibetan|yi|miao|dong|bai|dai|jingpo|"
                         r"lisu|zhuang|buyei|tujia|hani|korean|qiang|uygur|uyghur|li|she|naxi|tu|salar|manchu|yao)$")
+# Rows of the adcode table that group units rather than govern them
+_GROUPINGS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _NATION_NAMES = ("全国", "中国", "中华人民共和国", "国家", "china", "nation", "national", "prc",
                  "people's republic of china")
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
@@ -148,31 +151,34 @@ def _norm_en(text: str) -> str:
 
 
 @cache
-def _pinyin_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Prefectures and counties by the pinyin of their names (Wuhan, Xi'an, Changji) and the exonyms above:
-    (key → code, key → the codes of several units that key names alike). A name's usual reading comes before its
-    other readings (朝阳: zhaoyang, chaoyang), a prefecture before a county. Built only when a name is not
-    otherwise known, since the romanisation takes a moment."""
+def _pinyin_table() -> dict[str, tuple[dict[str, str], dict[str, tuple[str, ...]]]]:
+    """Prefectures and counties by the pinyin of their names (Wuhan, Xi'an, Changji), the prefectures also by the
+    exonyms above: for each level, (key → code, key → the codes of several units that key names alike). A name's
+    usual reading (pypinyin's, of the full name: 朝阳区 chaoyang, 朝阳市 zhaoyang) comes before its other readings.
+    Built only when a name is not otherwise known, since the romanisation takes a moment."""
     by_code, alias = _table()
     keys: dict[tuple[str, int], dict[str, list[str]]] = {}
     for region in by_code.values():
         if region.level in ("prefecture", "county") and (base := _base_name(region.name_zh)):
-            usual, *others = _readings(base)
+            usual, *others = _readings(region.name_zh, len(base))
             for rank, readings in enumerate(([usual], others)):
                 for key in readings:
                     keys.setdefault((region.level, rank), {}).setdefault(key, []).append(region.code)
-    found: dict[str, str] = {name: alias[zh] for name, zh in _EXONYMS.items() if zh in alias}
-    several: dict[str, tuple[str, ...]] = {}
-    for group in (("prefecture", 0), ("prefecture", 1), ("county", 0), ("county", 1)):
-        for key, codes in keys.get(group, {}).items():
-            if key in found or key in several:
-                continue
-            codes = sorted(set(codes))
-            if len(codes) == 1:
-                found[key] = codes[0]
-            else:
-                several[key] = tuple(codes)
-    return found, several
+    out = {}
+    for level in ("prefecture", "county"):
+        found = {name: alias[zh] for name, zh in _EXONYMS.items() if zh in alias} if level == "prefecture" else {}
+        several: dict[str, tuple[str, ...]] = {}
+        for rank in (0, 1):
+            for key, codes in keys.get((level, rank), {}).items():
+                if key in found or key in several:
+                    continue
+                codes = sorted(set(codes))
+                if len(codes) == 1:
+                    found[key] = codes[0]
+                else:
+                    several[key] = tuple(codes)
+        out[level] = (found, several)
+    return out
 
 
 def _base_name(name: str) -> str:
@@ -182,14 +188,15 @@ def _base_name(name: str) -> str:
     return base[:2 + people.start()] if people else base if len(base) >= 2 else ""
 
 
-def _readings(name: str, most: int = 32) -> list[str]:
-    """The name's pinyin without tones: its usual reading first, then the others of its characters (at most
-    `most`)."""
+def _readings(name: str, length: int, most: int = 32) -> list[str]:
+    """The pinyin, without tones, of the first `length` characters of `name`, read in the whole name: its usual
+    reading first, then the others of its characters (at most `most`)."""
     from pypinyin import Style, lazy_pinyin, pinyin
 
-    usual = "".join(lazy_pinyin(name))
+    usual = "".join(lazy_pinyin(name)[:length])
     out = [usual]
-    for combo in itertools.islice(itertools.product(*pinyin(name, style=Style.NORMAL, heteronym=True)), most):
+    choices = pinyin(name, style=Style.NORMAL, heteronym=True)[:length]
+    for combo in itertools.islice(itertools.product(*choices), most):
         if (key := "".join(combo)) not in out:
             out.append(key)
     return out
@@ -214,21 +221,30 @@ def _english_bases(norm: str) -> list[str]:
 
 
 def _romanised(key: str) -> str | None:
-    """The code of a prefecture or county named in pinyin or English; an error naming the candidates where
-    several units share the name (Suzhou: 苏州 and 宿州)."""
+    """The code of a prefecture or county named in pinyin or English, a prefecture first unless the name says
+    county, district or banner; an error naming the candidates where several units share the name (Suzhou:
+    苏州 and 宿州)."""
     norm = _norm_en(key)
     if not norm.isascii() or not norm.isalpha():
         return None
-    found, several = _pinyin_table()
-    for candidate in _english_bases(norm):
-        if candidate in found:
-            return found[candidate]
-        if candidate in several:
-            by_code = _table()[0]
-            names = "、".join(f"{by_code[c].name_zh} ({c}, in {by_code[by_code[c].parent].name_zh})"
-                             for c in several[candidate][:6])
-            raise UnknownRegionError(f"region {key!r} may be any of {names}: give its Chinese name or its code")
+    table = _pinyin_table()
+    levels = ("county", "prefecture") if _EN_COUNTY.search(norm) else ("prefecture", "county")
+    for level in levels:
+        found, several = table[level]
+        for candidate in _english_bases(norm):
+            if candidate in found:
+                return found[candidate]
+            if candidate in several:
+                names = "、".join(f"{_place(c)} ({c})" for c in several[candidate][:6])
+                raise UnknownRegionError(f"region {key!r} may be any of {names}: give its Chinese name or its code")
     return None
+
+
+def _place(code: str) -> str:
+    """A unit's name with the units above it, bar the nation and the tables' groupings (北京市朝阳区)."""
+    by_code = _table()[0]
+    names = [by_code[c].name_zh for c in (*reversed(lookup(code).ancestors[:-1]), code)]
+    return "".join(n for n in names if n not in _GROUPINGS)
 
 
 def lookup(name_or_code: str) -> Region:
