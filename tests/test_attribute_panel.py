@@ -126,6 +126,33 @@ def test_a_panel_of_sector_groups_sums_each_group(tmp_path):
     assert [s.values.iloc[0] for s in power.values()] == [70.0, 70.0]
 
 
+def test_a_workbook_of_a_sheet_per_province_is_a_panel(panel_csv, kb_path, tmp_path):
+    # it had been refused: "a panel needs a region column"
+    frame = pd.read_csv(panel_csv)
+    book = tmp_path / "provinces.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"说明": ["单位：万吨"]}).to_excel(writer, sheet_name="说明", index=False)
+        for province in PROVINCES:
+            rows = frame[frame.province == province][["date", "value"]].rename(columns={"date": "月份", "value": "排放量"})
+            rows.to_excel(writer, sheet_name=lookup(province).short_zh, index=False)
+    panel = read_panel(book, sectors=["工业"])
+    assert sorted(panel) == sorted(f"{lookup(p).code}/industry" for p in PROVINCES)
+    xinjiang = panel["650000/industry"]
+    assert xinjiang.values.iloc[0] == frame[frame.province == "Xinjiang"].value.iloc[0]
+    run = cli("panel", str(book), "--sectors", "工业", "--kb", str(kb_path), "--json")
+    assert run.returncode == 0, run.stderr
+    breaks = json.loads(run.stdout)["common_breaks"]
+    assert [c for c in breaks if c["period"] in ("2020-01", "2020-02", "2020-03") and c["direction"] == "down"]
+    # a bad cell names its sheet and row
+    with pd.ExcelWriter(book, mode="a", if_sheet_exists="replace") as writer:
+        bad = frame[frame.province == "Hubei"][["date", "value"]].astype(str)
+        bad.iloc[3, 1] = "abc"
+        bad.to_excel(writer, sheet_name="湖北", index=False)
+    with pytest.raises(InputError, match="sheet 湖北") as err:
+        read_panel(book)
+    assert err.value.row == 5
+
+
 def test_panel_bad_input_names_file_row_and_column(tmp_path, kb_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("date,province,value\n2020-01,Xinjiang,1\n2020-02,Atlantis,2\n", encoding="utf-8")

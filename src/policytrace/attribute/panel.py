@@ -50,6 +50,7 @@ from ..series.read import (
     find_column,
     load_table,
     region_column,
+    region_sheets,
     series_from_table,
 )
 from .attributor import Attributor
@@ -308,7 +309,8 @@ def series_key(series: Series) -> str:
 
 def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sectors: Sequence[str] | None = None,
                value_column: str | None = None) -> dict[str, Series]:
-    """A long table (date, region, sector, value; Carbon Monitor's layout) as one Series per region × sector.
+    """A long table (date, region, sector, value; Carbon Monitor's layout) as one Series per region × sector, or a
+    workbook of a sheet per region (新疆, 广东 …) as one Series per region of the sector asked for.
 
     Each member is checked as `read_series` checks a file, so a bad cell is reported with its file, row and column.
     """
@@ -316,8 +318,11 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     frame = load_table(path)
     frame.columns = [str(c).strip() for c in frame.columns]
     rcol, scol = region_column(frame), find_column(frame, SECTOR_NAMES)
+    if rcol is None and (sheets := region_sheets(path)):
+        return _sheet_panel(path, sheets, regions, sectors, value_column)
     if rcol is None:
-        raise InputError("a panel needs a region column (province/region/地区)", file=str(path))
+        raise InputError("a panel needs a region column (province/region/地区) or a sheet per region",
+                         file=str(path))
     wanted_regions = {gazetteer.lookup(r).code for r in regions} if regions else None
     wanted_sectors = {sector_names.key(s) for s in sectors} if sectors else None
     region_codes = {v: getattr(gazetteer.find(str(v)), "code", None) for v in frame[rcol].dropna().unique()}
@@ -348,6 +353,24 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
                              row=exc.row, column=exc.column) from None
         series = replace(series, region=code, sector=sector, source=str(path))
         out[series_key(series)] = series
+    return out
+
+
+def _sheet_panel(path: Path, sheets: dict[str, pd.DataFrame], regions: Sequence[str] | None,
+                 sectors: Sequence[str] | None, value_column: str | None) -> dict[str, Series]:
+    """A workbook of a sheet per region as one Series per region, of the one sector asked for (else all)."""
+    if sectors and len(sectors) > 1:
+        raise InputError("a workbook of a sheet per region holds one sector: ask for one", file=str(path))
+    sector = sector_names.key(sectors[0]) if sectors else "all"
+    wanted = {gazetteer.lookup(r).code for r in regions} if regions else set(sheets)
+    out: dict[str, Series] = {}
+    for code in sorted(set(sheets) & wanted):
+        sheet = f"{path} (sheet {sheets[code].attrs['sheet']})"   # an error names the sheet and its row
+        series = series_from_table(sheets[code], name=sheet, value_column=value_column)
+        series = replace(series, region=code, sector=sector, source=str(path))
+        out[series_key(series)] = series
+    if not out:
+        raise InputError("no sheet for the regions asked for", file=str(path))
     return out
 
 

@@ -233,6 +233,24 @@ def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
         raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
 
 
+def region_sheets(path: Path) -> dict[str, pd.DataFrame]:
+    """A workbook's sheets that regions name (新疆, 广东 …), by region code, each with its `attrs["sheet"]`; empty
+    unless the file is a workbook with at least two of them (a sheet per province)."""
+    if not "".join(path.suffixes).lower().endswith((".xlsx", ".xlsm", ".xls")):
+        return {}
+    try:
+        sheets = pd.read_excel(path, dtype=str, sheet_name=None)
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot read as a workbook: {str(exc).splitlines()[0]}", file=str(path)) from None
+    out = {}
+    for name, frame in sheets.items():
+        if (found := regions.find(str(name).strip())) is not None and found.code not in out:
+            frame = promote_header(frame)
+            frame.attrs["sheet"] = name
+            out[found.code] = frame
+    return out if len(out) >= 2 else {}
+
+
 def _data_sheet(sheets: dict[str, pd.DataFrame], region: str | None = None) -> pd.DataFrame:
     """The workbook's sheet named by `region` (新疆 for 新疆维吾尔自治区), else its first sheet with a date column
     or a row of periods (a notes sheet often comes first), else its first sheet; `attrs["sheet"]` names the
