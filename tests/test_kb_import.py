@@ -224,6 +224,22 @@ def test_city_rows_stand_under_their_prefecture_and_pandas_nan_is_no_text(tmp_pa
     assert clean(float("nan")) is None and clean("NaN") is None and clean("Hainan") == "Hainan"
 
 
+def test_the_date_a_table_was_collected_is_no_end(tmp_path):
+    # MassCPR ends every level still in force on 2020-07-31, the day its data were collected: read as an end,
+    # Anhui's Level III (in force from 15 March) had explained the rise of August's thermal power
+    path = tmp_path / "levels.csv"
+    rows = [("P1", "Anhui", "Level I", "2020-01-24", "2020-02-24"), ("P2", "Anhui", "Level III", "2020-03-15", "2020-07-31"),
+            ("P3", "Hunan", "Level III", "2020-03-31", "2020-07-31"), ("P4", "Shandong", "Level III", "2020-05-06", "2020-07-31")]
+    pd.DataFrame(rows, columns=["policy_id", "province", "response_level", "date_start", "date_end"]).assign(
+        source_url="https://e.org").to_csv(path, index=False)
+    ends = {r.title.split()[0] + r.title.split()[-1]: r.end_date for r in read_records(path).records}
+    assert ends == {"AnhuiI": "2020-02-24", "AnhuiIII": None, "HunanIII": None, "ShandongIII": None}
+    # two rows sharing the latest end are not enough to call it a collection date
+    pd.DataFrame(rows[:3], columns=["policy_id", "province", "response_level", "date_start", "date_end"]).assign(
+        source_url="https://e.org").to_csv(path, index=False)
+    assert [r.end_date for r in read_records(path).records] == ["2020-02-24", "2020-07-31", "2020-07-31"]
+
+
 def test_bad_files_give_one_clear_error(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")

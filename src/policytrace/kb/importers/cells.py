@@ -192,3 +192,14 @@ def _iso_date(text: str) -> str:
         return pd.Timestamp(text).date().isoformat()
     except (ValueError, OverflowError):
         return text
+
+
+def still_open(end: str | None, ends: list[str | None], least: int = 3) -> str | None:
+    """`end`, or None where it is the table's collection date: the latest end date, shared by at least `least`
+    rows (MassCPR ends every response level still in force on 2020-07-31, the day its data were collected;
+    read as an end, a level in force since March had explained August's rise of thermal power)."""
+    dated = [e for e in ends if e]
+    if end is None or not dated:
+        return end
+    last = max(dated)
+    return None if end == last and dated.count(last) >= least else end

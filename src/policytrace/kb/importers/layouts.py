@@ -15,7 +15,7 @@ from ... import regions
 from ...errors import InputError
 from ..record import Record, Source, stable_id, starts_a_unit
 from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, optional_date, page_source, plain,
-                    region_codes, regions_in_text, row_date, row_title, sector_keys)
+                    region_codes, regions_in_text, row_date, row_title, sector_keys, still_open)
 
 
 def _merged_kind(source: str, title: str, sector: str | None) -> str:
@@ -54,6 +54,20 @@ def _merged_regions(row: dict) -> tuple[str, ...]:
     return region_codes(region, level, column="region")
 
 
+def _until(status: str) -> str | None:
+    return status.removeprefix("until ").strip()[:10] if status.startswith("until ") else None
+
+
+def _source_ends(context: dict, source: str) -> list[str | None]:
+    """The end dates of one source's rows of the merged table (computed once per file)."""
+    if "ends" not in context:
+        frame = context["frame"]
+        status = frame["status"].map(lambda v: _until(clean(v) or "")) if "status" in frame else None
+        context["ends"] = {} if status is None else {
+            clean(name) or "unknown": list(group) for name, group in status.groupby(frame["source"])}
+    return context["ends"].get(source, [])
+
+
 def _merged_row(row: dict, context: dict) -> Record:
     source = clean(row["source"]) or "unknown"
     title = row_title(row, "title", "title_zh")
@@ -64,7 +78,7 @@ def _merged_row(row: dict, context: dict) -> Record:
     titles = " ".join(filter(None, (title, clean(row.get("title_zh")))))
     kind = _merged_kind(source, titles, clean(row.get("sector")))
     status = clean(row.get("status")) or ""
-    end = status.removeprefix("until ").strip()[:10] if status.startswith("until ") else None
+    end = still_open(_until(status), _source_ends(context, source))
     typed = {"date_kind": "started" if kind == "event" else "issued",
              "sectors": sector_keys(clean(row.get("sector"))), **_unit_start(kind, titles)}
     return Record(
@@ -205,6 +219,22 @@ def _icap_row(row: dict, context: dict) -> Record | None:
     )
 
 
+def _column_ends(context: dict, column: str) -> list[str | None]:
+    """A date column's values over the whole table (computed once per file)."""
+    key = f"ends:{column}"
+    if key not in context:
+        frame = context["frame"]
+        context[key] = [_date_or_none(v, column) for v in frame[column]] if column in frame else []
+    return context[key]
+
+
+def _date_or_none(value, column: str) -> str | None:
+    try:
+        return optional_date({column: value}, column)
+    except InputError:
+        return None   # that row's own error is reported with it
+
+
 def _masscpr_row(row: dict, context: dict) -> Record:
     province, level = clean(row.get("province")), clean(row.get("response_level"))
     if not province or not level:
@@ -215,7 +245,7 @@ def _masscpr_row(row: dict, context: dict) -> Record:
     return Record(
         id=stable_id(source, clean(row.get("policy_id")) or url or title, title), kind="event", title=title,
         date=row_date(row, "date_start", "date_announce"), date_kind="started",
-        end_date=optional_date(row, "date_end"),
+        end_date=still_open(optional_date(row, "date_end"), _column_ends(context, "date_end")),
         regions=region_codes(province, None, column="province"), sectors=("all",),
         direction="cut" if level.endswith(" I") else "unclear",
         sources=(Source(url=url, publisher=clean(row.get("source_type")), source_type="database"),) if url else (),

@@ -41,7 +41,7 @@ def read_table(path: Path, *, mapping: ColumnMapping | None = None) -> Batch:
                                  "(e.g. --map title=政策名称,date=发布日期,url=链接)", file=str(path))
             name, convert = "table:guessed", mapped_reader(guessed)
     records, skipped, left_out = [], [], 0
-    context = {"file": path.name}
+    context = {"file": path.name, "frame": frame}   # the whole table, for what a row alone cannot tell
     for i, row in enumerate(frame.to_dict("records")):
         try:
             record = convert(row, context)
