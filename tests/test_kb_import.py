@@ -240,6 +240,26 @@ def test_the_date_a_table_was_collected_is_no_end(tmp_path):
     assert [r.end_date for r in read_records(path).records] == ["2020-02-24", "2020-07-31", "2020-07-31"]
 
 
+def test_a_response_level_eased_is_no_cut(tmp_path):
+    # every emergency-response row had read as a cut in the merged file (its title says "emergency"), so a
+    # downgrade could explain a fall; Hubei: Level II on 21 January, I on the 24th, II on 2 May, III on 13 June
+    steps = [("P1", "Hubei", "Level II", "2020-01-21"), ("P2", "Hubei", "Level I", "2020-01-24"),
+             ("P3", "Hubei", "Level II", "2020-05-02"), ("P4", "Hubei", "Level III", "2020-06-13"),
+             ("P5", "Xizang", "Level I", "2020-01-30")]
+    own = tmp_path / "levels.csv"
+    pd.DataFrame(steps, columns=["policy_id", "province", "response_level", "date_start"]).assign(
+        source_url="https://e.org").to_csv(own, index=False)
+    merged = tmp_path / "merged.csv"
+    pd.DataFrame([{"record_id": i, "source": "MassCPR", "source_id": i, "title": f"{p} COVID-19 public health "
+                   f"emergency response {level}", "date": day, "level": "provincial", "region": p,
+                   "sector": "economy-wide (event)", "url": f"https://e.org/{i}"} for i, p, level, day in steps]
+                 ).to_csv(merged, index=False)
+    for path in (own, merged):
+        directions = [(r.date, r.direction) for r in read_records(path).records]
+        assert directions == [("2020-01-21", "cut"), ("2020-01-24", "cut"), ("2020-05-02", "unclear"),
+                              ("2020-06-13", "unclear"), ("2020-01-30", "cut")], path.name
+
+
 def test_bad_files_give_one_clear_error(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")

@@ -16,6 +16,7 @@ from ...errors import InputError
 from ..record import Record, Source, stable_id, starts_a_unit
 from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, optional_date, page_source, plain,
                     region_codes, regions_in_text, row_date, row_title, sector_keys, still_open)
+from .responses import level_rank, response_directions
 
 
 def _merged_kind(source: str, title: str, sector: str | None) -> str:
@@ -84,7 +85,9 @@ def _merged_row(row: dict, context: dict) -> Record:
     return Record(
         id=stable_id(source, clean(row.get("source_id")) or url or title, title),
         kind=kind, title=title, title_zh=clean(row.get("title_zh")), date=date, end_date=end,
-        regions=_merged_regions(row), direction=_merged_direction(kind, titles), **typed,
+        regions=_merged_regions(row), **typed,
+        direction=(kind == "event" and _response_steps(context, clean(row.get("region")) or "", date, title)
+                   or _merged_direction(kind, titles)),
         issuer=clean(row.get("issuer")),
         sources=(Source(url=url, publisher=source, source_type="database"),) if url else (),
         fields={k: v for k, v in {"instrument": clean(row.get("instrument")), "status": status or None,
@@ -235,6 +238,23 @@ def _date_or_none(value, column: str) -> str | None:
         return None   # that row's own error is reported with it
 
 
+def _response_steps(context: dict, region: str, date: str, title: str) -> str | None:
+    """'cut' or 'raise' for a response level declared in `region` on `date` (`responses`), from the whole table's
+    sequence of levels (computed once per file), or None where the row is no such level."""
+    if level_rank(title) is None:
+        return None
+    if "responses" not in context:
+        frame = context["frame"]
+        if "response_level" in frame:    # MassCPR's own file
+            rows = zip(frame["province"], frame["response_level"], frame["date_start"])
+        else:                            # the merged file: the level is in the title
+            rows = zip(frame.get("region", []), frame.get("title", []), frame.get("date", []))
+        context["responses"] = response_directions(
+            (clean(where), start, rank) for where, level, when in rows
+            if clean(where) and (rank := level_rank(clean(level))) and (start := _date_or_none(when, "date")))
+    return context["responses"].get((region, date))
+
+
 def _masscpr_row(row: dict, context: dict) -> Record:
     province, level = clean(row.get("province")), clean(row.get("response_level"))
     if not province or not level:
@@ -242,12 +262,13 @@ def _masscpr_row(row: dict, context: dict) -> Record:
     title = f"{province} COVID-19 public health emergency response {level}"
     source = "MassCPR COVID-19 provincial emergency response levels (MIT SUL, 2020)"
     url = clean(row.get("source_url"))
+    date = row_date(row, "date_start", "date_announce")
     return Record(
         id=stable_id(source, clean(row.get("policy_id")) or url or title, title), kind="event", title=title,
-        date=row_date(row, "date_start", "date_announce"), date_kind="started",
+        date=date, date_kind="started",
         end_date=still_open(optional_date(row, "date_end"), _column_ends(context, "date_end")),
         regions=region_codes(province, None, column="province"), sectors=("all",),
-        direction="cut" if level.endswith(" I") else "unclear",
+        direction=_response_steps(context, province, date, level) or "unclear",
         sources=(Source(url=url, publisher=clean(row.get("source_type")), source_type="database"),) if url else (),
         fields={"instrument": "emergency response level"},
         provenance={"source_name": source, "file": context["file"], "importer": "table:masscpr"},
