@@ -293,7 +293,8 @@ class Detector:
         nodes = [nd for nd, keep in zip(nodes, shown) if keep]
         for nd in nodes:
             if nd.kind in (NodeKind.EVENT, NodeKind.OUTLIER) and beyond_fold(nd.level_before, nd.level_after):
-                # CEADs' Ningxia total: 17.4 Mt, then 0.8-1.1 for three years, then 55: years it lacks, not an event
+                # CEADs' Ningxia total: 17.4 Mt, then 0.8-1.1 for three years, then 55: by the look of it
+                # missing years, not an event
                 nd.details["check_data"] = True
         self.unreported_ = sum(nd.confidence < self.min_confidence for nd in nodes)
         nodes = [nd for nd in nodes if nd.confidence >= self.min_confidence]

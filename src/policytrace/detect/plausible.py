@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 # A region's or a sector's emissions moving more than fivefold at once: real shocks in the shared data stay
-# well inside it (COVID-19's fall of ground transport, -53%; Tibet's power in 2021-12, -59%), while CEADs'
-# missing years (Ningxia's total: 17.4 Mt, then 0.8) and a Carbon Monitor series restarting on a new basis
-# (Yunnan's power in 2021, +800%) lie beyond it.
+# well inside it (COVID-19's fall of ground transport, -53%; Tibet's power in 2021-12, -59%), while what reads
+# as CEADs' missing years (Ningxia's total: 17.4 Mt, then 0.8) and Carbon Monitor's Yunnan power in 2021 (+800%)
+# lie beyond it.
 FOLD = 5.0
 
 
