@@ -48,7 +48,9 @@ from ..series.read import (
     SECTOR_NAMES,
     SUMMED,
     find_column,
+    data_sheet,
     load_table,
+    load_workbook,
     region_column,
     region_sheets,
     series_from_table,
@@ -315,10 +317,11 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     Each member is checked as `read_series` checks a file, so a bad cell is reported with its file, row and column.
     """
     path = Path(path)
-    frame = load_table(path)
+    book = load_workbook(path)   # read once: its first data sheet, or its sheets by region
+    frame = data_sheet(book) if book is not None else load_table(path)
     frame.columns = [str(c).strip() for c in frame.columns]
     rcol, scol = region_column(frame), find_column(frame, SECTOR_NAMES)
-    if rcol is None and (sheets := region_sheets(path)):
+    if rcol is None and book is not None and (sheets := region_sheets(book)):
         return _sheet_panel(path, sheets, regions, sectors, value_column)
     if rcol is None:
         raise InputError("a panel needs a region column (province/region/地区) or a sheet per region",

@@ -203,19 +203,14 @@ def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
     """A CSV (UTF-8, GBK or UTF-16 with its byte-order mark, optionally gzipped) or XLSX file as text cells; the
     index is the data row. Of a workbook, the sheet named by `region` where one is (a sheet per province), else
     the first with dates."""
-    if not path.exists():
-        raise InputError("file not found", file=str(path))
-    if path.is_dir():
-        raise InputError("is a folder, not a file", file=str(path))
-    suffixes = "".join(path.suffixes).lower()
+    if (book := load_workbook(path)) is not None:
+        try:
+            return data_sheet(book, region)
+        except InputError as exc:
+            raise InputError(exc.reason, file=str(path)) from None
     try:
-        if suffixes.endswith((".xlsx", ".xlsm", ".xls")):
-            try:
-                return _data_sheet(pd.read_excel(path, dtype=str, sheet_name=None), region)
-            except InputError as exc:
-                raise InputError(exc.reason, file=str(path)) from None
         raw = path.read_bytes()
-        if suffixes.endswith(".gz"):
+        if "".join(path.suffixes).lower().endswith(".gz"):
             import gzip
             raw = gzip.decompress(raw)
         if not raw.strip():
@@ -233,41 +228,54 @@ def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
         raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
 
 
-def region_sheets(path: Path) -> dict[str, pd.DataFrame]:
-    """A workbook's sheets that regions name (新疆, 广东 …), by region code, each with its `attrs["sheet"]`; empty
-    unless the file is a workbook with at least two of them (a sheet per province)."""
+def load_workbook(path: Path) -> dict[str, pd.DataFrame] | None:
+    """A workbook's sheets as text cells, a title line above each header given way (`promote_header`); None for
+    a file that is not a workbook."""
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=str(path))
     if not "".join(path.suffixes).lower().endswith((".xlsx", ".xlsm", ".xls")):
-        return {}
+        return None
     try:
         sheets = pd.read_excel(path, dtype=str, sheet_name=None)
     except (ValueError, OSError) as exc:
-        raise InputError(f"cannot read as a workbook: {str(exc).splitlines()[0]}", file=str(path)) from None
+        raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
+    return {name: promote_header(frame) for name, frame in sheets.items()}
+
+
+def region_sheets(book: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A workbook's sheets that regions name (新疆, 广东 …), by region code, each with its `attrs["sheet"]`; empty
+    unless it has at least two of them (a sheet per province)."""
     out = {}
-    for name, frame in sheets.items():
-        if (found := regions.find(str(name).strip())) is not None and found.code not in out:
-            frame = promote_header(frame)
-            frame.attrs["sheet"] = name
-            out[found.code] = frame
+    for name, code in _sheet_places(book).items():
+        if code not in out:
+            out[code] = book[name]
+            out[code].attrs["sheet"] = name
     return out if len(out) >= 2 else {}
 
 
-def _data_sheet(sheets: dict[str, pd.DataFrame], region: str | None = None) -> pd.DataFrame:
+def data_sheet(book: dict[str, pd.DataFrame], region: str | None = None) -> pd.DataFrame:
     """The workbook's sheet named by `region` (新疆 for 新疆维吾尔自治区), else its first sheet with a date column
     or a row of periods (a notes sheet often comes first), else its first sheet; `attrs["sheet"]` names the
     sheet read where the workbook has several."""
-    frames = {name: promote_header(frame) for name, frame in sheets.items()}
     wanted = regions.find(region) if region else None
-    places = {name: found.code for name in frames if (found := regions.find(str(name).strip()))}
+    places = _sheet_places(book)
     named = [name for name, code in places.items() if wanted and code == wanted.code]
     if wanted and not named and len(places) >= 2:
         # a sheet per region, none of them the one asked for: the first would be read as it, without a word
         raise InputError(f"the workbook has sheets for {', '.join(map(str, places))}, not {wanted.name_zh}")
-    chosen = named[0] if named else next((name for name, frame in frames.items() if not frame.empty and (
-        find_column(frame, DATE_NAMES) is not None or period_columns(frame, is_period))), next(iter(frames)))
-    frame = frames[chosen]
-    if len(frames) > 1:
+    chosen = named[0] if named else next((name for name, frame in book.items() if not frame.empty and (
+        find_column(frame, DATE_NAMES) is not None or period_columns(frame, is_period))), next(iter(book)))
+    frame = book[chosen]
+    if len(book) > 1:
         frame.attrs["sheet"] = chosen
     return frame
+
+
+def _sheet_places(book: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Sheet name → code of the region it names, for the sheets that name one."""
+    return {name: found.code for name in book if (found := regions.find(str(name).strip()))}
 
 
 _EUROPEAN_NUMBER = re.compile(r"^\s*-?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
