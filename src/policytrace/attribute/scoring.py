@@ -200,7 +200,7 @@ def _first_day(label: str) -> date | None:
 def comes_and_goes(record: Record) -> bool:
     """An event, or a measure whose title says it is temporary (a curb, an emergency response). Titles only: the
     long summary of a 2030 plan mentions emergencies too."""
-    return record.kind == "event" or _temporary(" ".join(filter(None, (record.title, record.title_zh))).lower())
+    return record.kind == "event" or _temporary(record.titles.lower())
 
 
 @lru_cache(maxsize=65536)

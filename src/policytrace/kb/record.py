@@ -138,6 +138,11 @@ class Record:
         return self.title_zh or self.title
 
     @property
+    def titles(self) -> str:
+        """The title and the Chinese title, as one text to search."""
+        return " ".join(filter(None, (self.title, self.title_zh)))
+
+    @property
     def standing(self) -> str | None:
         """"draft" for a text put out for comment (征求意见稿), "administrative" for routine business (a changed
         legal representative, a reply to a deputy, a training course, a meeting), "nuclear_safety" for the
@@ -155,8 +160,7 @@ class Record:
     def states_aims(self) -> bool:
         """A pledge, a speech, an NDC or a five-year plan's outline: aims that act only through later measures
         (so it explains no change in the months after it; see `attribute.windows`). Read from the titles."""
-        titles = " ".join(filter(None, (self.title, self.title_zh)))
-        return self.kind in ("policy", "plan") and bool(_AIMS.search(titles))
+        return self.kind in ("policy", "plan") and bool(_AIMS.search(self.titles))
 
     @property
     def url(self) -> str:

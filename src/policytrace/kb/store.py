@@ -401,7 +401,7 @@ def _where(f: Filters) -> tuple[list[str], list]:
 
 def search_texts(record: Record) -> tuple[str, str]:
     """The text a record is found by: its titles, and the rest (summary, typed fields, start of its text)."""
-    title = " ".join(filter(None, (record.title, record.title_zh)))
+    title = record.titles
     body = " ".join(filter(None, (record.summary, record.key_points, record.expected_effect, record.scale,
                                   record.place, record.issuer, record.doc_number,
                                   (record.text or "")[:_TEXT_INDEXED])))
