@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -194,12 +195,12 @@ def _iso_date(text: str) -> str:
         return text
 
 
-def still_open(end: str | None, ends: list[str | None], least: int = 3) -> str | None:
-    """`end`, or None where it is the table's collection date: the latest end date, shared by at least `least`
-    rows (MassCPR ends every response level still in force on 2020-07-31, the day its data were collected;
-    read as an end, a level in force since March had explained August's rise of thermal power)."""
+def collection_date(ends: Iterable[str | None], least: int = 3) -> str | None:
+    """The day a table's data were collected, where its end dates show one: the latest of them, shared by at
+    least `least` rows. An end on that day is no end (MassCPR ends every response level still in force on
+    2020-07-31; read as an end, a level in force since March had explained August's rise of thermal power)."""
     dated = [e for e in ends if e]
-    if end is None or not dated:
-        return end
+    if not dated:
+        return None
     last = max(dated)
-    return None if end == last and dated.count(last) >= least else end
+    return last if dated.count(last) >= least else None

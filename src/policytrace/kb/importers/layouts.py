@@ -15,7 +15,7 @@ from ... import regions
 from ...errors import InputError
 from ..record import Record, Source, stable_id, starts_a_unit
 from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, optional_date, page_source, plain,
-                    region_codes, regions_in_text, row_date, row_title, sector_keys, still_open)
+                    region_codes, regions_in_text, row_date, row_title, sector_keys, collection_date)
 from .responses import level_rank, response_directions
 
 
@@ -59,14 +59,14 @@ def _until(status: str) -> str | None:
     return status.removeprefix("until ").strip()[:10] if status.startswith("until ") else None
 
 
-def _source_ends(context: dict, source: str) -> list[str | None]:
-    """The end dates of one source's rows of the merged table (computed once per file)."""
-    if "ends" not in context:
+def _source_collected(context: dict, source: str) -> str | None:
+    """The collection date of one source's rows of the merged table (`collection_date`; once per file)."""
+    if "collected" not in context:
         frame = context["frame"]
         status = frame["status"].map(lambda v: _until(clean(v) or "")) if "status" in frame else None
-        context["ends"] = {} if status is None else {
-            clean(name) or "unknown": list(group) for name, group in status.groupby(frame["source"])}
-    return context["ends"].get(source, [])
+        context["collected"] = {} if status is None else {
+            clean(name) or "unknown": collection_date(group) for name, group in status.groupby(frame["source"])}
+    return context["collected"].get(source)
 
 
 def _merged_row(row: dict, context: dict) -> Record:
@@ -79,7 +79,8 @@ def _merged_row(row: dict, context: dict) -> Record:
     titles = " ".join(filter(None, (title, clean(row.get("title_zh")))))
     kind = _merged_kind(source, titles, clean(row.get("sector")))
     status = clean(row.get("status")) or ""
-    end = still_open(_until(status), _source_ends(context, source))
+    end = _until(status)
+    end = None if end == _source_collected(context, source) else end   # still in force when collected
     typed = {"date_kind": "started" if kind == "event" else "issued",
              "sectors": sector_keys(clean(row.get("sector"))), **_unit_start(kind, titles)}
     return Record(
@@ -222,12 +223,12 @@ def _icap_row(row: dict, context: dict) -> Record | None:
     )
 
 
-def _column_ends(context: dict, column: str) -> list[str | None]:
-    """A date column's values over the whole table (computed once per file)."""
-    key = f"ends:{column}"
+def _column_collected(context: dict, column: str) -> str | None:
+    """The collection date a table's end-date column shows (`collection_date`; once per file)."""
+    key = f"collected:{column}"
     if key not in context:
         frame = context["frame"]
-        context[key] = [_date_or_none(v, column) for v in frame[column]] if column in frame else []
+        context[key] = collection_date(_date_or_none(v, column) for v in frame[column]) if column in frame else None
     return context[key]
 
 
@@ -239,8 +240,8 @@ def _date_or_none(value, column: str) -> str | None:
 
 
 def _response_steps(context: dict, region: str, date: str, title: str) -> str | None:
-    """'cut' or 'raise' for a response level declared in `region` on `date` (`responses`), from the whole table's
-    sequence of levels (computed once per file), or None where the row is no such level."""
+    """'cut' or 'unclear' for a response level declared in `region` on `date` (`responses`), from the whole
+    table's sequence of levels (computed once per file), or None where the row is no such level."""
     if level_rank(title) is None:
         return None
     if "responses" not in context:
@@ -263,10 +264,11 @@ def _masscpr_row(row: dict, context: dict) -> Record:
     source = "MassCPR COVID-19 provincial emergency response levels (MIT SUL, 2020)"
     url = clean(row.get("source_url"))
     date = row_date(row, "date_start", "date_announce")
+    end = optional_date(row, "date_end")
     return Record(
         id=stable_id(source, clean(row.get("policy_id")) or url or title, title), kind="event", title=title,
         date=date, date_kind="started",
-        end_date=still_open(optional_date(row, "date_end"), _column_ends(context, "date_end")),
+        end_date=None if end == _column_collected(context, "date_end") else end,   # still in force when collected
         regions=region_codes(province, None, column="province"), sectors=("all",),
         direction=_response_steps(context, province, date, level) or "unclear",
         sources=(Source(url=url, publisher=clean(row.get("source_type")), source_type="database"),) if url else (),
