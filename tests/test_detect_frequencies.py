@@ -216,6 +216,48 @@ def test_months_as_downloads_write_them(tmp_path, written):
     assert series.label(14) == "2016-03"
 
 
+@pytest.mark.parametrize("freq, step, label", [
+    ("ME", "month", "2016-03"), ("QE", "quarter", "2018Q3"), ("YE", "year", "2029"),   # Wind's and CEIC's period ends
+    ("SMS", None, None),   # the 1st and the 15th: two days of one month
+])
+def test_a_period_dated_by_its_last_day_is_that_period(tmp_path, freq, step, label):
+    # month ends had been refused ("must be the first of each month"), quarter and year ends "did not fit"
+    days = pd.date_range("2015-01-01", periods=60, freq=freq)
+    path = tmp_path / "ends.csv"
+    path.write_text("date,value\n" + "".join(f"{d.date()},{10 + i % 3}\n" for i, d in enumerate(days)),
+                    encoding="utf-8")
+    if step is None:
+        with pytest.raises(InputError, match="fall in the same month") as err:
+            read_series(path)
+        assert err.value.row == 3 and err.value.column == "date"
+        return
+    series = read_series(path)
+    assert series.frequency.value == {"month": "monthly", "quarter": "quarterly", "year": "annual"}[step]
+    assert len(series) == 60 and series.meta["gaps"] == 0 and series.label(14) == label
+
+
+@pytest.mark.parametrize("written", ["{y}年{zh}月", "{fw}"])
+def test_months_in_chinese_numerals_and_full_width_figures(tmp_path, written):
+    zh = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+    full_width = str.maketrans("0123456789-.", "０１２３４５６７８９－．")
+    rows = [written.format(y=2015 + i // 12, zh=zh[i % 12], fw=f"{2015 + i // 12}-{i % 12 + 1:02d}".translate(full_width))
+            for i in range(60)]
+    path = tmp_path / "m.csv"
+    path.write_text("日期,排放量\n" + "".join(f"{r},{f'{10.5 + i % 3}'.translate(full_width)}\n"
+                                         for i, r in enumerate(rows)), encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.MONTHLY and len(series) == 60 and series.label(22) == "2016-11"
+    assert series.values.iloc[:3].tolist() == [10.5, 11.5, 12.5]
+
+
+def test_a_unit_written_in_the_cells_is_named_in_the_error(tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_text("date,value\n2015-01,12.5\n2015-02,13.1万吨\n", encoding="utf-8")
+    with pytest.raises(InputError, match="write the unit '万吨' in the column's heading") as err:
+        read_series(path)
+    assert err.value.row == 3 and err.value.column == "value"
+
+
 @pytest.mark.parametrize("written, freq", [
     ("%d.%m.%Y", "MS"),   # 01.02.2015 is 1 February: read month first it had made 72 months 1,838 days
     ("%d/%m/%Y", "MS"), ("%m/%d/%Y", "MS"),   # UK and US: told apart by their spacing

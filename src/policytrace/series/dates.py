@@ -14,7 +14,9 @@ LINE_OFFSET = 2   # a frame's first data row (index 0) is the file's line 2, und
 
 
 _YEAR = re.compile(r"^\d{4}(\.0|年)?$")
-_MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年|M)\s*(\d{1,2})\s*月?$")
+# months in figures or, as Chinese text writes them, in numerals (2020年三月, 2020年十二月)
+_MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年|M)\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月?$")
+_CHINESE_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 # months published together: 2020年1-2月 (January and February as one), 2020年1-3月 (a year-to-date total)
 _MONTH_SPAN = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*[-–—~至]\s*(\d{1,2})\s*月$")
 # 2020Q1, 2020-Q1, and as Chinese statistics write it: 2020年第一季度, 2020年1季度, 2020年一季度
@@ -42,7 +44,8 @@ def is_period(text: str) -> bool:
 
 
 def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequency]:
-    text = column.astype("string").str.strip()
+    # NFKC: full-width figures and signs (２０２０－０３, as Chinese word processors type them) as ASCII
+    text = column.astype("string").str.normalize("NFKC").str.strip()
     missing = text.isna() | (text == "")
     if missing.any():
         i = int(np.flatnonzero(missing.to_numpy())[0])
@@ -58,7 +61,7 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
             # a spreadsheet's dates saved as its day numbers (42005 is 2015-01-01): read as positions they had
             # made 72 months into 2,162 points, 2,090 of them gaps
             index = pd.DatetimeIndex(pd.Timestamp("1899-12-30") + pd.to_timedelta(ints, unit="D"))
-            return index, _infer_frequency(index)
+            return _infer_frequency(index, name, col, column.index)
         return pd.Index(ints, dtype=int), Frequency.UNDATED
     if _QUARTER.match(sample):
         return _convert(text, name, col, column, lambda t: _quarter(t)), Frequency.QUARTERLY
@@ -74,7 +77,7 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
     else:
         index = _convert(text, name, col, column,
                          lambda t: pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日")))
-    return index, _infer_frequency(index)
+    return _infer_frequency(index, name, col, column.index)
 
 
 def _named_month(text: str) -> pd.Timestamp:
@@ -124,7 +127,12 @@ def _month(text: str) -> pd.Timestamp:
     m = _MONTH.match(text)
     if not m:
         raise ValueError(text)
-    return pd.Timestamp(int(m[1]), int(m[2]), 1)
+    return pd.Timestamp(int(m[1]), month_number(m[2]), 1)
+
+
+def month_number(text: str) -> int:
+    """1-12 from '1'-'12' or '一'-'十二'."""
+    return int(text) if text.isdigit() else _CHINESE_MONTHS.index(text) + 1
 
 
 def span_firsts(column: pd.Series) -> pd.Series | None:
@@ -170,20 +178,29 @@ def _convert(text: pd.Series, name: str, col: str, column: pd.Series, parse) -> 
     return pd.DatetimeIndex(out)
 
 
-def _infer_frequency(index: pd.DatetimeIndex) -> Frequency:
+def _infer_frequency(index: pd.DatetimeIndex, name: str, col: str, rows: pd.Index
+                     ) -> tuple[pd.DatetimeIndex, Frequency]:
+    """The frequency of dated days, and the index with a month, quarter or year dated by its first day.
+
+    Exports date a period by any one of its days: its first, its last (Wind's and CEIC's month ends, pandas'
+    "ME") or one between (the 15th); each such date stands for its period. Two different days in one
+    period are an error."""
     unique = index.unique().sort_values()
     if len(unique) < 2:
-        return Frequency.DAILY
+        return index, Frequency.DAILY
     # in days, whatever the index's unit (pandas 3 parses text to microseconds, so asi8 is not nanoseconds)
     step = float(np.median((unique[1:] - unique[:-1]) / pd.Timedelta(days=1)))
     if step <= 1.5:
-        return Frequency.DAILY
+        return index, Frequency.DAILY
     if step <= 8:
-        return Frequency.WEEKLY
-    if step <= 32 and all(ts.day == 1 for ts in unique):
-        return Frequency.MONTHLY
-    if step <= 32:
-        raise InputError("dates about a month apart must be the first of each month or written as 2020-03")
-    if step <= 93:
-        return Frequency.QUARTERLY
-    return Frequency.ANNUAL
+        return index, Frequency.WEEKLY
+    frequency = Frequency.MONTHLY if step <= 32 else Frequency.QUARTERLY if step <= 93 else Frequency.ANNUAL
+    unit = {Frequency.MONTHLY: "month", Frequency.QUARTERLY: "quarter", Frequency.ANNUAL: "year"}[frequency]
+    periods = unique.to_period(unit[0].upper())
+    if periods.has_duplicates:
+        i = int(np.flatnonzero(periods.duplicated())[0])
+        raise InputError(f"dates {unique[i - 1].date()} and {unique[i].date()} fall in the same {unit}; the dates "
+                         f"are about a {unit} apart, so each should stand for its own {unit} (write 2020-03 for a "
+                         "month, 2020Q1 for a quarter)", file=name, column=col,
+                         row=int(rows[np.flatnonzero(index == unique[i])[0]]) + LINE_OFFSET)
+    return index.to_period(unit[0].upper()).to_timestamp(how="start"), frequency

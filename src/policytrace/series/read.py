@@ -485,16 +485,21 @@ def _sector_rows(frame: pd.DataFrame, col: str, sector: str) -> pd.Series:
 
 
 # How statistical tables mark a value they do not have (NBS yearbooks: … not available, — not applicable).
+# a number with its unit in the cell (12.5万吨, 3.2 Mt)
+_UNIT_AFTER = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*([^\d\s%.,].*)$")
 MISSING_MARKS = frozenset({"-", "--", "—", "——", "–", "…", "……", "...", "/", "／"})
 
 
 def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
-    text = column.astype("string").str.strip().str.replace(",", "", regex=False)
+    # NFKC: full-width figures (１２３．４, as Chinese word processors type them) as ASCII
+    text = column.astype("string").str.normalize("NFKC").str.strip().str.replace(",", "", regex=False)
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() & text.notna() & (text != "") & ~text.isin(MISSING_MARKS)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"value {column.iloc[i]!r} is not a number", file=name,
+        unit = _UNIT_AFTER.match(str(text.iloc[i]))
+        hint = f": write the unit {unit[1]!r} in the column's heading, not in its cells" if unit else ""
+        raise InputError(f"value {column.iloc[i]!r} is not a number{hint}", file=name,
                          row=int(column.index[i]) + LINE_OFFSET, column=col)
     negative = values < 0
     if negative.any():
