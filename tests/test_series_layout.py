@@ -145,8 +145,10 @@ def test_a_workbook_of_a_sheet_per_province_is_read_from_the_sheet_the_region_na
 
 
 @pytest.mark.parametrize("heading, years", [(lambda m: f"{m}月", "年份"), (lambda m: f"{m}月", ""),
-                                           (lambda m: pd.Timestamp(2000, m, 1).strftime("%b"), "year")],
-                         ids=["1月", "1月, row labels without a heading", "Jan"])
+                                           (lambda m: pd.Timestamp(2000, m, 1).strftime("%b"), "year"),
+                                           (lambda m: "一二三四五六七八九"[m - 1] + "月" if m < 10 else
+                                            "十" + "一二"[m - 11:m - 10] + "月", "年份")],
+                         ids=["1月", "1月, row labels without a heading", "Jan", "一月"])
 def test_a_yearbooks_grid_of_years_by_months_is_read_month_by_month(tmp_path, heading, years):
     values = np.arange(60, dtype=float).reshape(5, 12) + 100
     grid = pd.DataFrame(values, columns=[heading(m) for m in range(1, 13)]).astype(object)

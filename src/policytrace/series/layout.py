@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 
 import pandas as pd
 
-from .dates import quarter_number
+from .dates import month_number, quarter_number
 
 MIN_PERIOD_COLUMNS = 3
 _MAX_TITLE_LINES = 3
@@ -137,7 +137,7 @@ def joined_date(frame: pd.DataFrame, date: str = "date") -> pd.DataFrame | None:
     return None
 
 
-_MONTH_HEADING = re.compile(r"^(\d{1,2})\s*月(?:份)?$|^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$",
+_MONTH_HEADING = re.compile(r"^(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?$|^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$",
                             re.IGNORECASE)
 _ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -154,7 +154,7 @@ def year_by_month(frame: pd.DataFrame, date: str = "date", value: str = "value")
     for column in frame.columns:
         found = _MONTH_HEADING.match(str(column).strip())
         if found:
-            months[column] = int(found[1]) if found[1] else _ENGLISH_MONTHS.index(found[2].lower()[:3]) + 1
+            months[column] = month_number(found[1]) if found[1] else _ENGLISH_MONTHS.index(found[2].lower()[:3]) + 1
     if year is None or len(months) < MIN_PERIOD_COLUMNS or len(set(months.values())) < len(months):
         return None
     years = frame[year].astype("string").str.strip().str.extract(_YEAR_CELL, expand=False)
