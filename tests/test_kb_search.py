@@ -87,6 +87,22 @@ def test_covering_more_of_the_query_ranks_higher(kb):
     assert ids(kb.search("新冠 应急响应"))[0] == "both"
 
 
+@pytest.mark.parametrize("indexed", [False, True], ids=["filtered", "index"])
+def test_the_word_as_typed_and_the_region_asked_rank_first(indexed):
+    # a Changji solar record had ranked 12th for 光伏 in Changji: behind Xinjiang's records that said 风电 or
+    # 新能源 (the glossary's neighbours of 光伏) more often
+    kb = KnowledgeBase.open()
+    kb.add([_r("wind", "新疆风电基地风电项目风电建设计划", title_zh="新疆风电基地风电项目风电建设计划", kind="plan"),
+            _r("solar_xj", "新疆光伏项目建设", title_zh="新疆光伏项目建设", kind="project"),
+            _r("solar_cj", "昌吉州光伏项目并网", title_zh="昌吉州光伏项目并网", regions=("652300",), kind="project")])
+    # with no region nor date, the full-text index ranks; with them, the texts of the records they leave
+    filters = {} if indexed else {"start": "2021", "end": "2021"}
+    assert ids(kb.search("光伏", **filters))[2:] == ["wind"]   # the word typed before a related one
+    assert ids(kb.search("光伏", region="昌吉", **filters)) == ["solar_cj", "solar_xj", "wind"]
+    assert ids(kb.search("光伏", region="昌吉", limit=1, **filters)) == ["solar_cj"]
+    assert ids(kb.search("光伏", region="新疆", include_children=True, **filters))[:2] == ["solar_xj", "solar_cj"]
+
+
 @pytest.mark.parametrize("query", ["COVID-19 emergency response", "新冠 应急响应"])
 def test_xinjiang_2020_record_in_first_five_from_the_cli(shared, tmp_path_factory, query):
     path = tmp_path_factory.getbasetemp() / "search_kb.sqlite"

@@ -24,6 +24,15 @@ def test_prefectures_and_counties_by_their_english_or_pinyin_names(name, code):
     assert regions.lookup(name).code == code
 
 
+@pytest.mark.parametrize("name, code", [
+    ("昌吉", "652300"), ("阿克苏", "652900"), ("大理", "532900"),   # had been the county-level city, the seat
+    ("伊犁", "654000"), ("延边", "222400"), ("黔南", "522700"), ("湘西", "433100"),   # had been unknown
+    ("昌吉市", "652301"), ("和田县", "653221"), ("吉林", "220000"),   # a unit named in full, a province first
+])
+def test_a_prefecture_by_its_chinese_name_without_its_kind_and_people(name, code):
+    assert regions.lookup(name).code == code
+
+
 def test_a_name_two_prefectures_share_asks_for_the_chinese_one():
     with pytest.raises(UnknownRegionError, match="江苏省苏州市.*安徽省宿州市") as err:
         regions.lookup("Suzhou")

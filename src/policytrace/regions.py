@@ -126,10 +126,15 @@ def _table() -> tuple[dict[str, Region], dict[str, str]]:
             region = Region(code, row["name"], _PROVINCE_EN.get(code))
             by_code[code] = region
     alias: dict[str, str] = {}
-    # Provinces first so that a province's short name wins over a same-named lower unit.
+    # Provinces first so that a province's short name wins over a same-named lower unit, and prefectures
+    # before counties.
     ordered = sorted(by_code.values(), key=lambda r: ({"nation": 0, "province": 1, "prefecture": 2, "county": 3}[r.level], r.code))
     for region in ordered:
-        for key in {region.name_zh, _short(region.name_zh)}:
+        keys = {region.name_zh, _short(region.name_zh)}
+        if region.level == "prefecture" and (base := _base_name(region.name_zh)):
+            # 昌吉, 阿克苏, 伊犁 and 延边 name the prefecture, before the county-level city of the same name
+            keys.add(base)
+        for key in keys:
             names.setdefault(key, []).append(region.code)
         if region.name_en:
             alias.setdefault(_norm_en(region.name_en), region.code)

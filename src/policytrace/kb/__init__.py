@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .. import regions as gazetteer
@@ -11,7 +11,7 @@ from ..errors import InputError
 from .glossary import concept_bits, parse_query
 from .importers import Batch, ColumnMapping, read_records
 from .record import Record, Source, parse_partial
-from .search import Hit, match_expression, matching_words, rank, rank_texts
+from .search import REGION_SHARE, Hit, match_expression, matching_words, nearer_first, rank, rank_texts
 from .store import Filters, ImportResult, SQLiteStore, Store
 
 # The index returns this many candidates per requested hit for the concept re-ranking to choose from.
@@ -113,18 +113,24 @@ class KnowledgeBase:
         match = match_expression(groups)
         if match is None:
             return rank(self.store.query(match=None, filters=filters, limit=limit), [])
+        own = _own_records(found) if region and found.code != gazetteer.NATION else None
         # A region or date filter usually leaves a few thousand records at most: rank those from their
         # text directly, which is faster than walking every index match (a common word matches ~10%).
         bits = concept_bits()
         concepts = 0 if any(g.concept is None for g in groups) else sum({bits[g.concept] for g in groups})
         rows = self.store.candidates(filters, cap=_FILTERED_CAP, words=matching_words(groups), concepts=concepts)
         if rows is not None:
-            ranked = rank_texts(rows, groups, limit)
+            ranked = rank_texts(rows, groups, None)
+            if limit and len(ranked) > limit:
+                # only what the region's share can lift into the first `limit` need be read
+                floor = ranked[limit - 1][1] - (REGION_SHARE if own else 0.0)
+                ranked = [item for item in ranked if item[1] >= floor]
             records = self.store.fetch([rowid for rowid, _, _ in ranked])
-            return [Hit(record, score, why) for record, (_, score, why) in zip(records, ranked)]
-        wanted = max(_MIN_CANDIDATES, (limit or _MIN_CANDIDATES) * _CANDIDATES_PER_HIT)
-        hits = rank(self.store.query(match=match, filters=filters, limit=wanted), groups)
-        return hits[:limit] if limit else hits
+            hits = [Hit(record, score, why) for record, (_, score, why) in zip(records, ranked)]
+        else:
+            wanted = max(_MIN_CANDIDATES, (limit or _MIN_CANDIDATES) * _CANDIDATES_PER_HIT)
+            hits = rank(self.store.query(match=match, filters=filters, limit=wanted), groups)
+        return nearer_first(hits, own, limit) if own else (hits[:limit] if limit else hits)
 
     def stats(self) -> dict:
         return self.store.stats()
@@ -136,6 +142,12 @@ def _bound(text: str, side: int) -> str:
         return parse_partial(text)[side].isoformat()
     except (ValueError, TypeError):
         raise InputError(f"cannot read {text!r} as a date: give YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
+def _own_records(region: gazetteer.Region) -> Callable[[Record], bool]:
+    """Whether a record is of `region` or a unit below it (not only of the regions above)."""
+    prefix = _child_prefix(region)
+    return lambda record: any(code == region.code or code.startswith(prefix) for code in record.regions)
 
 
 def _child_prefix(region: gazetteer.Region) -> str:
