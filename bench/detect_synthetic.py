@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _detect_common import (beast_baseline, match_nodes, node_points, pelt_baseline, truth_positions,  # noqa: E402
+from _detect_common import (beast_baseline, match_nodes, node_points, pelt_baseline,  # noqa: E402
                             working_index)
 
 from policytrace.detect import Detector  # noqa: E402
@@ -69,6 +69,15 @@ def truth_points(sample) -> list[int]:
     return points
 
 
+def point_counts(det: Detector, sample, tolerance: int = 1) -> tuple[int, int, int]:
+    """`point_f1` over change points in working periods: every node's start and a shock node's end step
+    against every true start and shock end. Counting nodes instead (one found truth per node) had credited a
+    shock node with its start only, though its end found the shock's end too."""
+    starts = list(det.working_.starts)
+    return point_f1([working_index(starts, p) for p in node_points(det.nodes_)],
+                    [working_index(starts, p) for p in truth_points(sample)], tolerance=tolerance)
+
+
 def truth_label(truth) -> str:
     """The generator's kind of a true change, a shock (an event with an end) told apart."""
     return "shock" if truth.kind == "event" and truth.end is not None else truth.kind
@@ -97,12 +106,10 @@ def native_daily_line(count: int) -> str:
         sample = make_native_daily_changes(NATIVE_DAILY_SEED + i, n_changes=1 + i % 3)
         det = Detector().fit(sample.series)
         for tolerance, tally in ours.items():
-            matches = match_nodes(det, sample, tolerance=tolerance)
-            tally += (sum(truth is not None for _, truth, _ in matches), len(det.nodes_),
-                      len(truth_positions(sample, det)))
-            if tolerance == 1:
-                confidence += [node.confidence for node, _, _ in matches]
-                real += [truth is not None for _, truth, _ in matches]
+            tally += point_counts(det, sample, tolerance)
+        matches = match_nodes(det, sample, tolerance=1)
+        confidence += [node.confidence for node, _, _ in matches]
+        real += [truth is not None for _, truth, _ in matches]
         starts = list(det.working_.starts)
         weeks = [working_index(starts, p) for p in pelt_baseline(sample.series.array)]
         pelt += point_f1(weeks, [working_index(starts, p) for p in truth_points(sample)], tolerance=4)
@@ -155,7 +162,7 @@ def main() -> None:
             if truth is not None and at_start:   # does the node's date interval hold the true start?
                 lo, hi = node.interval_index
                 interval_held.setdefault(node.kind.value, []).append(lo <= truth.index <= hi)
-        per_series.append(point_f1(node_points(det.nodes_), truth_points(sample)))
+        per_series.append(point_counts(det, sample))
         counts["policytrace"] += per_series[-1]
         for name, run in (("pelt_l2_3logn", pelt_baseline), ("beast", beast_baseline)):
             started = time.perf_counter()
@@ -197,8 +204,7 @@ def main() -> None:
             matches = match_nodes(det, sample)
             daily_confidence[mode][0].extend(node.confidence for node, _, _ in matches)
             daily_confidence[mode][1].extend(truth is not None for _, truth, _ in matches)
-            found = sum(truth is not None for _, truth, _ in matches)
-            daily_counts[mode] += (found, len(det.nodes_), len(truth_positions(sample, det)))
+            daily_counts[mode] += point_counts(det, sample)
             if mode == default_mode:
                 count_found(daily_found, sample, matches)
 
@@ -209,8 +215,7 @@ def main() -> None:
         matches = match_nodes(det, sample)
         undated_confidence += [node.confidence for node, _, _ in matches]
         undated_real += [truth is not None for _, truth, _ in matches]
-        undated_rows.append((sum(truth is not None for _, truth, _ in matches), len(det.nodes_),
-                             len(truth_positions(sample, det))))
+        undated_rows.append(point_counts(det, sample))
 
     print(f"synthetic holdout: {args.series} monthly series of 14 years with 0-3 changes "
           f"(seeds {HOLDOUT_SEED}+); {args.null} no-change series (seeds {NULL_SEED}+)")
