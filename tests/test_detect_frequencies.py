@@ -10,7 +10,7 @@ import pytest
 
 from policytrace.detect import Detector, NodeKind, detect
 from policytrace.detect.calibrate import default_calibration
-from policytrace.detect.decompose import one_of_mirrors
+from policytrace.detect.decompose import one_of_mirrors, seasonal_strength
 from policytrace.detect.synth import (make_native_daily, make_native_daily_changes, make_null, make_quarterly,
                                      make_series, make_short_dated)
 from policytrace.errors import InputError, TooShortError
@@ -539,6 +539,17 @@ def test_a_step_late_in_two_years_of_genuinely_daily_data_is_found():
         assert det.working_.resolution == "weekly" and det.long_run_factor_ == 1.0
         found += any(n.kind is NodeKind.EVENT and n.direction == "up" and abs(n.index - 600) <= 28 for n in det.nodes_)
     assert found >= 9, found
+
+
+def test_a_phase_with_one_value_far_off_keeps_its_season():
+    # three years read week by week: a week 40 % down left every value of its phase without weight, and STL
+    # then took each value as its own season, the drop with it
+    rng = np.random.default_rng(0)
+    weeks = np.arange(156)
+    values = 0.1 * np.sin(2 * np.pi * weeks / 52) + rng.normal(0, 0.01, 156)
+    values[72] -= 0.5
+    seasonal, _, _ = seasonal_strength(values, 52)
+    assert abs(seasonal[72] - seasonal[20]) < 0.05 and abs(seasonal[72] - seasonal[124]) < 0.05
 
 
 def test_an_outlier_moves_to_its_mirror_only_where_that_one_is_read():

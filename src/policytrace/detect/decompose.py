@@ -57,14 +57,26 @@ def seasonal_strength(values: np.ndarray, period: int) -> tuple[np.ndarray, floa
     window = 7 if cycles >= 8 else 10 * cycles + 1
     fit = STL(pd.Series(values), period=period, robust=True, seasonal=window,
               seasonal_deg=0).fit(outer_iter=5)
-    seasonal, resid = np.asarray(fit.seasonal), np.asarray(fit.resid)
+    seasonal, resid = np.array(fit.seasonal), np.array(fit.resid)
+    position = np.arange(len(values)) % period
+    if cycles >= 3:
+        # One value far off moves its phase's first mean so far that every value of the phase gets weight 0;
+        # STL's loess, left without weight, then takes each value as its own smooth and the shock becomes
+        # "season" (a week-long 40 % drop in three years read week by week). Such a phase is held at the
+        # median of its values around the trend, which the one far off cannot move.
+        detrended = values - np.asarray(fit.trend)
+        for q in np.unique(position[np.asarray(fit.weights) == 0]):
+            at = position == q
+            if not np.asarray(fit.weights)[at].any():
+                held = float(np.median(detrended[at]))
+                resid[at] += seasonal[at] - held
+                seasonal[at] = held
     if cycles < 3:
         # Under three cycles a phase may have two values only. Where a shock leaves both equally far off (the
         # season is their mean), the robust weights drop both, and STL's loess then takes each value as its
         # own smooth: the shock vanishes into the season (Cui et al.'s Hubei industry, March 2020's −76 %).
         # Held at each phase's mean, as the pattern is meant to be: on 200 two-year series with 1-2 changes,
         # precision 0.616 -> 0.652 and ECE 0.212 -> 0.168 (bench/detect_lengths.py, round 19).
-        position = np.arange(len(values)) % period
         held = np.array([seasonal[position == q].mean() for q in range(period)])[position]
         seasonal, resid = held, resid + seasonal - held
     denominator = np.var(seasonal + resid)
