@@ -181,12 +181,13 @@ def noise_model(x: np.ndarray, autocorrelated: bool = True) -> tuple[float, floa
 
 
 def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = None, inflation: float = 1.0,
-                  controlled: bool = False, period: int | None = None, gaps: np.ndarray | None = None
-                  ) -> tuple[np.ndarray, np.ndarray, float, float]:
+                  controlled: bool = False, period: int | None = None, gaps: np.ndarray | None = None,
+                  pairs: bool = False) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Isolated points far from `smooth` (default a running median), family-wise level `alpha` (Bonferroni).
 
     `controlled`: the limit allows for the error of the scale itself (see `_outlier_limit`). `gaps`:
-    filled periods, which neither set the scale nor count as tries.
+    filled periods, which neither set the scale nor count as tries. `pairs`: two neighbours off together
+    (`_pairs`) count as well, each an outlier.
     Returns the outlier positions, the smooth values there, the residual scale (× inflation) and the limit.
     """
     n = len(signal)
@@ -202,7 +203,25 @@ def find_outliers(signal: np.ndarray, alpha: float, smooth: np.ndarray | None = 
     half = np.abs(resid) > limit / 2
     isolated = big & ~np.r_[False, half[:-1]] & ~np.r_[half[1:], False]
     where = np.flatnonzero(isolated)
+    if pairs:
+        where = np.union1d(where, _pairs(resid, limit, isolated, gaps))
     return where, smooth[where], scale * inflation, limit
+
+
+def _pairs(resid: np.ndarray, limit: float, isolated: np.ndarray, gaps: np.ndarray | None) -> np.ndarray:
+    """Both periods of each isolated pair of neighbours whose sum is off by the limit (at the noise of a sum
+    of two): a week-long event read week by week falls in two weeks six times in seven, each holding part of it,
+    neither far enough off alone nor isolated."""
+    total = (resid[:-1] + resid[1:]) / np.sqrt(2)
+    half = np.abs(resid) > limit / 2
+    off = (np.abs(total) > limit) & (np.sign(resid[:-1]) == np.sign(resid[1:]))
+    off &= ~np.r_[False, half[:-2]] & ~np.r_[half[2:], False]          # quiet on either side of the pair
+    off &= ~isolated[:-1] & ~isolated[1:]
+    if gaps is not None:
+        off &= ~gaps[:-1] & ~gaps[1:]
+    starts = np.flatnonzero(off)
+    starts = starts[~np.isin(starts - 1, starts)]   # three off in a row are no pair
+    return np.union1d(starts, starts + 1).astype(int)
 
 
 def one_of_mirrors(points: np.ndarray, expected: np.ndarray, values: np.ndarray, seasonal: np.ndarray,
@@ -249,7 +268,7 @@ def one_of_mirrors(points: np.ndarray, expected: np.ndarray, values: np.ndarray,
 
 def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float, controlled: bool = False,
                       period: int | None = None, unread: np.ndarray | None = None,
-                      gaps: np.ndarray | None = None) -> float:
+                      gaps: np.ndarray | None = None, pairs: bool = False) -> float:
     """The largest |residual| in units of the uninflated outlier limit (for calibration), over the
     periods not `unread` (where no outlier is reported)."""
     n = len(signal)
@@ -258,6 +277,13 @@ def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float, cont
     if n < 8 or scale == 0:
         return 0.0
     ratio = np.abs(resid) / (quantile * scale)
+    if pairs and n > 1:
+        # a pair's sum, where its signs agree, at the noise of a sum of two; read at the pair's first period
+        total = np.abs(resid[:-1] + resid[1:]) / np.sqrt(2) / (quantile * scale)
+        agree = np.sign(resid[:-1]) == np.sign(resid[1:])
+        if unread is not None:
+            agree &= ~unread[1:]
+        ratio = np.maximum(ratio, np.r_[np.where(agree, total, 0.0), 0.0])
     if unread is not None:
         ratio = ratio[~unread]
     return float(ratio.max()) if ratio.size else 0.0

@@ -455,7 +455,10 @@ class Detector:
         if not controlled:
             inflation *= season.noise_inflation   # the controlled scale compares phases a year apart instead
         alpha = cal.short_event_alpha if controlled and aggregated else cal.outlier_alpha
-        return alpha, inflation, {"controlled": controlled, "period": season.period if season.present else None}
+        # read week by week, a week-long event mostly falls in two weeks (`decompose._pairs`)
+        pairs = aggregated and self.working_.resolution == "weekly"
+        return alpha, inflation, {"controlled": controlled, "period": season.period if season.present else None,
+                                  "pairs": pairs}
 
     def _base_penalty(self, rule: str, n: int, cal: Calibration) -> float:
         """The penalty per change point at unit noise, before the long-run variance factor: the user's β·ln n,

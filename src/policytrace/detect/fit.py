@@ -228,20 +228,37 @@ def outlier_changes(fit: LevelFit, season: Season, y: np.ndarray, aggregated: bo
     its own.
     """
     changes = []
-    for t, e in zip(fit.outliers, fit.expected):
-        value = y[t] - season.pattern[t] - fit.festival[t]
-        if aggregated and level is not None and (change := _straddled(fit, level, int(t), value)) is not None:
+    expected = dict(zip(fit.outliers.tolist(), fit.expected.tolist()))
+    for run in _runs_of(sorted(expected)):
+        t = run[0]
+        values = np.array([y[u] - season.pattern[u] - fit.festival[u] for u in run])
+        e = float(np.mean([expected[u] for u in run]))
+        value = float(values.mean())
+        if (len(run) == 1 and aggregated and level is not None
+                and (change := _straddled(fit, level, t, value)) is not None):
             if change.at in (t, t + 1):
-                change.interval = (min(change.interval[0], int(t)), max(change.interval[1], int(t)))
+                change.interval = (min(change.interval[0], t), max(change.interval[1], t))
             continue
         extra: dict = {"test": "outlier"}
-        if fit.mirrors and int(t) in fit.mirrors:
-            extra["mirror"] = fit.mirrors[int(t)]   # as far off the season, in the other cycle
-        changes.append(Change(at=int(t), kind="event" if aggregated else "outlier",
-                              gain=((value - e) / fit.out_scale) ** 2, penalty=(fit.limit / fit.out_scale) ** 2,
-                              before=float(e), after=float(value), interval=(int(t), int(t)), end=int(t) + 1,
-                              extra=extra))
+        if fit.mirrors and t in fit.mirrors:
+            extra["mirror"] = fit.mirrors[t]   # as far off the season, in the other cycle
+        # a pair (`decompose._pairs`) is one event of both periods, priced by its sum
+        gain = float(np.sum(values - [expected[u] for u in run]) ** 2 / len(run)) / fit.out_scale ** 2
+        changes.append(Change(at=t, kind="event" if aggregated else "outlier",
+                              gain=gain, penalty=(fit.limit / fit.out_scale) ** 2,
+                              before=e, after=value, interval=(t, t), end=run[-1] + 1, extra=extra))
     return changes
+
+
+def _runs_of(points: list[int]) -> list[list[int]]:
+    """Consecutive positions grouped: [3, 7, 8] → [[3], [7, 8]]."""
+    out: list[list[int]] = []
+    for p in points:
+        if out and p == out[-1][-1] + 1:
+            out[-1].append(p)
+        else:
+            out.append([p])
+    return out
 
 
 def _straddled(fit: LevelFit, level: list[Change], t: int, value: float) -> Change | None:
