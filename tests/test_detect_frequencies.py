@@ -250,6 +250,18 @@ def test_months_in_chinese_numerals_and_full_width_figures(tmp_path, written):
     assert series.values.iloc[:3].tolist() == [10.5, 11.5, 12.5]
 
 
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_months_typed_as_numbers_keep_october(tmp_path, newest_first):
+    # a spreadsheet keeps 2019.10 as the number 2019.1, January's: the file had been refused, "appears twice"
+    rows = [f"{2018 + i // 12}.{i % 12 + 1}".replace(".10", ".1") for i in range(48)]
+    lines = [f"{r},{100 + i % 12}" for i, r in enumerate(rows)]
+    path = tmp_path / "m.csv"
+    path.write_text("date,value\n" + "\n".join(lines[::-1] if newest_first else lines) + "\n", encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.MONTHLY and len(series) == 48 and series.meta["gaps"] == 0
+    assert series.values["2019-10-01"] == 109 and series.values["2019-01-01"] == 100
+
+
 def test_a_unit_written_in_the_cells_is_named_in_the_error(tmp_path):
     path = tmp_path / "u.csv"
     path.write_text("date,value\n2015-01,12.5\n2015-02,13.1万吨\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ _QUARTER = re.compile(r"^(\d{4})\s*(?:-|年)?\s*(?:Q([1-4])|第?\s*([1-4一二�
 # ISO weeks: 2023-W01, 2023W01, 2023年第1周
 _WEEK = re.compile(r"^(\d{4})\s*(?:-?W|年第)\s*(\d{1,2})\s*周?$", re.I)
 _INT = re.compile(r"^\d+$")
+_DOT_MONTH = re.compile(r"^(\d{4})\.(\d{1,2})$")
 # 201503 and 20200131: a month and a day written without separators (as downloads export them), not positions
 _COMPACT_MONTH = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])$")
 _COMPACT_DAY = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
@@ -50,6 +52,7 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
     if missing.any():
         i = int(np.flatnonzero(missing.to_numpy())[0])
         raise InputError("date is empty", file=name, row=int(column.index[i]) + LINE_OFFSET, column=col)
+    text = _octobers(text)
     sample = text.iloc[0]
     if all(_YEAR.match(t) for t in text) and all(1000 < int(float(t.rstrip("年"))) < 3000 for t in text):
         return pd.DatetimeIndex([pd.Timestamp(int(float(t.rstrip("年"))), 1, 1) for t in text]), Frequency.ANNUAL
@@ -78,6 +81,24 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
         index = _convert(text, name, col, column,
                          lambda t: pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日")))
     return _infer_frequency(index, name, col, column.index)
+
+
+def _octobers(text: pd.Series) -> pd.Series:
+    """Months typed as numbers (2019.01 … 2019.12) as a spreadsheet keeps them: 2019.10 is the number 2019.1, the
+    same as January. Where a year holds YYYY.1 twice, the one beside its YYYY.9 or YYYY.11 in the file (in either
+    order) is October; anything else is left as written (and a repeated date is then the reader's error)."""
+    parts = text.str.extract(_DOT_MONTH)
+    if parts[0].isna().any():
+        return text
+    years, months = parts[0].tolist(), parts[1].tolist()
+    januaries = Counter(y for y, m in zip(years, months) if m == "1")
+    out = text.copy()
+    for i, (year, month) in enumerate(zip(years, months)):
+        twice = month == "1" and januaries[year] == 2
+        beside = {(years[k], months[k]) for k in (i - 1, i + 1) if 0 <= k < len(years)}
+        if twice and beside & {(year, "9"), (year, "11")}:
+            out.iloc[i] = f"{year}.10"
+    return out if not out.duplicated().any() else text
 
 
 def _named_month(text: str) -> pd.Timestamp:
