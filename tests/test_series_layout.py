@@ -212,6 +212,21 @@ def test_a_units_line_under_the_header_and_notes_under_the_table_are_not_data(tm
         read_series(path)
 
 
+@pytest.mark.parametrize("total", ["合计,1560", "总计,1560", "Total,1560"])
+def test_a_total_row_under_the_table_is_not_a_period(tmp_path, total):
+    # it had stopped the read: "cannot read '合计' as a date"
+    rows = "".join(f"2015-{m:02d},{100 + 30 * (m > 6)}\n" for m in range(1, 13))
+    path = tmp_path / "t.csv"
+    path.write_text(f"月份,排放量\n{rows}{total}\n", encoding="utf-8")
+    series = read_series(path)
+    assert len(series) == 12 and series.values.iloc[-1] == 130
+    # inside the table it is still an error that names its line
+    path.write_text(f"月份,排放量\n{total}\n{rows}", encoding="utf-8")
+    with pytest.raises(InputError, match="as a date") as err:
+        read_series(path)
+    assert err.value.row == 2
+
+
 def test_what_was_never_estimated_is_dropped_as_the_reader_drops_it():
     # the Python API's way to a series as `read_series` reads it: Carbon Monitor's zeros beside positive values
     # are gaps, its leading zeros outside the period (a sweep building series by hand had found a +13,053 % trend)

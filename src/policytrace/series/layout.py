@@ -37,18 +37,20 @@ def title_lines(lines: list[str], sep: str, headings: Collection[str] = ()) -> i
     return k if k < len(filled) and filled[k] >= 2 else 0
 
 
-# A units line under the header (单位：万吨, or 万吨 under its column) and notes under the table (注：…, 资料来源：…)
-# are part of a statistical table, not its data.
+# A units line under the header (单位：万吨, or 万吨 under its column), notes (注：…, 资料来源：…) and a total row under
+# the table are part of a statistical table, not its data.
 _UNIT_LABEL = re.compile(r"^(单位|计量单位|units?\b)", re.IGNORECASE)
 _UNIT = re.compile(r"单位|unit|万吨|吨|亿|千瓦|kwh|mwh|gwh|mt\b|kt\b|tco2|%|百分比", re.IGNORECASE)
 _NOTE = re.compile(r"^\s*(注|备注|说明|资料来源|数据来源|来源|source|sources|note|notes)\s*[:：.]|^\s*[*＊]", re.IGNORECASE)
+# a total row under the table (合计 4800): a sum of the rows above, not a period
+_TOTAL_ROW = re.compile(r"^\s*(合计|总计|总和|小计|全年合计|年度合计|total|grand total|sum)\s*$", re.IGNORECASE)
 
 
 def strip_units_and_notes(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     """The table without a units line right under its header and without the notes lines under it; and the
     units line's text (for the report), if there was one. A units line leaves its first cell empty or begins
     it 单位, has no number in it and names a unit; a notes line fills only its first cell, which begins 注：,
-    资料来源： or the like."""
+    资料来源： or the like; a total row begins 合计, 总计 or Total."""
     unit = None
     cells = frame.astype("string")
     if len(frame) > 1:
@@ -61,7 +63,8 @@ def strip_units_and_notes(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None
     end = len(frame)
     while end > 0:
         row = [c.strip() for c in cells.iloc[end - 1].dropna() if c.strip()]
-        if not row or (len(row) == 1 and _NOTE.search(row[0]) and str(cells.iloc[end - 1].iloc[0]).strip() == row[0]):
+        lead = str(cells.iloc[end - 1].iloc[0]).strip()
+        if not row or (len(row) == 1 and _NOTE.search(row[0]) and lead == row[0]) or _TOTAL_ROW.match(lead):
             end -= 1
             continue
         break
