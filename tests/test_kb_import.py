@@ -189,6 +189,27 @@ def test_a_column_mapping_reads_a_users_table(tmp_path):
     assert record.regions == ("650100",) and record.url == "https://example.org/c"
 
 
+def test_a_users_table_with_the_usual_chinese_headers_and_no_region_column(tmp_path):
+    # 所属地区, 政策类型 and 原文链接 were not known headers, 规划 was no kind, and without a region column every
+    # record was national: a prefecture's plan offered to every province's nodes
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"政策名称": ["关于印发《喀什地区碳达峰实施方案》的通知", "伊犁州电解铝产能置换方案", "全国碳市场启动"],
+                  "发布时间": ["2023年5月8日", "2022.06", "2021-07-16"],
+                  "发文机关": ["喀什地区行政公署", "伊犁州发展改革委", "生态环境部"],
+                  "政策类型": ["规划", "政策", "市场"],
+                  "原文链接": ["https://example.org/a", "https://example.org/b", "https://example.org/c"]}
+                 ).to_csv(path, index=False)
+    records = {r.title[:4]: r for r in read_records(path).records}
+    assert records["关于印发"].regions == ("653100",) and records["关于印发"].kind == "plan"
+    assert records["伊犁州电"].regions == ("654000",) and records["伊犁州电"].sectors == ("industry",)
+    assert records["全国碳市"].regions == ("000000",) and records["全国碳市"].kind == "market"
+    assert all(r.url.startswith("https://example.org/") for r in records.values())
+    # a region column, where there is one, is read as written
+    frame = pd.read_csv(path).assign(所属地区=["喀什", "伊犁", "新疆"])
+    frame.to_csv(path, index=False)
+    assert [r.regions for r in read_records(path).records] == [("653100",), ("654000",), ("650000",)]
+
+
 def test_a_region_cell_the_gazetteer_cannot_read_is_reported_not_read_as_the_nation(tmp_path):
     # MassCPR writes Inner Mongolia as Neimenggu: its 14 emergency-response rows had been national, offered to
     # every province's nodes; a typo in a user's table was as silent

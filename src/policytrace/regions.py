@@ -132,8 +132,11 @@ def _table() -> tuple[dict[str, Region], dict[str, str]]:
     for region in ordered:
         keys = {region.name_zh, _short(region.name_zh)}
         if region.level == "prefecture" and (base := _base_name(region.name_zh)):
-            # 昌吉, 阿克苏, 伊犁 and 延边 name the prefecture, before the county-level city of the same name
+            # 昌吉, 阿克苏, 伊犁 and 延边 name the prefecture, before the county-level city of the same name;
+            # an autonomous prefecture is written short as 伊犁州, 昌吉州
             keys.add(base)
+            if region.name_zh.endswith("自治州"):
+                keys.add(base + "州")
         for key in keys:
             names.setdefault(key, []).append(region.code)
         if region.name_en:

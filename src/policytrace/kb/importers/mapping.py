@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ...errors import InputError
 from ..record import KINDS, Record, stable_id
-from .cells import (CHINA_NAMES, clean, normalise_date, page_source, plain, region_codes, row_date,
+from ... import regions
+from .cells import (CHINA_NAMES, clean, normalise_date, page_source, plain, region_codes, regions_in_text, row_date,
                     sector_keys)
 
 
@@ -61,22 +62,29 @@ class ColumnMapping:
 
 
 _HEADER_GUESSES = {
-    "title": ("title", "标题", "名称", "政策名称", "文件名称", "事件", "policy", "name"),
+    "title": ("title", "标题", "名称", "政策名称", "文件名称", "文件标题", "政策标题", "事件", "事件名称", "项目名称",
+              "policy", "name"),
     "title_zh": ("title_zh", "中文标题"),
-    "date": ("date", "日期", "发布日期", "成文日期", "发文日期", "颁布时间", "发布时间", "时间", "date_start"),
+    "date": ("date", "日期", "发布日期", "成文日期", "发文日期", "印发日期", "颁布时间", "颁布日期", "发布时间", "时间",
+             "date_start"),
     "year": ("year", "年份", "年"),
-    "end_date": ("end_date", "结束日期", "截止日期", "date_end"),
-    "url": ("url", "链接", "网址", "来源链接", "source_url", "link"),
-    "region": ("region", "地区", "省份", "地域", "实施地点", "province"),
-    "sectors": ("sectors", "sector", "行业", "领域"),
-    "kind": ("kind", "类型", "type"),
-    "issuer": ("issuer", "发文机关", "发布机构", "主管部门", "发文单位", "authority"),
+    "end_date": ("end_date", "结束日期", "截止日期", "废止日期", "date_end"),
+    "url": ("url", "链接", "网址", "来源链接", "原文链接", "原文地址", "网页链接", "source_url", "link"),
+    "region": ("region", "地区", "省份", "地域", "实施地点", "所属地区", "适用地区", "适用范围", "行政区划", "区域",
+               "province"),
+    "sectors": ("sectors", "sector", "行业", "领域", "所属行业", "适用行业"),
+    "kind": ("kind", "类型", "政策类型", "文件类型", "类别", "分类", "type"),
+    "issuer": ("issuer", "发文机关", "发布机构", "发布单位", "发文单位", "发文部门", "制定机关", "主管部门", "authority"),
     "doc_number": ("doc_number", "文号", "发文字号"),
-    "summary": ("summary", "摘要", "内容", "政策要点", "description"),
+    "summary": ("summary", "摘要", "内容", "主要内容", "内容摘要", "政策要点", "description"),
     "direction": ("direction", "方向"),
     "id": ("id", "编号"),
     "country": ("country", "iso", "country iso", "iso3", "adm0_name", "国家"),
 }
+# a kind as Chinese tables write it
+_KIND_WORDS = {"政策": "policy", "法规": "policy", "法律": "policy", "文件": "policy", "规划": "plan", "计划": "plan",
+               "方案": "plan", "标准": "standard", "市场": "market", "交易": "market", "项目": "project",
+               "工程": "project", "事件": "event", "统计": "statistic", "数据": "statistic"}
 
 
 def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
@@ -90,6 +98,7 @@ def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
         names = [c for c in (mapping.date, mapping.year) if c]
         date = row_date(row, *names)
         kind = (get("kind") or "policy").lower()
+        kind = _KIND_WORDS.get(kind, kind)
         if kind not in KINDS:
             raise InputError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}", column=mapping.kind)
         url = get("url")
@@ -98,11 +107,22 @@ def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
             id=get("id") or stable_id(context["file"], url, title or title_zh, date),
             kind=kind, title=title or title_zh, title_zh=title_zh or (title if title and re.search(r"[\u4e00-\u9fff]", title) else None),
             date=date, end_date=normalise_date(end, column=mapping.end_date) if end else None,
-            regions=region_codes(get("region"), None, column=mapping.region),
-            sectors=sector_keys(get("sectors")),
+            # without a region column, the places the title or the issuer names (喀什地区行政公署): as the
+            # nation, a prefecture's plan had been offered to every province's nodes
+            regions=(region_codes(get("region"), None, column=mapping.region) if mapping.region
+                     else _named_regions(title_zh or title, get("issuer"))),
+            sectors=sector_keys(get("sectors") if mapping.sectors else " ".join(filter(None, (title, title_zh)))),
             direction=(get("direction") or "unclear").lower(), issuer=get("issuer"), doc_number=get("doc_number"),
             summary=plain(get("summary")),
             sources=(page_source(url, get("issuer"), get("source_type"), get("doc_number")),) if url else (),
             provenance={"source_name": Path(context["file"]).stem, "file": context["file"], "importer": "table:mapped"},
         )
     return convert
+
+
+def _named_regions(title: str | None, issuer: str | None) -> tuple[str, ...]:
+    """The regions a title names, else those its issuer names, else the nation."""
+    for text in (title, issuer):
+        if (codes := regions_in_text(text)) != (regions.NATION,):
+            return codes
+    return (regions.NATION,)
