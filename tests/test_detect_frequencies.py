@@ -250,6 +250,16 @@ def test_months_in_chinese_numerals_and_full_width_figures(tmp_path, written):
     assert series.values.iloc[:3].tolist() == [10.5, 11.5, 12.5]
 
 
+@pytest.mark.parametrize("written", ["{y}", "{y}年", "{y}年度", "{y}.0"])
+def test_years_as_statistics_write_them(tmp_path, written):
+    # 2019年度 had been refused ("cannot read '2000年度' as a date")
+    path = tmp_path / "y.csv"
+    path.write_text("年份,排放量\n" + "".join(f"{written.format(y=y)},{100 + 30 * (y > 2010)}\n"
+                                         for y in range(2000, 2020)), encoding="utf-8")
+    series = read_series(path)
+    assert series.frequency is Frequency.ANNUAL and len(series) == 20 and series.label(11) == "2011"
+
+
 @pytest.mark.parametrize("newest_first", [False, True])
 def test_months_typed_as_numbers_keep_october(tmp_path, newest_first):
     # a spreadsheet keeps 2019.10 as the number 2019.1, January's: the file had been refused, "appears twice"

@@ -14,7 +14,7 @@ from .model import Frequency
 LINE_OFFSET = 2   # a frame's first data row (index 0) is the file's line 2, under the header
 
 
-_YEAR = re.compile(r"^\d{4}(\.0|年)?$")
+_YEAR = re.compile(r"^(\d{4})(\.0|年度?)?$")   # 2020, 2020.0 (a spreadsheet's number), 2020年, 2020年度
 # months in figures or, as Chinese text writes them, in numerals (2020年三月, 2020年十二月)
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年|M)\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月?$")
 _CHINESE_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
@@ -54,8 +54,8 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
         raise InputError("date is empty", file=name, row=int(column.index[i]) + LINE_OFFSET, column=col)
     text = _octobers(text)
     sample = text.iloc[0]
-    if all(_YEAR.match(t) for t in text) and all(1000 < int(float(t.rstrip("年"))) < 3000 for t in text):
-        return pd.DatetimeIndex([pd.Timestamp(int(float(t.rstrip("年"))), 1, 1) for t in text]), Frequency.ANNUAL
+    if all(_YEAR.match(t) for t in text) and all(1000 < int(_YEAR.match(t)[1]) < 3000 for t in text):
+        return pd.DatetimeIndex([pd.Timestamp(int(_YEAR.match(t)[1]), 1, 1) for t in text]), Frequency.ANNUAL
     if all(_COMPACT_MONTH.match(t) for t in text):   # 201503, as some downloads write months
         return _convert(text, name, col, column, lambda t: pd.Timestamp(int(t[:4]), int(t[4:]), 1)), Frequency.MONTHLY
     if all(_INT.match(t) for t in text) and not all(_COMPACT_DAY.match(t) for t in text):

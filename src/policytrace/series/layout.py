@@ -107,7 +107,7 @@ def melt_wide(frame: pd.DataFrame, periods: list[str], date: str = "date", value
 YEAR_HEADINGS = ("year", "年份", "年度", "年")
 _DATE_HEADINGS = ("date", "日期", "time", "时间", "day", "period", "期间", "统计期", "时期", "week", "周")
 _PART_HEADINGS = {"month": ("month", "月份", "月"), "quarter": ("quarter", "季度", "季")}
-_YEAR_CELL = re.compile(r"^(\d{4})(?:\.0)?\s*年?$")
+_YEAR_CELL = re.compile(r"^(\d{4})(?:\.0)?\s*(?:年度?)?$")
 _PART_CELL = {"month": re.compile(r"^(\d{1,2})(?:\.0)?\s*月?$"),
               "quarter": re.compile(r"^(?:Q|第)?\s*([1-4一二三四])(?:\.0)?\s*(?:季度?)?$", re.IGNORECASE)}
 
