@@ -468,6 +468,17 @@ def test_missing_file_and_unknown_region_exit_2(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("name, content, said", [
+    ("fake.xlsx", b"not a zip", "not an Excel workbook, though named as one"),   # had been pandas' "specify an engine"
+    ("one.csv", b"date,value\n2020-01,1\n", "only 1 value;"),                  # had been "only 1 values"
+    ("none.csv", b"date,value\n2020-01,\n2020-02,\n", "no values;"),
+])
+def test_a_file_that_cannot_be_read_says_why_in_plain_words(tmp_path, name, content, said):
+    (tmp_path / name).write_bytes(content)
+    run = cli("detect", str(tmp_path / name))
+    assert run.returncode == 2 and said in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
 def test_demo_writes_report_with_sources(tmp_path):
     run = cli("demo", "--out", str(tmp_path / "r"))
     assert run.returncode == 0, run.stderr

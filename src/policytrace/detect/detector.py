@@ -203,7 +203,9 @@ class Detector:
         valid = np.isfinite(y)
         if valid.sum() < MIN_POINTS:
             where = f" at {work.resolution} resolution" if work.resolution != series.frequency.value else ""
-            raise TooShortError(f"only {int(valid.sum())} values{where}; at least {MIN_POINTS} are needed "
+            count = int(valid.sum())
+            found = "no values" if count == 0 else "only 1 value" if count == 1 else f"only {count} values"
+            raise TooShortError(f"{found}{where}; at least {MIN_POINTS} are needed "
                                 "to find change", file=series.source)
         n = len(y)
         positions = np.arange(n)

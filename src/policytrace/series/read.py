@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
         data = data.reindex(pd.RangeIndex(int(data.index[0]), int(data.index[-1]) + 1))
     n_valid = int(data.notna().sum())
     if n_valid < MIN_POINTS:
-        raise TooShortError(f"only {n_valid} values; at least {MIN_POINTS} are needed to find change", file=name)
+        raise TooShortError(f"{_values(n_valid)}; at least {MIN_POINTS} are needed to find change", file=name)
     return Series(
         values=data,
         frequency=frequency,
@@ -228,6 +229,10 @@ def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
         raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
 
 
+def _values(count: int) -> str:
+    return "no values" if count == 0 else "only 1 value" if count == 1 else f"only {count} values"
+
+
 def load_workbook(path: Path) -> dict[str, pd.DataFrame] | None:
     """A workbook's sheets as text cells, a title line above each header given way (`promote_header`); None for
     a file that is not a workbook."""
@@ -239,8 +244,11 @@ def load_workbook(path: Path) -> dict[str, pd.DataFrame] | None:
         return None
     try:
         sheets = pd.read_excel(path, dtype=str, sheet_name=None)
-    except (ValueError, OSError) as exc:
-        raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        # pandas says "Excel file format cannot be determined, you must specify an engine manually"
+        reason = ("not an Excel workbook, though named as one" if "cannot be determined" in str(exc)
+                  or isinstance(exc, zipfile.BadZipFile) else str(exc).splitlines()[0])
+        raise InputError(f"cannot read as a table: {reason}", file=str(path)) from None
     return {name: promote_header(frame) for name, frame in sheets.items()}
 
 
