@@ -477,6 +477,9 @@ def test_a_file_that_cannot_be_read_says_why_in_plain_words(tmp_path, name, cont
     (tmp_path / name).write_bytes(content)
     run = cli("detect", str(tmp_path / name))
     assert run.returncode == 2 and said in run.stderr and "Traceback" not in run.stderr, run.stderr
+    if name.endswith(".xlsx"):   # the KB's importer says the same
+        run = cli("kb", "import", str(tmp_path / name), "--kb", str(tmp_path / "kb.sqlite"))
+        assert run.returncode == 2 and said in run.stderr, run.stderr
 
 
 def test_demo_writes_report_with_sources(tmp_path):

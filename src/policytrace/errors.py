@@ -26,6 +26,16 @@ class InputError(PolicytraceError):
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
 
+def unreadable_table(exc: Exception) -> str:
+    """Why a file could not be read as a table, in the user's words rather than the reading library's."""
+    import zipfile
+
+    if isinstance(exc, zipfile.BadZipFile) or "cannot be determined" in str(exc):
+        # pandas: "Excel file format cannot be determined, you must specify an engine manually"
+        return "cannot read as a table: not an Excel workbook, though named as one"
+    return f"cannot read as a table: {str(exc).splitlines()[0]}"
+
+
 class UnknownRegionError(InputError):
     """A region name or code the gazetteer does not know."""
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import regions, sectors
-from ..errors import InputError, TooShortError
+from ..errors import InputError, TooShortError, unreadable_table
 from .dates import LINE_OFFSET, is_period, parse_dates, span_firsts
 from .layout import (joined_date, melt_wide, period_columns, promote_header, strip_units_and_notes, title_lines,
                      year_by_month)
@@ -245,10 +245,7 @@ def load_workbook(path: Path) -> dict[str, pd.DataFrame] | None:
     try:
         sheets = pd.read_excel(path, dtype=str, sheet_name=None)
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
-        # pandas says "Excel file format cannot be determined, you must specify an engine manually"
-        reason = ("not an Excel workbook, though named as one" if "cannot be determined" in str(exc)
-                  or isinstance(exc, zipfile.BadZipFile) else str(exc).splitlines()[0])
-        raise InputError(f"cannot read as a table: {reason}", file=str(path)) from None
+        raise InputError(unreadable_table(exc), file=str(path)) from None
     return {name: promote_header(frame) for name, frame in sheets.items()}
 
 

@@ -7,12 +7,13 @@ not imported; a row that cannot become a record (no date, no title) is reported 
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import InputError, unreadable_table
 from . import Batch
 from .layouts import LAYOUTS
 from .mapping import ColumnMapping, mapped_reader
@@ -76,8 +77,8 @@ def _read(path: Path) -> pd.DataFrame:
         raise InputError("cannot read the text: neither UTF-8 nor GBK/GB18030", file=str(path)) from None
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=str(path)) from None
-    except (ValueError, pd.errors.ParserError, OSError) as exc:
-        raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
+    except (ValueError, pd.errors.ParserError, OSError, zipfile.BadZipFile) as exc:
+        raise InputError(unreadable_table(exc), file=str(path)) from None
     if frame.empty:
         raise InputError("the file has no data rows", file=str(path))
     frame.columns = [str(c).strip() for c in frame.columns]
