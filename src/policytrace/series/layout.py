@@ -148,17 +148,19 @@ _ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep"
 def year_by_month(frame: pd.DataFrame, date: str = "date", value: str = "value") -> pd.DataFrame | None:
     """A yearbook's grid, one row per year and one column per month (年份, 1月, 2月, …, 12月), as one row per
     month (`date` 2015-03, `value`); None for any other table. Rows keep their labels, so errors name the line."""
-    named = {str(c).strip().lower(): c for c in frame.columns}
-    year = next((named[h] for h in YEAR_HEADINGS if h in named), None)
-    if year is None:   # row labels without a heading, each a year
-        year = next((c for c in frame.columns if len(frame) and frame[c].astype("string").str.strip()
-                     .str.fullmatch(_YEAR_CELL).fillna(False).all()), None)
     months = {}
     for column in frame.columns:
         found = _MONTH_HEADING.match(str(column).strip())
         if found:
             months[column] = month_number(found[1]) if found[1] else _ENGLISH_MONTHS.index(found[2].lower()[:3]) + 1
-    if year is None or len(months) < MIN_PERIOD_COLUMNS or len(set(months.values())) < len(months):
+    if len(months) < MIN_PERIOD_COLUMNS or len(set(months.values())) < len(months):
+        return None   # first, from the headings alone: a long file's every cell need not be read as a year
+    named = {str(c).strip().lower(): c for c in frame.columns}
+    year = next((named[h] for h in YEAR_HEADINGS if h in named), None)
+    if year is None:   # row labels without a heading, each a year
+        year = next((c for c in frame.columns if len(frame) and frame[c].astype("string").str.strip()
+                     .str.fullmatch(_YEAR_CELL).fillna(False).all()), None)
+    if year is None:
         return None
     years = frame[year].astype("string").str.strip().str.extract(_YEAR_CELL, expand=False)
     if years.isna().any():
