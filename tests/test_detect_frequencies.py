@@ -218,7 +218,7 @@ def test_months_as_downloads_write_them(tmp_path, written):
 
 @pytest.mark.parametrize("freq, step, label", [
     ("ME", "month", "2016-03"), ("QE", "quarter", "2018Q3"), ("YE", "year", "2029"),   # Wind's and CEIC's period ends
-    ("SMS", None, None),   # the 1st and the 15th: two days of one month
+    ("SMS", None, None),   # the 1st and the 15th: no period policytrace reads
 ])
 def test_a_period_dated_by_its_last_day_is_that_period(tmp_path, freq, step, label):
     # month ends had been refused ("must be the first of each month"), quarter and year ends "did not fit"
@@ -227,9 +227,16 @@ def test_a_period_dated_by_its_last_day_is_that_period(tmp_path, freq, step, lab
     path.write_text("date,value\n" + "".join(f"{d.date()},{10 + i % 3}\n" for i, d in enumerate(days)),
                     encoding="utf-8")
     if step is None:
-        with pytest.raises(InputError, match="fall in the same month") as err:
+        with pytest.raises(InputError, match="about 1[45] days apart") as err:
             read_series(path)
-        assert err.value.row == 3 and err.value.column == "date"
+        assert err.value.column == "date"
+        # about a month apart, but two days in one month: the second is named
+        path.write_text("date,value\n" + "".join(f"{d.date()},{10 + i % 3}\n" for i, d in enumerate(
+            pd.date_range("2015-01-31", periods=60, freq="ME").insert(3, pd.Timestamp("2015-04-01")))),
+            encoding="utf-8")
+        with pytest.raises(InputError, match="2015-04-01 and 2015-04-30 fall in the same month") as err:
+            read_series(path)
+        assert err.value.row == 6 and err.value.column == "date"
         return
     series = read_series(path)
     assert series.frequency.value == {"month": "monthly", "quarter": "quarterly", "year": "annual"}[step]

@@ -199,6 +199,10 @@ def _convert(text: pd.Series, name: str, col: str, column: pd.Series, parse) -> 
     return pd.DatetimeIndex(out)
 
 
+# the median step between dates, in days, of each period a date may stand for
+_PERIOD_STEPS = {Frequency.MONTHLY: (25, 35), Frequency.QUARTERLY: (80, 100), Frequency.ANNUAL: (330, 400)}
+
+
 def _infer_frequency(index: pd.DatetimeIndex, name: str, col: str, rows: pd.Index
                      ) -> tuple[pd.DatetimeIndex, Frequency]:
     """The frequency of dated days, and the index with a month, quarter or year dated by its first day.
@@ -215,7 +219,10 @@ def _infer_frequency(index: pd.DatetimeIndex, name: str, col: str, rows: pd.Inde
         return index, Frequency.DAILY
     if step <= 8:
         return index, Frequency.WEEKLY
-    frequency = Frequency.MONTHLY if step <= 32 else Frequency.QUARTERLY if step <= 93 else Frequency.ANNUAL
+    frequency = next((f for f, (lo, hi) in _PERIOD_STEPS.items() if lo <= step <= hi), None)
+    if frequency is None:
+        raise InputError(f"the dates are about {step:.0f} days apart: policytrace reads days, weeks, months, quarters "
+                         "and years (or positions 1, 2, 3 … for an undated series)", file=name, column=col)
     unit = {Frequency.MONTHLY: "month", Frequency.QUARTERLY: "quarter", Frequency.ANNUAL: "year"}[frequency]
     periods = unique.to_period(unit[0].upper())
     if periods.has_duplicates:
