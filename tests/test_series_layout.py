@@ -144,6 +144,19 @@ def test_a_workbook_of_a_sheet_per_province_is_read_from_the_sheet_the_region_na
     assert str(path) in str(err.value)
 
 
+def test_a_workbook_of_a_sheet_per_sector_is_read_from_the_sheet_the_sector_names(tmp_path):
+    # -s 电力 had read the first sheet, 工业, as power without a word
+    path = tmp_path / "sectors.xlsx"
+    months = pd.date_range("2015-01-01", periods=48, freq="MS").strftime("%Y-%m")
+    with pd.ExcelWriter(path) as book:
+        for name, level in (("工业", 100.0), ("电力", 300.0)):
+            pd.DataFrame({"日期": months, "排放量": np.full(48, level)}).to_excel(book, sheet_name=name, index=False)
+    series = read_series(path, region="新疆", sector="Power")
+    assert series.values.iloc[0] == 300.0 and "(sheet 电力)" in series.source
+    with pytest.raises(InputError, match="has sheets for 工业, 电力, not 居民"):
+        read_series(path, sector="居民")
+
+
 @pytest.mark.parametrize("heading, years", [(lambda m: f"{m}月", "年份"), (lambda m: f"{m}月", ""),
                                            (lambda m: pd.Timestamp(2000, m, 1).strftime("%b"), "year"),
                                            (lambda m: "一二三四五六七八九"[m - 1] + "月" if m < 10 else

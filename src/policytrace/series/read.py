@@ -53,7 +53,7 @@ def read_series(
     row and column of a mistake.
     """
     path = Path(path)
-    frame = load_table(path, region=region)
+    frame = load_table(path, region=region, sector=sector)
     name = f"{path} (sheet {frame.attrs['sheet']})" if "sheet" in frame.attrs else str(path)
     return series_from_table(frame, name=name, region=region, sector=sector,
                              date_column=date_column, value_column=value_column, where=where)
@@ -200,13 +200,13 @@ def drop_unestimated(data: pd.Series, frequency: Frequency) -> tuple[pd.Series, 
     return data, meta
 
 
-def load_table(path: Path, region: str | None = None) -> pd.DataFrame:
+def load_table(path: Path, region: str | None = None, sector: str | None = None) -> pd.DataFrame:
     """A CSV (UTF-8, GBK or UTF-16 with its byte-order mark, optionally gzipped) or XLSX file as text cells; the
-    index is the data row. Of a workbook, the sheet named by `region` where one is (a sheet per province), else
-    the first with dates."""
+    index is the data row. Of a workbook, the sheet named by `region` or `sector` where one is (a sheet per
+    province or per sector), else the first with dates."""
     if (book := load_workbook(path)) is not None:
         try:
-            return data_sheet(book, region)
+            return data_sheet(book, region, sector)
         except InputError as exc:
             raise InputError(exc.reason, file=str(path)) from None
     try:
@@ -260,16 +260,23 @@ def region_sheets(book: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out if len(out) >= 2 else {}
 
 
-def data_sheet(book: dict[str, pd.DataFrame], region: str | None = None) -> pd.DataFrame:
-    """The workbook's sheet named by `region` (新疆 for 新疆维吾尔自治区), else its first sheet with a date column
-    or a row of periods (a notes sheet often comes first), else its first sheet; `attrs["sheet"]` names the
-    sheet read where the workbook has several."""
+def data_sheet(book: dict[str, pd.DataFrame], region: str | None = None, sector: str | None = None
+               ) -> pd.DataFrame:
+    """The workbook's sheet named by `region` (新疆 for 新疆维吾尔自治区) or else by `sector` (电力), else its first
+    sheet with a date column or a row of periods (a notes sheet often comes first), else its first sheet;
+    `attrs["sheet"]` names the sheet read where the workbook has several."""
     wanted = regions.find(region) if region else None
     places = _sheet_places(book)
     named = [name for name, code in places.items() if wanted and code == wanted.code]
     if wanted and not named and len(places) >= 2:
         # a sheet per region, none of them the one asked for: the first would be read as it, without a word
         raise InputError(f"the workbook has sheets for {', '.join(map(str, places))}, not {wanted.name_zh}")
+    if not named and sector:
+        kinds = {name: key for name in book if (key := sectors.normalise(str(name).strip()))}
+        named = [name for name, key in kinds.items() if key == sectors.key(sector)]
+        if not named and len(kinds) >= 2:
+            # a sheet per sector: -s 电力 had read the first sheet, 工业, as power
+            raise InputError(f"the workbook has sheets for {', '.join(map(str, kinds))}, not {sector}")
     chosen = named[0] if named else next((name for name, frame in book.items() if not frame.empty and (
         find_column(frame, DATE_NAMES) is not None or period_columns(frame, is_period))), next(iter(book)))
     frame = book[chosen]
