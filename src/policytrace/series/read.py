@@ -446,16 +446,23 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
     if rcol and region:
         frame = _region_rows(frame, name, rcol, region, known)
     elif rcol and frame[rcol].nunique() > 1:
-        raise InputError("the file holds several regions: choose one with --region", file=name, column=rcol)
+        raise InputError(f"the file holds several regions ({_some(frame[rcol])}): choose one with --region",
+                         file=name, column=rcol)
     elif rcol:
         known = regions.find(str(frame[rcol].dropna().iloc[0]).strip()) if frame[rcol].notna().any() else None
     elif region and known is None:
         regions.lookup(region)      # raises: a region the gazetteer does not know
-    if scol and sector is None and frame[scol].nunique() == 1:
-        sector = str(frame[scol].dropna().iloc[0]).strip()
+    if scol and frame[scol].nunique() == 1:
+        held = str(frame[scol].dropna().iloc[0]).strip()
+        if sector is not None and sectors.key(sector) != sectors.key(held):
+            # read as asked, a file of industry alone had been taken for power (-s 电力) without a word
+            raise InputError(f"the file holds only sector {held}, not {sector}", file=name, column=scol)
+        sector = sector or held
     if scol and frame[scol].nunique() > 1:
+        held = _some(frame[scol])
         if sector is None:
-            raise InputError("the file holds several sectors: choose one with --sector", file=name, column=scol)
+            raise InputError(f"the file holds several sectors ({held}): choose one with --sector", file=name,
+                             column=scol)
         rows = _sector_rows(frame, scol, sector)
         gcol = find_column(frame, GROUP_NAMES, exclude={scol})
         if not rows.any() and gcol:
@@ -465,8 +472,15 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
         else:
             frame = frame[rows]
         if frame.empty:
-            raise InputError(f"no rows for sector {sector!r}", file=name, column=scol)
+            raise InputError(f"no rows for sector {sector!r}; the file holds {held}", file=name, column=scol)
     return frame, known, sector
+
+
+def _some(column: pd.Series, most: int = 8) -> str:
+    """The distinct values of a column as a short list (the first `most`, and how many more)."""
+    values = [str(v).strip() for v in column.dropna().unique()]
+    shown = ", ".join(values[:most])
+    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
 
 
 def _region_rows(frame: pd.DataFrame, name: str, rcol: str, region: str,
