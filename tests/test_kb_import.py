@@ -210,6 +210,25 @@ def test_a_users_table_with_the_usual_chinese_headers_and_no_region_column(tmp_p
     assert [r.regions for r in read_records(path).records] == [("653100",), ("654000",), ("650000",)]
 
 
+def test_a_users_workbook_with_a_title_above_its_header_and_notes_under_it(tmp_path):
+    # government spreadsheets open with a title line: "unknown column layout" had refused the file
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["新疆节能降碳政策汇总表"], [], ["序号", "政策名称", "发布时间", "发文机关", "原文链接"],
+                [1, "关于印发《喀什地区碳达峰实施方案》的通知", "2023-05-08", "喀什地区行政公署", "https://example.org/a"],
+                [2, "伊犁州电解铝产能置换方案", "", "伊犁州发展改革委", "https://example.org/b"],
+                ["注：以上政策来源于各地政府网站"]):
+        sheet.append(row)
+    path = tmp_path / "mine.xlsx"
+    book.save(path)
+    batch = read_records(path)
+    assert [r.title for r in batch.records] == ["关于印发《喀什地区碳达峰实施方案》的通知"]
+    (skipped,) = batch.skipped   # the row without a date, named by its line in the sheet; the notes are no row
+    assert "row 5" in str(skipped) and "no date" in str(skipped) and batch.rows == 2
+
+
 def test_a_region_cell_the_gazetteer_cannot_read_is_reported_not_read_as_the_nation(tmp_path):
     # MassCPR writes Inner Mongolia as Neimenggu: its 14 emergency-response rows had been national, offered to
     # every province's nodes; a typo in a user's table was as silent

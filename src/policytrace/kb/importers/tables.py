@@ -7,6 +7,7 @@ not imported; a row that cannot become a record (no date, no title) is reported 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import fields
 from pathlib import Path
@@ -22,7 +23,7 @@ _LINE_OFFSET = 2  # header is line 1
 
 
 def read_table(path: Path, *, mapping: ColumnMapping | None = None) -> Batch:
-    frame = _read(path)
+    frame, offset = _below_title(_read(path), mapping)
     columns = list(frame.columns)
     if mapping is not None:
         missing = [c for c in (getattr(mapping, f.name) for f in fields(mapping)) if c and c not in columns]
@@ -43,20 +44,48 @@ def read_table(path: Path, *, mapping: ColumnMapping | None = None) -> Batch:
             name, convert = "table:guessed", mapped_reader(guessed)
     records, skipped, left_out = [], [], 0
     context = {"file": path.name, "frame": frame}   # the whole table, for what a row alone cannot tell
-    for i, row in enumerate(frame.to_dict("records")):
+    for i, row in zip(frame.index, frame.to_dict("records")):   # the index: the row's place under the header
         try:
             record = convert(row, context)
         except InputError as exc:
-            skipped.append(InputError(exc.reason, file=str(path), row=i + _LINE_OFFSET, column=exc.column))
+            skipped.append(InputError(exc.reason, file=str(path), row=i + offset, column=exc.column))
             continue
         except ValueError as exc:  # a value the Record refuses (unknown kind, malformed date)
-            skipped.append(InputError(str(exc), file=str(path), row=i + _LINE_OFFSET))
+            skipped.append(InputError(str(exc), file=str(path), row=i + offset))
             continue
         if record is None:
             left_out += 1
         else:
             records.append(record)
     return Batch(records, skipped, name, rows=len(frame), left_out=left_out)
+
+
+# Government spreadsheets put a title (and a blank line) above the header and notes under the table.
+_MAX_TITLE_ROWS = 5
+_NOTE = re.compile(r"^\s*(注|备注|说明|资料来源|数据来源|来源|source|note)s?\s*[:：.]", re.IGNORECASE)
+
+
+def _below_title(frame: pd.DataFrame, mapping: ColumnMapping | None) -> tuple[pd.DataFrame, int]:
+    """The table under its title lines, without the notes under it, and the file line of its first row. The
+    header is the first of the first rows that a layout, the user's mapping or the header guess knows."""
+    def known(columns: list[str]) -> bool:
+        if mapping is not None:
+            return all(c in columns for c in (getattr(mapping, f.name) for f in fields(mapping)) if c)
+        return any(required <= set(columns) for _, required, _ in LAYOUTS) or ColumnMapping.guess(columns) is not None
+
+    offset = _LINE_OFFSET
+    if not known(list(frame.columns)):
+        for k in range(min(_MAX_TITLE_ROWS, len(frame))):
+            header = [str(v).strip() for v in frame.iloc[k]]
+            if known(header):
+                frame = frame.iloc[k + 1:].set_axis(header, axis=1).reset_index(drop=True)
+                offset += k + 1
+                break
+    if len(frame.columns):
+        first = frame.iloc[:, 0].astype(str).str.strip()
+        rest_empty = (frame.iloc[:, 1:].astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1)
+        frame = frame[~(first.str.match(_NOTE) & rest_empty)]
+    return frame, offset
 
 
 def _read(path: Path) -> pd.DataFrame:
