@@ -7,6 +7,8 @@ not imported; a row that cannot become a record (no date, no title) is reported 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import zipfile
 from dataclasses import fields
@@ -23,7 +25,9 @@ _LINE_OFFSET = 2  # header is line 1
 
 
 def read_table(path: Path, *, mapping: ColumnMapping | None = None) -> Batch:
-    frame, offset = _below_title(_read(path), mapping)
+    frame, titles = _read(path)
+    frame, offset = _below_title(frame, mapping)
+    offset += titles
     columns = list(frame.columns)
     if mapping is not None:
         missing = [c for c in (getattr(mapping, f.name) for f in fields(mapping)) if c and c not in columns]
@@ -62,6 +66,7 @@ def read_table(path: Path, *, mapping: ColumnMapping | None = None) -> Batch:
 
 # Government spreadsheets put a title (and a blank line) above the header and notes under the table.
 _MAX_TITLE_ROWS = 5
+_SEPARATORS = (",", "\t", ";", "|")   # a comma wins a tie
 _NOTE = re.compile(r"^\s*(注|备注|说明|资料来源|数据来源|来源|source|note)s?\s*[:：.]", re.IGNORECASE)
 
 
@@ -88,27 +93,35 @@ def _below_title(frame: pd.DataFrame, mapping: ColumnMapping | None) -> tuple[pd
     return frame, offset
 
 
-def _read(path: Path) -> pd.DataFrame:
+def _read(path: Path) -> tuple[pd.DataFrame, int]:
+    """The file as text cells, and how many lines above its header were passed over (a title line without a
+    separator, which would leave the columns' separator to guess from it)."""
     suffix = "".join(path.suffixes).lower()
+    titles = 0
     try:
         if suffix.endswith((".xlsx", ".xls")):
             frame = pd.read_excel(path, dtype=str).fillna("")
         else:
-            sep = "\t" if suffix.endswith(".tsv") else None
+            raw = path.read_bytes()
             try:
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=sep,
-                                    engine="python")
+                # Excel's "Unicode text" is UTF-16 with a byte-order mark
+                text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
             except UnicodeDecodeError:
                 # Chinese government spreadsheets are often saved as GBK; GB18030 is its superset.
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030", sep=sep,
-                                    engine="python")
+                text = raw.decode("gb18030")
+            lines = text.splitlines()[:_MAX_TITLE_ROWS + 5]
+            sep = "\t" if suffix.endswith(".tsv") else max(_SEPARATORS, key=lambda c: sum(c in line for line in lines))
+            while titles < min(_MAX_TITLE_ROWS, len(lines) - 1) and sep not in lines[titles]:
+                titles += 1
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skiprows=titles,
+                                engine="python")
     except UnicodeDecodeError:
-        raise InputError("cannot read the text: neither UTF-8 nor GBK/GB18030", file=str(path)) from None
+        raise InputError("cannot read the text: neither UTF-8, UTF-16 nor GBK/GB18030", file=str(path)) from None
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=str(path)) from None
-    except (ValueError, pd.errors.ParserError, OSError, zipfile.BadZipFile) as exc:
+    except (ValueError, pd.errors.ParserError, OSError, zipfile.BadZipFile, csv.Error) as exc:
         raise InputError(unreadable_table(exc), file=str(path)) from None
     if frame.empty:
         raise InputError("the file has no data rows", file=str(path))
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    return frame, titles
