@@ -127,12 +127,17 @@ def test_a_workbook_whose_first_sheet_is_notes_is_read_from_its_data_sheet(tmp_p
     assert series.frequency is Frequency.MONTHLY and len(series) == 48 and series.values.iloc[-1] == 130.0
 
 
-def test_a_workbook_of_a_sheet_per_province_is_read_from_the_sheet_the_region_names(tmp_path):
-    path = tmp_path / "provinces.xlsx"
+def sheets_of_levels(path, levels: dict[str, float]):
+    """A workbook of one 48-month sheet per name, each at its constant level."""
     months = pd.date_range("2015-01-01", periods=48, freq="MS").strftime("%Y-%m")
     with pd.ExcelWriter(path) as book:
-        for name, level in (("新疆", 100.0), ("广东", 300.0)):
+        for name, level in levels.items():
             pd.DataFrame({"日期": months, "排放量": np.full(48, level)}).to_excel(book, sheet_name=name, index=False)
+    return path
+
+
+def test_a_workbook_of_a_sheet_per_province_is_read_from_the_sheet_the_region_names(tmp_path):
+    path = sheets_of_levels(tmp_path / "provinces.xlsx", {"新疆": 100.0, "广东": 300.0})
     series = read_series(path, region="广东省")
     assert series.values.iloc[0] == 300.0 and series.region == "440000" and "(sheet 广东)" in series.source
     assert read_series(path).values.iloc[0] == 100.0   # no region named: the first sheet with dates
@@ -146,11 +151,7 @@ def test_a_workbook_of_a_sheet_per_province_is_read_from_the_sheet_the_region_na
 
 def test_a_workbook_of_a_sheet_per_sector_is_read_from_the_sheet_the_sector_names(tmp_path):
     # -s 电力 had read the first sheet, 工业, as power without a word
-    path = tmp_path / "sectors.xlsx"
-    months = pd.date_range("2015-01-01", periods=48, freq="MS").strftime("%Y-%m")
-    with pd.ExcelWriter(path) as book:
-        for name, level in (("工业", 100.0), ("电力", 300.0)):
-            pd.DataFrame({"日期": months, "排放量": np.full(48, level)}).to_excel(book, sheet_name=name, index=False)
+    path = sheets_of_levels(tmp_path / "sectors.xlsx", {"工业": 100.0, "电力": 300.0})
     series = read_series(path, region="新疆", sector="Power")
     assert series.values.iloc[0] == 300.0 and "(sheet 电力)" in series.source
     with pytest.raises(InputError, match="has sheets for 工业, 电力, not 居民"):
