@@ -272,6 +272,8 @@ def test_a_file_that_names_its_region_and_sector_needs_neither_option(tmp_path):
     long.assign(sector=["Industry", "Power"] * (len(long) // 2)).to_csv(tmp_path / "long.csv", index=False)
     run = cli("detect", str(tmp_path / "long.csv"), "-r", "湖北", "-s", "居民")
     assert run.returncode == 2 and "no rows for sector '居民'; the file holds Industry, Power" in run.stderr, run.stderr
+    run = cli("detect", str(tmp_path / "long.csv"), "-r", "四川", "-s", "工业")
+    assert run.returncode == 2 and "no rows for region 四川省; the file holds Hubei, Guangdong" in run.stderr, run.stderr
     run = cli("report", "--series", str(tmp_path / "step.csv"), "-s", "工业", "--out", str(tmp_path / "none"))
     assert run.returncode == 2 and "--region" in run.stderr and not (tmp_path / "none").exists()
     run = cli("report", "--series", str(tmp_path / "step.csv"), "-r", "湖北", "--out", str(tmp_path / "none"))

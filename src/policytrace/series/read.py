@@ -502,7 +502,8 @@ def _region_rows(frame: pd.DataFrame, name: str, rcol: str, region: str,
         if one:
             raise InputError(f"the file holds only region {written.iloc[0]}, not {known.name_zh}", file=name,
                              column=rcol)
-        raise InputError(f"no rows for region {known.name_zh}", file=name, column=rcol)
+        raise InputError(f"no rows for region {known.name_zh}; the file holds {_some(frame[rcol])}", file=name,
+                         column=rcol)
     return frame[rows]
 
 
