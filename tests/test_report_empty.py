@@ -66,6 +66,16 @@ def test_records_turned_away_are_counted_with_their_reasons(series):
     assert data["display"]["en"]["empty"] == en.empty
 
 
+def test_the_english_counts_agree_with_one_and_several():
+    # "1 have no source URL", "holds 1 records"
+    from policytrace.report.empty import empty_text
+
+    one = empty_text({"candidates": 1, "rejected": {"no_source_url": 1}, "min_score": 0.3}, "en")
+    assert "holds 1 record for" in one and "1 has no source URL" in one
+    two = empty_text({"candidates": 3, "rejected": {"draft": 2, "administrative": 1}, "min_score": 0.3}, "en")
+    assert "holds 3 records" in two and "2 are drafts" in two and "1 is routine business" in two
+
+
 def test_a_series_without_nodes_says_none_was_found(tmp_path):
     import numpy as np
 
