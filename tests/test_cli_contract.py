@@ -36,12 +36,17 @@ def test_detect_finds_monthly_step(tmp_path):
     assert 0 <= near[0]["confidence"] <= 1
 
 
+def test_one_node_and_one_record_are_counted_in_the_singular(tmp_path):
+    run = cli("detect", str(monthly_step_csv(tmp_path / "step.csv")))
+    assert run.returncode == 0 and ": 1 key node (monthly" in run.stdout, run.stdout   # had been "1 key nodes"
+
+
 def test_detect_table_fits_80_columns_without_cutting_a_date(tmp_path):
     path = monthly_step_csv(tmp_path / "step.csv")
     run = cli("detect", str(path), env={"COLUMNS": "80"})
     assert run.returncode == 0, run.stderr
     summary, *table = run.stdout.splitlines()   # the summary is one line, which the terminal wraps
-    assert "key nodes" in summary and max(len(line) for line in table) <= 80, run.stdout
+    assert "key node" in summary and max(len(line) for line in table) <= 80, run.stdout
     # the step's month, its whole date and the figures, each on one line
     assert "2015-11" in run.stdout and "…" not in run.stdout.replace(" … ", ""), run.stdout
 
@@ -91,7 +96,7 @@ def test_detect_table_reads_chinese_headers(tmp_path):
     (tmp_path / "zh.csv").write_text(text, encoding="utf-8")
     run = cli("detect", str(tmp_path / "zh.csv"))
     assert run.returncode == 0, run.stderr
-    assert "key nodes" in run.stdout
+    assert "key node" in run.stdout
 
 
 @pytest.mark.parametrize("encoding,sep", [("gbk", ","), ("utf-16", "\t"), ("utf-16-be", "\t")])

@@ -76,7 +76,8 @@ def detect(
     console = Console()
     # a line of its own, which the terminal wraps: as the table's title it was broken at the table's width
     source = Path(data.source).name   # the file, and the sheet where a workbook has several
-    console.print(f"{source}: {len(found)} key nodes ({data.frequency.value}, {len(data)} points{analysed})",
+    nodes = "1 key node" if len(found) == 1 else f"{len(found)} key nodes"
+    console.print(f"{source}: {nodes} ({data.frequency.value}, {len(data)} points{analysed})",
                   soft_wrap=True, markup=False)
     if notes := data_notes(data):   # how the series was read, in the report's own words
         console.print("data: " + "; ".join(en for _, en in notes), soft_wrap=True, markup=False)

@@ -67,7 +67,7 @@ def import_(
             console.print(f"  skipped: {message}", style="yellow", markup=False)
         if len(result.skipped) > 10:
             console.print(f"  … and {len(result.skipped) - 10} more (--json lists them all)", style="yellow")
-    console.print(f"{kb}: {total} records", markup=False)
+    console.print(f"{kb}: {total} record{'' if total == 1 else 's'}", markup=False)
 
 
 @kb_app.command()
@@ -96,7 +96,7 @@ def search(
                                 **{k: v for k, v in h.record.to_dict().items() if k != "text"}} for h in hits],
                               ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(hits)} records")
+    table = Table(title=f"{len(hits)} record{'' if len(hits) == 1 else 's'}")
     for col in ("date", "kind", "title", "regions", "why", "url"):
         table.add_column(col, overflow="fold")
     for h in hits:
