@@ -39,6 +39,10 @@ def test_detect_finds_monthly_step(tmp_path):
 def test_one_node_and_one_record_are_counted_in_the_singular(tmp_path):
     run = cli("detect", str(monthly_step_csv(tmp_path / "step.csv")))
     assert run.returncode == 0 and ": 1 key node (monthly" in run.stdout, run.stdout   # had been "1 key nodes"
+    (tmp_path / "mine.csv").write_text("政策名称,发布时间\nA,2020-01-01\nB,\n", encoding="utf-8")
+    run = cli("kb", "import", str(tmp_path / "mine.csv"), "--kb", str(tmp_path / "kb.sqlite"), "--empty")
+    assert run.returncode == 0 and "1 new, 0 updated, 0 unchanged, 1 row skipped" in run.stdout, run.stdout
+    assert ": 1 record" in run.stdout, run.stdout
 
 
 def test_detect_table_fits_80_columns_without_cutting_a_date(tmp_path):

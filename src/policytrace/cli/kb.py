@@ -59,15 +59,15 @@ def import_(
         return
     console = Console()
     for path, result in results:
-        extra = f", {result.duplicates} duplicate rows" if result.duplicates else ""
-        extra += f", {result.left_out} rows not about China left out" if result.left_out else ""
+        extra = f", {_rows(result.duplicates)} duplicated" if result.duplicates else ""
+        extra += f", {_rows(result.left_out)} not about China left out" if result.left_out else ""
         console.print(f"{path}: {result.inserted} new, {result.updated} updated, {result.unchanged} unchanged, "
-                      f"{len(result.skipped)} rows skipped{extra}", markup=False)
+                      f"{_rows(len(result.skipped))} skipped{extra}", markup=False, soft_wrap=True)
         for message in result.skipped[:10]:
-            console.print(f"  skipped: {message}", style="yellow", markup=False)
+            console.print(f"  skipped: {message}", style="yellow", markup=False, soft_wrap=True)
         if len(result.skipped) > 10:
             console.print(f"  … and {len(result.skipped) - 10} more (--json lists them all)", style="yellow")
-    console.print(f"{kb}: {total} record{'' if total == 1 else 's'}", markup=False)
+    console.print(f"{kb}: {total} record{'' if total == 1 else 's'}", markup=False, soft_wrap=True)
 
 
 @kb_app.command()
@@ -168,3 +168,7 @@ def _open(path: Path | None) -> KnowledgeBase:
     if not path.exists():
         raise InputError("knowledge base not found (build one with `policytrace kb import`)", file=str(path))
     return KnowledgeBase.open(path)
+
+
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count} rows"
