@@ -499,6 +499,16 @@ def test_a_file_that_cannot_be_read_says_why_in_plain_words(tmp_path, name, cont
         assert run.returncode == 2 and said in run.stderr, run.stderr
 
 
+def test_an_out_folder_that_is_a_file_is_one_line_error(tmp_path):
+    # it had been a FileExistsError traceback
+    (tmp_path / "taken").write_text("mine", encoding="utf-8")
+    path = monthly_step_csv(tmp_path / "ok.csv")
+    for out in ("taken", "taken/sub"):
+        run = cli("report", "--series", str(path), "-r", "新疆", "-s", "工业", "--out", str(tmp_path / out))
+        assert run.returncode == 2 and "Traceback" not in run.stderr and "folder" in run.stderr, run.stderr
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine"
+
+
 def test_demo_writes_report_with_sources(tmp_path):
     run = cli("demo", "--out", str(tmp_path / "r"))
     assert run.returncode == 0, run.stderr

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..errors import InputError
 from .model import Report
 from .render import FORMATS, render
 
@@ -20,7 +21,12 @@ def write_rendered(rendered: dict[str, str | bytes], out: str | Path) -> list[Pa
     """Write already rendered files ({file name: content}): all go to temporary files first and are renamed
     only when every one is on disk, so a full disk or a bad folder leaves no half report behind."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise InputError("is a file, not a folder: give a folder for the report files", file=str(out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:   # a folder that cannot be made (no permission, a file on the way): the user's to fix
+        raise InputError(f"cannot make the folder: {exc.strerror or exc}", file=str(out)) from None
     staged: list[tuple[str, Path]] = []
     try:
         for name, content in rendered.items():
