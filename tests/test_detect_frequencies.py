@@ -247,8 +247,8 @@ def test_a_period_dated_by_its_last_day_is_that_period(tmp_path, freq, step, lab
 def test_months_in_chinese_numerals_and_full_width_figures(tmp_path, written):
     zh = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
     full_width = str.maketrans("0123456789-.", "０１２３４５６７８９－．")
-    rows = [written.format(y=2015 + i // 12, zh=zh[i % 12], fw=f"{2015 + i // 12}-{i % 12 + 1:02d}".translate(full_width))
-            for i in range(60)]
+    rows = [written.format(y=2015 + i // 12, zh=zh[i % 12],
+                           fw=f"{2015 + i // 12}-{i % 12 + 1:02d}".translate(full_width)) for i in range(60)]
     path = tmp_path / "m.csv"
     path.write_text("日期,排放量\n" + "".join(f"{r},{f'{10.5 + i % 3}'.translate(full_width)}\n"
                                          for i, r in enumerate(rows)), encoding="utf-8")

@@ -229,14 +229,20 @@ def test_a_users_workbook_with_a_title_above_its_header_and_notes_under_it(tmp_p
     assert "row 5" in str(skipped) and "no date" in str(skipped) and batch.rows == 2
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16", "gzip"])
 def test_a_users_csv_with_a_title_line_of_one_cell(tmp_path, encoding):
     # the title line left the separator to be guessed from it: csv.Error "Could not determine delimiter",
     # a traceback; UTF-16 (Excel's "Unicode text") was not read at all
-    path = tmp_path / "mine.csv"
-    path.write_text("新疆节能降碳政策汇总表\n\n政策名称,发布时间,发文机关,原文链接\n"
-                    "伊犁州电解铝产能置换方案,2022-06-01,伊犁州发展改革委,https://example.org/b\n"
-                    "无日期的一行,,某机关,https://example.org/c\n", encoding=encoding)
+    text = ("新疆节能降碳政策汇总表\n\n政策名称,发布时间,发文机关,原文链接\n"
+            "伊犁州电解铝产能置换方案,2022-06-01,伊犁州发展改革委,https://example.org/b\n"
+            "无日期的一行,,某机关,https://example.org/c\n")
+    path = tmp_path / ("mine.csv.gz" if encoding == "gzip" else "mine.csv")
+    if encoding == "gzip":
+        import gzip
+
+        path.write_bytes(gzip.compress(text.encode("utf-8")))
+    else:
+        path.write_text(text, encoding=encoding)
     batch = read_records(path)
     assert [r.regions for r in batch.records] == [("654000",)]
     assert "row 5" in str(batch.skipped[0])

@@ -140,8 +140,8 @@ def joined_date(frame: pd.DataFrame, date: str = "date") -> pd.DataFrame | None:
     return None
 
 
-_MONTH_HEADING = re.compile(r"^(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?$|^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$",
-                            re.IGNORECASE)
+_MONTH_HEADING = re.compile(r"^(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?$|"
+                            r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$", re.IGNORECASE)
 _ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 

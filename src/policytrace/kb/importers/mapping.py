@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ... import regions
 from ...errors import InputError
 from ..record import KINDS, Record, stable_id
-from ... import regions
 from .cells import (CHINA_NAMES, clean, normalise_date, page_source, plain, region_codes, regions_in_text, row_date,
                     sector_keys)
 

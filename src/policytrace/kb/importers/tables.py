@@ -8,6 +8,7 @@ not imported; a row that cannot become a record (no date, no title) is reported 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
 import zipfile
@@ -103,6 +104,8 @@ def _read(path: Path) -> tuple[pd.DataFrame, int]:
             frame = pd.read_excel(path, dtype=str).fillna("")
         else:
             raw = path.read_bytes()
+            if suffix.endswith(".gz"):
+                raw = gzip.decompress(raw)
             try:
                 # Excel's "Unicode text" is UTF-16 with a byte-order mark
                 text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
@@ -119,7 +122,7 @@ def _read(path: Path) -> tuple[pd.DataFrame, int]:
         raise InputError("cannot read the text: neither UTF-8, UTF-16 nor GBK/GB18030", file=str(path)) from None
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=str(path)) from None
-    except (ValueError, pd.errors.ParserError, OSError, zipfile.BadZipFile, csv.Error) as exc:
+    except (ValueError, pd.errors.ParserError, OSError, EOFError, zipfile.BadZipFile, csv.Error) as exc:
         raise InputError(unreadable_table(exc), file=str(path)) from None
     if frame.empty:
         raise InputError("the file has no data rows", file=str(path))
