@@ -239,6 +239,10 @@ def test_a_total_row_under_the_table_is_not_a_period(tmp_path, total):
     with pytest.raises(InputError, match="as a date") as err:
         read_series(path)
     assert err.value.row == 2
+    # a long file whose first column is a sector keeps its rows of Total
+    long = "".join(f"{sector},2015-{m:02d},{100 + m}\n" for sector in ("Industry", "Total") for m in range(1, 13))
+    path.write_text("sector,date,value\n" + long, encoding="utf-8")
+    assert len(read_series(path, sector="Total")) == 12
 
 
 def test_what_was_never_estimated_is_dropped_as_the_reader_drops_it():
