@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 
 class PolicytraceError(Exception):
     """Base of every error policytrace raises on purpose."""
@@ -28,8 +30,6 @@ class InputError(PolicytraceError):
 
 def unreadable_table(exc: Exception) -> str:
     """Why a file could not be read as a table, in the user's words rather than the reading library's."""
-    import zipfile
-
     if isinstance(exc, zipfile.BadZipFile) or "cannot be determined" in str(exc):
         # pandas: "Excel file format cannot be determined, you must specify an engine manually"
         return "cannot read as a table: not an Excel workbook, though named as one"
@@ -42,6 +42,13 @@ class UnknownRegionError(InputError):
 
 class TooShortError(InputError):
     """Too few points to say anything about change."""
+
+
+def too_few(count: int, least: int, where: str = "") -> str:
+    """The message of a `TooShortError`: how many values there are (`where`: at what resolution) and how many
+    are needed."""
+    found = "no values" if count == 0 else "only 1 value" if count == 1 else f"only {count} values"
+    return f"{found}{where}; at least {least} are needed to find change"
 
 
 class KnowledgeBaseError(PolicytraceError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import TooShortError
+from ..errors import TooShortError, too_few
 from ..series import Series
 from ..series.calendar import Working, cycles, working_resolution
 from .calibrate import SPLIT_MAP, Calibration, default_calibration, map_name
@@ -203,10 +203,7 @@ class Detector:
         valid = np.isfinite(y)
         if valid.sum() < MIN_POINTS:
             where = f" at {work.resolution} resolution" if work.resolution != series.frequency.value else ""
-            count = int(valid.sum())
-            found = "no values" if count == 0 else "only 1 value" if count == 1 else f"only {count} values"
-            raise TooShortError(f"{found}{where}; at least {MIN_POINTS} are needed "
-                                "to find change", file=series.source)
+            raise TooShortError(too_few(int(valid.sum()), MIN_POINTS, where), file=series.source)
         n = len(y)
         positions = np.arange(n)
         y = np.interp(positions, positions[valid], y[valid])

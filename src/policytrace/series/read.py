@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import regions, sectors
-from ..errors import InputError, TooShortError, unreadable_table
+from ..errors import InputError, TooShortError, too_few, unreadable_table
 from .dates import LINE_OFFSET, is_period, parse_dates, span_firsts
 from .layout import (joined_date, melt_wide, period_columns, promote_header, strip_units_and_notes, title_lines,
                      year_by_month)
@@ -171,7 +171,7 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
         data = data.reindex(pd.RangeIndex(int(data.index[0]), int(data.index[-1]) + 1))
     n_valid = int(data.notna().sum())
     if n_valid < MIN_POINTS:
-        raise TooShortError(f"{_values(n_valid)}; at least {MIN_POINTS} are needed to find change", file=name)
+        raise TooShortError(too_few(n_valid, MIN_POINTS), file=name)
     return Series(
         values=data,
         frequency=frequency,
@@ -227,10 +227,6 @@ def load_table(path: Path, region: str | None = None, sector: str | None = None)
         raise
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
-
-
-def _values(count: int) -> str:
-    return "no values" if count == 0 else "only 1 value" if count == 1 else f"only {count} values"
 
 
 def load_workbook(path: Path) -> dict[str, pd.DataFrame] | None:
