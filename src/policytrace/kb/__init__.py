@@ -120,7 +120,7 @@ class KnowledgeBase:
         concepts = 0 if any(g.concept is None for g in groups) else sum({bits[g.concept] for g in groups})
         rows = self.store.candidates(filters, cap=_FILTERED_CAP, words=matching_words(groups), concepts=concepts)
         if rows is not None:
-            ranked = rank_texts(rows, groups, None)
+            ranked = rank_texts(rows, groups)
             if limit and len(ranked) > limit:
                 # only what the region's share can lift into the first `limit` need be read
                 floor = ranked[limit - 1][1] - (REGION_SHARE if own else 0.0)

@@ -59,7 +59,7 @@ def rank(candidates: list[tuple[Record, float]], groups: list[TermGroup]) -> lis
         return [Hit(record, 0.0, "filters only") for record, _ in candidates]
     by_row = {row: record for row, (record, _) in enumerate(candidates)}
     texts = [(row, *(t.lower() for t in search_texts(record))) for row, record in by_row.items()]
-    ranked = rank_texts(texts, groups, None)
+    ranked = rank_texts(texts, groups)
     hits = [Hit(by_row[row], score, why) for row, score, why in ranked]
     # the index also finds word forms that no substring shows (it reads words, not characters)
     found = {row for row, _, _ in ranked}
@@ -68,8 +68,7 @@ def rank(candidates: list[tuple[Record, float]], groups: list[TermGroup]) -> lis
     return hits
 
 
-def rank_texts(rows: list[tuple[int, str, str]], groups: list[TermGroup],
-               limit: int | None) -> list[tuple[int, float, str]]:
+def rank_texts(rows: list[tuple[int, str, str]], groups: list[TermGroup]) -> list[tuple[int, float, str]]:
     """Rank records from their text: (row, score, why), best first. The score is the groups covered (see
     `score_text`) plus a share for how often their words occur (a related word's at its lower weight).
 
@@ -90,7 +89,7 @@ def rank_texts(rows: list[tuple[int, str, str]], groups: list[TermGroup],
     most = max((o for _, _, o, _ in scored), default=0) or 1
     out = [(rowid, round(c + o / most * _OCCURRENCE_SHARE, 4), _why(r)) for rowid, c, o, r in scored]
     out.sort(key=lambda item: -item[1])
-    return out[:limit] if limit else out
+    return out
 
 
 def _lean(words: tuple[str, ...]) -> tuple[str, ...]:
