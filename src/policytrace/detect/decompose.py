@@ -212,9 +212,8 @@ def _pairs(resid: np.ndarray, limit: float, isolated: np.ndarray, gaps: np.ndarr
     """Both periods of each isolated pair of neighbours whose sum is off by the limit (at the noise of a sum
     of two): a week-long event read week by week falls in two weeks six times in seven, each holding part of it,
     neither far enough off alone nor isolated."""
-    total = (resid[:-1] + resid[1:]) / np.sqrt(2)
     half = np.abs(resid) > limit / 2
-    off = (np.abs(total) > limit) & (np.sign(resid[:-1]) == np.sign(resid[1:]))
+    off = pair_sums(resid) > limit
     off &= ~np.r_[False, half[:-2]] & ~np.r_[half[2:], False]          # quiet on either side of the pair
     off &= ~isolated[:-1] & ~isolated[1:]
     if gaps is not None:
@@ -222,6 +221,13 @@ def _pairs(resid: np.ndarray, limit: float, isolated: np.ndarray, gaps: np.ndarr
     starts = np.flatnonzero(off)
     starts = starts[~np.isin(starts - 1, starts)]   # three off in a row are no pair
     return np.union1d(starts, starts + 1).astype(int)
+
+
+def pair_sums(resid: np.ndarray) -> np.ndarray:
+    """For each period and the next, |their sum| at the noise of a sum of two where their signs agree, else 0
+    (what `_pairs` tests and `outlier_statistic` reports)."""
+    agree = np.sign(resid[:-1]) == np.sign(resid[1:])
+    return np.where(agree, np.abs(resid[:-1] + resid[1:]) / np.sqrt(2), 0.0)
 
 
 def one_of_mirrors(points: np.ndarray, expected: np.ndarray, values: np.ndarray, seasonal: np.ndarray,
@@ -277,13 +283,12 @@ def outlier_statistic(signal: np.ndarray, smooth: np.ndarray, alpha: float, cont
     if n < 8 or scale == 0:
         return 0.0
     ratio = np.abs(resid) / (quantile * scale)
-    if pairs and n > 1:
-        # a pair's sum, where its signs agree, at the noise of a sum of two; read at the pair's first period
-        total = np.abs(resid[:-1] + resid[1:]) / np.sqrt(2) / (quantile * scale)
-        agree = np.sign(resid[:-1]) == np.sign(resid[1:])
+    if pairs:
+        # read at the pair's first period; a pair whose second period is unread is no pair
+        total = pair_sums(resid) / (quantile * scale)
         if unread is not None:
-            agree &= ~unread[1:]
-        ratio = np.maximum(ratio, np.r_[np.where(agree, total, 0.0), 0.0])
+            total = np.where(unread[1:], 0.0, total)
+        ratio = np.maximum(ratio, np.r_[total, 0.0])
     if unread is not None:
         ratio = ratio[~unread]
     return float(ratio.max()) if ratio.size else 0.0
