@@ -61,12 +61,11 @@ def strip_units_and_notes(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None
                 and any(_UNIT.search(c) for c in first):
             unit, frame, cells = " ".join(first), frame.iloc[1:], cells.iloc[1:]
     end = len(frame)
-    firsts = cells.iloc[:, 0].str.strip() if len(frame.columns) else pd.Series(dtype="string")
     while end > 0:
         row = [c.strip() for c in cells.iloc[end - 1].dropna() if c.strip()]
         lead = str(cells.iloc[end - 1].iloc[0]).strip()
         # a total row is one of its kind: a long file whose first column is a sector may hold 48 rows of Total
-        total = bool(_TOTAL_ROW.match(lead)) and int((firsts == lead).sum()) == 1
+        total = bool(_TOTAL_ROW.match(lead)) and int((cells.iloc[:, 0].str.strip() == lead).sum()) == 1
         if not row or (len(row) == 1 and _NOTE.search(row[0]) and lead == row[0]) or total:
             end -= 1
             continue

@@ -88,9 +88,10 @@ def _below_title(frame: pd.DataFrame, mapping: ColumnMapping | None) -> tuple[pd
                 offset += k + 1
                 break
     if len(frame.columns):
-        first = frame.iloc[:, 0].astype(str).str.strip()
-        rest_empty = (frame.iloc[:, 1:].astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1)
-        frame = frame[~(first.str.match(_NOTE) & rest_empty)]
+        notes = frame.iloc[:, 0].astype(str).str.match(_NOTE)
+        if notes.any():   # a note fills only its first cell
+            rest = frame.loc[notes].iloc[:, 1:].astype(str).apply(lambda c: c.str.strip())
+            frame = frame.drop(index=rest.index[(rest == "").all(axis=1)])
     return frame, offset
 
 
