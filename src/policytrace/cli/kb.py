@@ -59,15 +59,15 @@ def import_(
         return
     console = Console()
     for path, result in results:
-        extra = f", {_rows(result.duplicates)} duplicated" if result.duplicates else ""
-        extra += f", {_rows(result.left_out)} not about China left out" if result.left_out else ""
+        extra = f", {_counted(result.duplicates, 'row')} duplicated" if result.duplicates else ""
+        extra += f", {_counted(result.left_out, 'row')} not about China left out" if result.left_out else ""
         console.print(f"{path}: {result.inserted} new, {result.updated} updated, {result.unchanged} unchanged, "
-                      f"{_rows(len(result.skipped))} skipped{extra}", markup=False, soft_wrap=True)
+                      f"{_counted(len(result.skipped), 'row')} skipped{extra}", markup=False, soft_wrap=True)
         for message in result.skipped[:10]:
             console.print(f"  skipped: {message}", style="yellow", markup=False, soft_wrap=True)
         if len(result.skipped) > 10:
             console.print(f"  … and {len(result.skipped) - 10} more (--json lists them all)", style="yellow")
-    console.print(f"{kb}: {total} record{'' if total == 1 else 's'}", markup=False, soft_wrap=True)
+    console.print(f"{kb}: {_counted(total, 'record')}", markup=False, soft_wrap=True)
 
 
 @kb_app.command()
@@ -96,7 +96,7 @@ def search(
                                 **{k: v for k, v in h.record.to_dict().items() if k != "text"}} for h in hits],
                               ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(hits)} record{'' if len(hits) == 1 else 's'}")
+    table = Table(title=_counted(len(hits), "record"))
     for col in ("date", "kind", "title", "regions", "why", "url"):
         table.add_column(col, overflow="fold")
     for h in hits:
@@ -170,5 +170,5 @@ def _open(path: Path | None) -> KnowledgeBase:
     return KnowledgeBase.open(path)
 
 
-def _rows(count: int) -> str:
-    return "1 row" if count == 1 else f"{count} rows"
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
