@@ -14,8 +14,8 @@ import pandas as pd
 from ... import regions
 from ...errors import InputError
 from ..record import Record, Source, stable_id, starts_a_unit
-from .cells import (CHINA_NAMES, clean, date_from_url, issued_or_posted, optional_date, page_source, plain,
-                    region_codes, regions_in_text, row_date, row_title, sector_keys, collection_date)
+from .cells import (CHINA_NAMES, clean, collection_date, date_from_url, issued_or_posted, optional_date, page_source,
+                    plain, region_codes, regions_in_text, row_date, row_title, sector_keys)
 from .responses import level_rank, response_directions
 
 
