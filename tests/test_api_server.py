@@ -129,6 +129,14 @@ def test_upload_csv_finds_the_step(server, tmp_path):
     body = r.json()
     assert body["region"] == "650000"
     assert any(abs(n["node"]["index"] - 70) <= 2 for n in body["nodes"]), body["nodes"]
+    weak = monthly_step_csv(tmp_path / "weak.csv", jump=0.05, seed=2)   # read at 0.65
+    with server.client() as c, weak.open("rb") as fh:
+        none = c.post("/api/reports", files={"file": ("weak.csv", fh, "text/csv")},
+                      data={"region": "新疆", "sector": "工业", "min_confidence": "0.9"})
+        assert none.status_code == 200, none.text
+        assert none.json()["nodes"] == [] and none.json()["detection"]["unreported"] == 1, none.text
+        wrong = c.post("/api/reports", data={"demo": "xinjiang-industry", "min_confidence": "1.5"})
+        assert wrong.status_code == 422 and "min_confidence" in wrong.text, wrong.text
 
 
 def test_upload_of_a_table_of_several_series_keeps_the_rows_asked_for(server, tmp_path):

@@ -91,7 +91,27 @@ def test_detect_without_a_node_prints_no_empty_table_and_counts_what_it_left_out
     assert len(both["nodes"]) >= 2, both["nodes"]
     one = json.loads(cli("detect", str(tmp_path / "steps.csv"), "--json", "--nodes", "1").stdout)
     assert len(one["nodes"]) == 1 and one["beyond_max_nodes"] == len(both["nodes"]) - 1
-    assert "beyond --nodes 1" in cli("detect", str(tmp_path / "steps.csv"), "--nodes", "1").stdout
+    said = cli("detect", str(tmp_path / "steps.csv"), "--nodes", "1").stdout
+    assert "not listed: 1 beyond --nodes 1\n" in said, said   # had been "beyond --nodes 1 key node"
+
+
+def test_min_confidence_lists_weaker_nodes_or_leaves_them_out(tmp_path):
+    path = monthly_step_csv(tmp_path / "step.csv", jump=0.05, seed=2)
+    (node,) = json.loads(cli("detect", str(path), "--json").stdout)["nodes"]
+    above = f"{node['confidence'] + 0.01:.2f}"
+    strict = json.loads(cli("detect", str(path), "--json", "--min-confidence", above).stdout)
+    assert strict["nodes"] == [] and strict["unreported"] == 1, strict
+    said = cli("detect", str(path), "--min-confidence", above).stdout
+    assert f"not listed: 1 under confidence {above}" in said, said
+    listed = json.loads(cli("detect", str(path), "--json", "--min-confidence", f"{node['confidence']:.2f}").stdout)
+    assert [n["date"] for n in listed["nodes"]] == [node["date"]]
+    run = cli("report", "--series", str(path), "-r", "湖北", "-s", "工业", "--min-confidence", above, "--format", "zh,json",
+              "--out", str(tmp_path / "r"))
+    assert run.returncode == 0, run.stderr
+    assert json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))["nodes"] == []
+    assert f"置信度不低于 {above}" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
+    bad = cli("detect", str(path), "--min-confidence", "1.5")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr, bad.stderr
 
 
 def test_detect_table_reads_chinese_headers(tmp_path):

@@ -14,12 +14,13 @@ from .report.model import Detection
 from .series import Series
 
 
-def run(series: Series, kb: KnowledgeBase, *, max_nodes: int | None = None, as_of: str | None = None,
-        detector: Detector | None = None, attributor: Attributor | None = None) -> Report:
-    """Detect the key nodes of `series`, explain them from `kb` and return the report."""
+def run(series: Series, kb: KnowledgeBase, *, max_nodes: int | None = None, min_confidence: float = 0.4,
+        as_of: str | None = None, detector: Detector | None = None, attributor: Attributor | None = None) -> Report:
+    """Detect the key nodes of `series`, explain them from `kb` and return the report (`max_nodes` and
+    `min_confidence` are for the default detector; a `detector` given brings its own)."""
     if as_of:
         series = _until(series, as_of)
-    detector = (detector or Detector(max_nodes=max_nodes)).fit(series)
+    detector = (detector or Detector(max_nodes=max_nodes, min_confidence=min_confidence)).fit(series)
     attributions = (attributor or Attributor()).attribute(detector.nodes_, series, kb)
     return build_report(series, attributions, as_of=as_of, kb_records=len(kb),
                         detection=Detection(detector.min_confidence, detector.unreported_, detector.trimmed_,

@@ -15,7 +15,7 @@ from ..report.change import short_change
 from ..report.model import data_notes
 from ..series import read_series
 from . import app
-from .options import WHERE_OPTION, parse_where
+from .options import MIN_CONFIDENCE_OPTION, WHERE_OPTION, parse_where
 
 
 class ShortEvents(str, Enum):
@@ -37,6 +37,7 @@ def detect(
     value_column: str = typer.Option(None, "--value-column", help="The value column, when it cannot be guessed."),
     where: list[str] = WHERE_OPTION,
     nodes: int = typer.Option(None, "--nodes", "-n", min=1, help="Keep at most this many nodes."),
+    min_confidence: float = MIN_CONFIDENCE_OPTION,
     short_events: ShortEvents = typer.Option(
         ShortEvents.controlled, "--short-events",
         help="Data spread from monthly totals: test a month off as a whole at the 'controlled' limit (5% "
@@ -55,8 +56,8 @@ def detect(
                            where=parse_where(where))
     # the Chinese calendar (Spring Festival, National Day) is for regions the gazetteer knows
     calendar = "china" if data.region or not region else None
-    detector = Detector(max_nodes=nodes, short_events=short_events.value, calendar=calendar,
-                        scale=scale.value).fit(data)
+    detector = Detector(max_nodes=nodes, min_confidence=min_confidence, short_events=short_events.value,
+                        calendar=calendar, scale=scale.value).fit(data)
     found = detector.nodes_
     resolution = detector.working_.resolution
     period = detector.rhythm_[0] if detector.rhythm_ else None
@@ -76,8 +77,8 @@ def detect(
     console = Console()
     # a line of its own, which the terminal wraps: as the table's title it was broken at the table's width
     source = Path(data.source).name   # the file, and the sheet where a workbook has several
-    nodes = "1 key node" if len(found) == 1 else f"{len(found)} key nodes"
-    console.print(f"{source}: {nodes} ({data.frequency.value}, {len(data)} points{analysed})",
+    counted = "1 key node" if len(found) == 1 else f"{len(found)} key nodes"
+    console.print(f"{source}: {counted} ({data.frequency.value}, {len(data)} points{analysed})",
                   soft_wrap=True, markup=False)
     if notes := data_notes(data):   # how the series was read, in the report's own words
         console.print("data: " + "; ".join(en for _, en in notes), soft_wrap=True, markup=False)

@@ -6,6 +6,10 @@ import typer
 
 from ..series import where_pairs
 
+MIN_CONFIDENCE_OPTION = typer.Option(
+    0.4, "--min-confidence", min=0.0, max=1.0,
+    help="List nodes at this confidence or more (0.4 by default; lower it to see weaker changes).")
+
 WHERE_OPTION = typer.Option(
     None, "--where",
     help="Keep the rows whose column has this value, e.g. --where value_type=current_month (repeatable).")

@@ -19,7 +19,7 @@ from ..report.change import short_change
 from ..report.write import write_rendered
 from ..series import Series, read_series
 from . import app
-from .options import WHERE_OPTION, parse_where
+from .options import MIN_CONFIDENCE_OPTION, WHERE_OPTION, parse_where
 
 FORMAT_OPTION = typer.Option(
     "zh,en,html,docx,json", "--format", "-f",
@@ -44,6 +44,7 @@ def report(
     kb: Path = typer.Option(None, "--kb", help="Knowledge base file; without it the bundled demo KB is used."),
     as_of: str = typer.Option(None, "--as-of", help="Cut the series at this date."),
     nodes: int = typer.Option(None, "--nodes", "-n", min=1, help="Report at most this many nodes."),
+    min_confidence: float = MIN_CONFIDENCE_OPTION,
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the report files. 输出文件夹。"),
     formats: str = FORMAT_OPTION,
 ) -> None:
@@ -67,7 +68,7 @@ def report(
         store = _open_kb(kb)
         progress.update(step, advance=1, description="detecting and explaining / 检测与归因")
         with store:
-            result = run(data, store, max_nodes=nodes, as_of=as_of)
+            result = run(data, store, max_nodes=nodes, min_confidence=min_confidence, as_of=as_of)
         progress.advance(step)
         rendered = _render(result, chosen, progress, step)
     _finish(result, rendered, out)

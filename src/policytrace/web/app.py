@@ -198,6 +198,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         kb: Annotated[str, Form(max_length=64, description="Knowledge base name (see /api/kbs)")] = "demo",
         as_of: Annotated[str | None, Form(max_length=32, description="Cut the series at this date")] = None,
         nodes: Annotated[int | None, Form(ge=1, le=100, description="Report at most this many nodes")] = None,
+        min_confidence: Annotated[float, Form(ge=0, le=1, description=(
+            "List nodes at this confidence or more; lower it to see weaker changes"))] = 0.4,
         format: Annotated[ReportFormat, Form(description="json, zh, en, html or docx")] = ReportFormat.json,
     ) -> Response:
         """Detect the key nodes of a series, explain them from a KB and return the report."""
@@ -208,7 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(422, f"where: {exc}") from None
         series = _series(file, demo, region, sector, settings, rows, value_column or None)
         with _open_kb(kb, settings) as store, busy:
-            report = run(series, store, max_nodes=nodes, as_of=as_of)
+            report = run(series, store, max_nodes=nodes, min_confidence=min_confidence, as_of=as_of)
         key = cache.put(report)
         return _respond(report, format.value, key)
 
