@@ -46,6 +46,34 @@ def test_a_name_two_prefectures_share_asks_for_the_chinese_one():
         regions.lookup("Atlantis")
 
 
+@pytest.mark.parametrize("name, code", [
+    ("独山子", "650202"), ("吉木萨尔", "652327"), ("浦东", "310115"),   # a county or district without its kind
+    ("巴州", "652800"), ("博州", "652700"), ("内蒙", "150000"), ("巴州区", "511902"),   # short names in use
+    ("福州市鼓楼区", "350102"), ("福建省福州市鼓楼区", "350102"), ("北京朝阳区", "110105"),   # after the units above
+    ("新疆昌吉州吉木萨尔县", "652327"), ("新疆维吾尔自治区乌鲁木齐市天山区", "650102"), ("湖北武汉", "420100"),
+])
+def test_a_county_by_its_base_name_or_after_the_units_above_it(name, code):
+    assert regions.lookup(name).code == code
+
+
+def test_a_name_several_counties_share_names_them_instead_of_taking_the_first():
+    # 鼓楼区 had been Nanjing's, the first by code, for a user in Fuzhou too
+    with pytest.raises(UnknownRegionError, match="江苏省南京市鼓楼区 \\(320106\\).*福建省福州市鼓楼区 \\(350102\\)"):
+        regions.lookup("鼓楼区")
+    with pytest.raises(UnknownRegionError, match="天津市滨海新区.*江苏省盐城市滨海县"):
+        regions.lookup("滨海")
+    assert regions.find("朝阳区") is None and regions.lookup("朝阳").code == "211300"   # the prefecture outranks
+
+
+def test_a_title_names_a_county_only_in_full():
+    from policytrace.kb.places import local_places
+
+    # 新建 (new) and 南海 (the South China Sea) are also bases of 新建区 and 南海区
+    assert local_places("关于新建铁路项目环境影响报告书的批复") == ()
+    assert local_places("南海油田开发项目") == ()
+    assert local_places("关于吉木萨尔县煤化工项目的批复") == ("652327",)
+
+
 def test_the_cli_names_the_candidates_in_one_line(tmp_path):
     path = monthly_step_csv(tmp_path / "city.csv")
     run = cli("report", "--series", str(path), "-r", "Taizhou", "-s", "工业", "--out", str(tmp_path / "out"))

@@ -40,6 +40,9 @@ _EN_SUFFIXES = re.compile(r"(zhuang|uygur|uyghur|uighur|hui)?(autonomousregion|s
 # share their seat and administration with county-level cities (师市合一), which the gazetteer holds.
 _ZH_ALIASES = {"新疆生产建设兵团": "650000", "兵团": "650000", "第一师": "659002", "第二师": "659006",
                "第三师": "659003", "第六师": "659004", "第八师": "659001"}
+# Short names in common use that no rule of the table gives: Xinjiang's autonomous prefectures by their first
+# character and 州 (巴州, not the district 巴州区), Inner Mongolia without its last character
+_ZH_SHORT = {"巴州": "652800", "博州": "652700", "克州": "653000", "内蒙": "150000"}
 # Prefectures of the autonomous regions by the English names in common use, which are not their pinyin
 _EXONYMS = {"urumqi": "乌鲁木齐市", "kashgar": "喀什地区", "hohhot": "呼和浩特市", "lhasa": "拉萨市", "harbin": "哈尔滨市",
             "karamay": "克拉玛依市", "turpan": "吐鲁番市", "hotan": "和田地区", "aksu": "阿克苏地区", "altay": "阿勒泰地区",
@@ -49,7 +52,7 @@ _EXONYMS = {"urumqi": "乌鲁木齐市", "kashgar": "喀什地区", "hohhot": "�
             "korla": "库尔勒市"}
 # What a unit's name says of its kind and people, left out of the pinyin key (昌吉回族自治州: changji) and
 # of an English name ("Changji Hui Autonomous Prefecture")
-_ZH_UNIT = re.compile(r"(自治州|自治县|自治旗|地区|林区|盟|市|县|区|旗)$")
+_ZH_UNIT = re.compile(r"(自治州|自治县|自治旗|地区|林区|新区|盟|市|县|区|旗)$")
 _ZH_PEOPLE = re.compile(r"((维吾尔|哈萨克|柯尔克孜|塔吉克|蒙古|达斡尔|鄂温克|鄂伦春|土家|布依|朝鲜|傈僳|哈尼|景颇|纳西|仫佬|毛南|"
                         r"仡佬|锡伯|撒拉|保安|东乡|裕固|普米|独龙|拉祜|布朗)族?|[\u4e00-\u9fff]族)+$")
 _EN_UNIT = re.compile(r"(prefecture|county|city|league|district|banner|area)$")
@@ -60,6 +63,7 @@ _EN_PEOPLE = re.compile(r"(and)?(hui|kazak|kazakh|mongol|mongolian|kirgiz|kyrgyz
 _GROUPINGS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _NATION_NAMES = ("全国", "中国", "中华人民共和国", "国家", "china", "nation", "national", "prc",
                  "people's republic of china")
+_LEVELS = {"nation": 0, "province": 1, "prefecture": 2, "county": 3}
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
 
 
@@ -114,9 +118,9 @@ def _short(name: str) -> str:
 
 
 @cache
-def _table() -> tuple[dict[str, Region], dict[str, str]]:
+def _table() -> tuple[dict[str, Region], dict[str, str], dict[str, tuple[str, ...]]]:
+    """(code → region, name → code, name → the codes of several units of one level that it names alike)."""
     by_code: dict[str, Region] = {NATION: Region(NATION, "全国", "China")}
-    names: dict[str, list[str]] = {}
     path = resources.files("cpca") / "resources" / "adcodes.csv"
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -126,10 +130,13 @@ def _table() -> tuple[dict[str, Region], dict[str, str]]:
             region = Region(code, row["name"], _PROVINCE_EN.get(code))
             by_code[code] = region
     alias: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
     # Provinces first so that a province's short name wins over a same-named lower unit, and prefectures
     # before counties.
-    ordered = sorted(by_code.values(), key=lambda r: ({"nation": 0, "province": 1, "prefecture": 2, "county": 3}[r.level], r.code))
+    ordered = sorted(by_code.values(), key=lambda r: (_LEVELS[r.level], r.code))
     for region in ordered:
+        if region.name_zh in _GROUPINGS:
+            continue
         keys = {region.name_zh, _short(region.name_zh)}
         if region.level == "prefecture" and (base := _base_name(region.name_zh)):
             # 昌吉, 阿克苏, 伊犁 and 延边 name the prefecture, before the county-level city of the same name;
@@ -141,8 +148,20 @@ def _table() -> tuple[dict[str, Region], dict[str, str]]:
             names.setdefault(key, []).append(region.code)
         if region.name_en:
             alias.setdefault(_norm_en(region.name_en), region.code)
+    names.update((key, [code]) for key, code in _ZH_SHORT.items())
+    # a county or district without its kind (独山子区: 独山子, 吉木萨尔县: 吉木萨尔), where no unit is named so
+    bases: dict[str, list[str]] = {}
+    for region in ordered:
+        if region.level == "county" and (base := _base_name(region.name_zh)) and base not in names:
+            bases.setdefault(base, []).append(region.code)
+    names.update(bases)
+    several: dict[str, tuple[str, ...]] = {}
     for key, codes in names.items():
-        alias.setdefault(key, codes[0])
+        top = [c for c in codes if by_code[c].level == by_code[codes[0]].level]
+        if len(top) == 1:
+            alias.setdefault(key, top[0])
+        else:   # 鼓楼区 is in Nanjing, Xuzhou, Fuzhou and Kaifeng: the first by code had been taken
+            several[key] = tuple(top)
     for key in _NATION_NAMES:
         alias[_norm_en(key)] = NATION
     alias.update(_EN_ALIASES)
@@ -151,7 +170,7 @@ def _table() -> tuple[dict[str, Region], dict[str, str]]:
             alias["新疆生产建设兵团" + name] = alias["兵团" + name] = code
         else:
             alias[name] = code
-    return by_code, alias
+    return by_code, alias, several
 
 
 def _norm_en(text: str) -> str:
@@ -164,7 +183,7 @@ def _pinyin_table() -> dict[str, tuple[dict[str, str], dict[str, tuple[str, ...]
     exonyms above: for each level, (key → code, key → the codes of several units that key names alike). A name's
     usual reading (pypinyin's, of the full name: 朝阳区 chaoyang, 朝阳市 zhaoyang) comes before its other readings.
     Built only when a name is not otherwise known, since the romanisation takes a moment."""
-    by_code, alias = _table()
+    by_code, alias, _ = _table()
     keys: dict[tuple[str, int], dict[str, list[str]]] = {}
     for region in by_code.values():
         if region.level in ("prefecture", "county") and (base := _base_name(region.name_zh)):
@@ -256,20 +275,43 @@ def _place(code: str) -> str:
 
 
 def lookup(name_or_code: str) -> Region:
-    """Find a region by Chinese name (full or short), English or pinyin name or 6-digit code."""
+    """Find a region by Chinese name (full or short, or after the units above it: 福州市鼓楼区), English or
+    pinyin name or 6-digit code."""
     key = str(name_or_code).strip()
-    by_code, alias = _table()
+    by_code, alias, several = _table()
     if re.fullmatch(r"\d{6}(\d{6})?", key):
         code = key[:6]
         if code in by_code:
             return by_code[code]
     else:
         code = (alias.get(key) or alias.get(_norm_en(key)) or alias.get(_EN_SUFFIXES.sub("", _norm_en(key)) or key)
-                or _romanised(key))
+                or _below(key) or _romanised(key))
         if code:
             return by_code[code]
+        if key in several:
+            names = "、".join(f"{_place(c)} ({c})" for c in several[key][:6])
+            raise UnknownRegionError(f"region {key!r} may be any of {names}: give the units above it "
+                                     f"({_place(several[key][0])}) or its code")
     raise UnknownRegionError(f"unknown region {name_or_code!r}: the gazetteer holds China, its provinces, "
                              "prefectures and counties; give a Chinese or English name or a 6-digit code")
+
+
+def _below(key: str) -> str | None:
+    """The code of a unit named after one or more units above it (福州市鼓楼区, 新疆昌吉州吉木萨尔县), where the
+    name leaves one unit."""
+    if key.isascii():
+        return None
+    _, alias, several = _table()
+    for cut in range(2, len(key) - 1):
+        parent = alias.get(key[:cut])
+        if parent is None:
+            continue
+        rest = key[cut:]
+        codes = [c for c in (alias.get(rest), *several.get(rest, ())) if c] or [_below(rest)]
+        inside = {c for c in codes if c and c != parent and lookup(parent).contains(lookup(c))}
+        if len(inside) == 1:
+            return inside.pop()
+    return None
 
 
 def find(name_or_code: str) -> Region | None:

@@ -29,5 +29,8 @@ def local_places(text: str) -> tuple[str, ...]:
     codes = []
     for word, flag in _tagger().lcut(text):
         if flag == "ns" and (found := regions.find(word)) is not None and found.level in ("prefecture", "county"):
-            codes.append(found.code)
+            # a county only by its full name: 新建 (new), 南海 (the South China Sea) and 番禺 (an offshore
+            # field's name) are also what the gazetteer reads as 新建区, 南海区 and 番禺区
+            if found.level == "prefecture" or word in (found.name_zh, found.short_zh):
+                codes.append(found.code)
     return tuple(dict.fromkeys(codes))
