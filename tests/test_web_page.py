@@ -150,6 +150,18 @@ def test_a_series_without_nodes_says_so_in_the_page(page, server, tmp_path):
     assert not page.errors
 
 
+def test_the_lowest_confidence_is_the_users_to_set(page, server, tmp_path):
+    weak = monthly_step_csv(tmp_path / "weak.csv", jump=0.05, seed=2)   # one node, read at 0.65
+    upload(page, server, weak, "新疆", "工业")
+    assert page.locator(".node-chip").count() == 1
+    page.fill("#min_confidence", "0.9")
+    page.set_input_files("#file", str(weak))
+    page.click("#run")
+    page.wait_for_function("document.querySelectorAll('.node-chip').length === 0")
+    assert "未见置信度不低于 0.90 的关键节点" in page.inner_text("#report-meta")
+    assert not page.errors
+
+
 def test_a_node_whose_records_were_turned_away_says_so(page, server, tmp_path):
     # a rise in 2019-03: the demo KB holds Xinjiang and national records then, none of which explains a rise;
     # the page had said "未收录" (nothing in the KB) for every node without items

@@ -4,7 +4,7 @@
   "use strict";
   var TEXT = {
     zh: {title: "碳排放变化的政策与事件解释", file: "上传序列（CSV/XLSX）", region: "地区", sector: "行业", kb: "知识库",
-         where: "筛选行（列=值；多个用分号）",
+         where: "筛选行（列=值；多个用分号）", minconf: "最低置信度",
          run: "分析上传的序列", demo: "用示例序列（新疆工业）", download: "下载报告：", pick: "点击图中或左侧的节点查看解释。",
          working: "正在分析…", done: "完成：{n} 个关键节点", nofile: "请先选择一个序列文件，或使用示例序列。",
          period: "分析周期", nodes: "关键节点", confidence: "置信度", relation: "时间关系", score: "匹配评分",
@@ -12,7 +12,7 @@
          kinds: {event: "事件类", seasonal: "季节性调整", trend: "趋势转折", outlier: "异常值"}},
     en: {title: "Policies and events behind carbon-emission changes", file: "Upload a series (CSV/XLSX)",
          region: "Region", sector: "Sector", kb: "Knowledge base", run: "Analyse the upload",
-         where: "Keep rows (column=value; …)",
+         where: "Keep rows (column=value; …)", minconf: "Lowest confidence",
          demo: "Use the demo series (Xinjiang industry)", download: "Download the report:",
          pick: "Click a node on the chart or in the list to see its explanation.", working: "Working…",
          done: "Done: {n} key nodes", nofile: "Choose a series file first, or use the demo series.",
@@ -222,6 +222,7 @@
     var form = new FormData();
     form.append("demo", "xinjiang-industry");
     form.append("kb", $("kb").value || "demo");
+    form.append("min_confidence", $("min_confidence").value || "0.4");
     requestReport(form);
   });
   $("lang").addEventListener("click", function () {
