@@ -144,6 +144,20 @@ def test_genuinely_daily_series_without_change_show_no_node():
     assert len(busy) <= 2, busy   # 10 of these 40 before
 
 
+@pytest.mark.parametrize("day_of_week", [1, 3, 5, 6])
+def test_a_daily_step_read_week_by_week_is_inside_its_date_interval(day_of_week):
+    # a step late in a working week shows in the next week's mean: the interval had held only that week
+    rng = np.random.default_rng(day_of_week)
+    at = 7 * 80 + day_of_week   # working weeks count from the first day
+    values = 100 * (1 + rng.normal(0, 0.03, 3 * 365))
+    values[at:] *= 0.8
+    series = Series(pd.Series(values, index=pd.date_range("2019-01-01", periods=len(values), freq="D")),
+                    Frequency.DAILY)
+    (node,) = detect(series)
+    lo, hi = node.interval_index
+    assert node.kind is NodeKind.EVENT and lo <= at <= hi and hi - lo < 21, (node.date, node.interval)
+
+
 def test_a_deeper_national_day_is_no_event_and_a_step_there_is_found():
     # the holiday's dip changes from year to year (eight days with Mid-Autumn in 2020): read week by week,
     # a deeper one was a -8 to -14% event in 5 of these 10 series
