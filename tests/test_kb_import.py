@@ -210,6 +210,23 @@ def test_a_users_table_with_the_usual_chinese_headers_and_no_region_column(tmp_p
     assert [r.regions for r in read_records(path).records] == [("653100",), ("654000",), ("650000",)]
 
 
+def test_a_users_table_says_its_direction_in_chinese_and_names_its_counties(tmp_path):
+    # 减排 / 增排 had been "unknown direction" for the row; 朝阳区 had been Beijing's without a word, and a
+    # county without its kind (吉木萨尔) or after its prefecture (福州市鼓楼区) had been unknown
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"政策名称": ["电解铝限产", "煤化工项目投产", "绿色出行方案", "节能改造", "说不清"],
+                  "发布日期": ["2021-08-15", "2022-03-01", "2020-05-01", "2019-06-01", "2019-07-01"],
+                  "地区": ["昌吉", "吉木萨尔", "福州市鼓楼区", "朝阳区", "新疆"],
+                  "影响方向": ["减排", "增排", "不明", "减排", "很多"]}).to_csv(path, index=False)
+    batch = read_records(path)
+    got = {r.title: (r.regions, r.direction) for r in batch.records}
+    assert got == {"电解铝限产": (("652300",), "cut"), "煤化工项目投产": (("652327",), "raise"),
+                   "绿色出行方案": (("350102",), "unclear")}
+    ambiguous, unknown = (str(s) for s in batch.skipped)
+    assert "row 5" in ambiguous and "'地区'" in ambiguous and "北京市朝阳区 (110105)" in ambiguous, ambiguous
+    assert "row 6" in unknown and "'影响方向'" in unknown and "很多" in unknown, unknown
+
+
 def test_a_users_workbook_with_a_title_above_its_header_and_notes_under_it(tmp_path):
     # government spreadsheets open with a title line: "unknown column layout" had refused the file
     import openpyxl

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from ... import regions, sectors
-from ...errors import InputError
+from ...errors import InputError, UnknownRegionError
 from ..places import local_places
 from ..record import Source, parse_partial
 
@@ -56,12 +56,13 @@ def region_codes(text: str | None, level: str | None = None, *, column: str | No
     province. Without it (a name guessed from a title) such a name is passed over."""
     if level == "national" or not text:
         return (regions.NATION,)
-    codes, unknown = [], []
+    codes = []
     for part in filter(None, (p.strip() for p in re.split(r"[;；,，/、]", text))):
-        found = regions.find(part)
-        (codes.append(found.code) if found else unknown.append(part))
-    if unknown and column is not None:
-        raise InputError(f"unknown region {unknown[0]!r}", column=column)
+        try:
+            codes.append(regions.lookup(part).code)
+        except UnknownRegionError as exc:
+            if column is not None:   # the gazetteer's words: unknown, or which units share the name
+                raise InputError(str(exc), column=column) from None
     return tuple(dict.fromkeys(codes)) or (regions.NATION,)
 
 

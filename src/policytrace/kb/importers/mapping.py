@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ... import regions
 from ...errors import InputError
-from ..record import KINDS, Record, stable_id
+from ..record import DIRECTIONS, KINDS, Record, stable_id
 from .cells import (CHINA_NAMES, clean, normalise_date, page_source, plain, region_codes, regions_in_text, row_date,
                     sector_keys)
 
@@ -77,7 +77,7 @@ _HEADER_GUESSES = {
     "issuer": ("issuer", "发文机关", "发布机构", "发布单位", "发文单位", "发文部门", "制定机关", "主管部门", "authority"),
     "doc_number": ("doc_number", "文号", "发文字号"),
     "summary": ("summary", "摘要", "内容", "主要内容", "内容摘要", "政策要点", "description"),
-    "direction": ("direction", "方向"),
+    "direction": ("direction", "方向", "影响方向", "作用方向", "预期方向", "排放影响"),
     "id": ("id", "编号"),
     "country": ("country", "iso", "country iso", "iso3", "adm0_name", "国家"),
 }
@@ -85,6 +85,13 @@ _HEADER_GUESSES = {
 _KIND_WORDS = {"政策": "policy", "法规": "policy", "法律": "policy", "文件": "policy", "规划": "plan", "计划": "plan",
                "方案": "plan", "标准": "standard", "市场": "market", "交易": "market", "项目": "project",
                "工程": "project", "事件": "event", "统计": "statistic", "数据": "statistic"}
+# a direction as tables write it: what the record does to emissions
+_DIRECTION_WORDS = {**dict.fromkeys(("减排", "减少", "降低", "下降", "削减", "压减", "抑制", "减", "降", "-", "−", "负",
+                                     "decrease", "reduce", "reduction", "down", "negative"), "cut"),
+                    **dict.fromkeys(("增排", "增加", "上升", "提高", "增长", "扩大", "增", "升", "+", "正",
+                                     "increase", "up", "positive"), "raise"),
+                    **dict.fromkeys(("不明", "不确定", "未知", "不详", "中性", "双向", "unknown", "neutral", "mixed"),
+                                    "unclear")}
 
 
 def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
@@ -101,6 +108,11 @@ def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
         kind = _KIND_WORDS.get(kind, kind)
         if kind not in KINDS:
             raise InputError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}", column=mapping.kind)
+        direction = (get("direction") or "unclear").lower()
+        direction = _DIRECTION_WORDS.get(direction, direction)
+        if direction not in DIRECTIONS:
+            raise InputError(f"unknown direction {direction!r}: one of {', '.join(DIRECTIONS)} (or 减排, 增排, 不明)",
+                             column=mapping.direction)
         url = get("url")
         end = get("end_date")
         return Record(
@@ -112,7 +124,7 @@ def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
             regions=(region_codes(get("region"), None, column=mapping.region) if mapping.region
                      else _named_regions(title_zh or title, get("issuer"))),
             sectors=sector_keys(get("sectors") if mapping.sectors else " ".join(filter(None, (title, title_zh)))),
-            direction=(get("direction") or "unclear").lower(), issuer=get("issuer"), doc_number=get("doc_number"),
+            direction=direction, issuer=get("issuer"), doc_number=get("doc_number"),
             summary=plain(get("summary")),
             sources=(page_source(url, get("issuer"), get("source_type"), get("doc_number")),) if url else (),
             provenance={"source_name": Path(context["file"]).stem, "file": context["file"], "importer": "table:mapped"},
