@@ -409,6 +409,27 @@ def test_a_sector_group_is_the_sum_of_its_sectors(tmp_path):
     assert run.returncode == 2 and "appears twice" in run.stderr, run.stderr
 
 
+def test_a_total_the_file_does_not_hold_is_the_sum_of_its_sectors(tmp_path):
+    # Carbon Monitor's daily file has five sectors and no total: -s 合计 had been "no rows for sector '合计'"
+    from policytrace.series import read_series
+
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
+    rows = [step.assign(province="Hubei", sector="Industry", value=step["value"] * 0.7),
+            step.assign(province="Hubei", sector="Power", value=100.0),
+            step.assign(province="Hubei", sector="Residential", value=[0.0] * 12 + [30.0] * (len(step) - 12))]
+    pd.concat(rows).to_csv(tmp_path / "long.csv", index=False)
+    run = cli("detect", str(tmp_path / "long.csv"), "-r", "湖北", "-s", "合计", "--json")
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout)
+    assert "sum of the file's 3 sectors (Industry, Power, Residential)" in found["data_notes"]["en"][0], found
+    # a sector's zeros before its estimates begin are no data: the total starts with them, with no step there
+    total = read_series(tmp_path / "long.csv", region="湖北", sector="合计")
+    assert str(total.period[0]) == "2011-01" and total.values.iloc[0] == pytest.approx(
+        step["value"].iloc[12] * 0.7 + 130, abs=0.01)
+    (node,) = found["nodes"]
+    assert abs(node["index"] - 58) <= 2 and 7 < node["change_pct"] < 11, found["nodes"]   # 25 % of 70 in 200: 8.75 %
+
+
 def test_zeros_beside_positive_values_are_missing_data(tmp_path):
     # Carbon Monitor writes 0 where it has no estimate (residential emissions of several provinces, for years)
     step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv", n=140, at=70, jump=0.25))

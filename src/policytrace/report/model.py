@@ -180,7 +180,11 @@ def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
     """What the reader did to the series that a reader of the report should know, in Chinese and English."""
     meta = series.meta
     notes = []
-    if meta.get("sectors_summed"):
+    if names := meta.get("sectors_summed_names"):
+        listed = ", ".join(names)
+        notes.append((f"本序列为文件中全部 {len(names)} 个行业之和（{listed}）",
+                      f"the series is the sum of the file's {len(names)} sectors ({listed})"))
+    elif meta.get("sectors_summed"):
         k = meta["sectors_summed"]
         notes.append((f"本序列为所选行业门类下 {k} 个行业之和", f"the series is the sum of the {k} sectors in the group"))
     if "year_to_date_split" in meta:

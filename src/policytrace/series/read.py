@@ -28,6 +28,8 @@ VALUE_NAMES = ("value", "co2", "co2_mt_per_day", "co2_tonnes", "emission", "emis
 REGION_NAMES = ("province", "region", "state", "country", "地区", "省份", "区域", "省", "国家")
 SECTOR_NAMES = ("sector", "行业", "部门", "领域")
 GROUP_NAMES = ("sector_group", "group", "门类", "大类")
+WHOLE = "_whole_file"       # marks a total summed over every sector of the file
+ALL_SECTORS = "all"         # `sectors.key` of 合计, 全部门, total
 SUMMED = "_summed_from"     # column marking rows that are summed per date: the member sector of each
 MIN_POINTS = 8
 
@@ -124,12 +126,21 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
     meta = {}
     if SUMMED in frame.columns:
         members = frame[SUMMED].nunique()
+        if WHOLE in frame.columns:
+            # a sector's 0 beside its own positive values is a day it has no estimate (Carbon Monitor's Jiangsu
+            # residential, 2019): summed as 0, the total had stepped up when the estimates began
+            member = frame[SUMMED].to_numpy()
+            estimated = pd.Series(values > 0).groupby(member).transform("any").to_numpy()
+            values = np.where((values == 0) & estimated, np.nan, values)
+            data = pd.Series(values, index=index, name=vcol)
         _check_duplicates(pd.Series(values, index=pd.MultiIndex.from_arrays([index, frame[SUMMED]])), frame,
                           name, dcol, vcol)
         # a date without every member sector is a gap, not a smaller total
         complete = data.groupby(level=0).count() == members
         data = data.groupby(level=0).sum().where(complete)
         meta["sectors_summed"] = int(members)
+        if WHOLE in frame.columns:
+            meta["sectors_summed_names"] = sorted(frame[SUMMED].unique())
     else:
         _check_duplicates(data, frame, name, dcol, vcol)
     data = data.sort_index()
@@ -465,6 +476,10 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
             # a sector group (CEADs' sector_group: 'Industry (mining, ...)' over 39 sectors) is their sum
             rows = _sector_rows(frame, gcol, sector)
             frame = frame[rows].assign(**{SUMMED: frame.loc[rows, scol]})
+        elif not rows.any() and sectors.key(sector) == ALL_SECTORS:
+            # a total the file does not hold (Carbon Monitor's daily file: five sectors, no total row) is the sum
+            # of its sectors, each named in the report
+            frame = frame.assign(**{SUMMED: frame[scol].astype(str).str.strip(), WHOLE: True})
         else:
             frame = frame[rows]
         if frame.empty:
