@@ -430,6 +430,34 @@ def test_a_total_the_file_does_not_hold_is_the_sum_of_its_sectors(tmp_path):
     assert abs(node["index"] - 58) <= 2 and 7 < node["change_pct"] < 11, found["nodes"]   # 25 % of 70 in 200: 8.75 %
 
 
+def test_a_region_the_file_has_no_rows_of_is_the_sum_of_the_regions_inside_it(tmp_path):
+    # the nation in Carbon Monitor's file of provinces had been "no rows for region 全国"
+    from policytrace.series import read_series
+
+    step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv"))
+    rows = [step.assign(province="Hubei", value=step["value"] * 0.7), step.assign(province="Hunan", value=100.0),
+            step.assign(province="Wuhan", value=40.0),   # a prefecture of Hubei: not counted twice for the nation
+            step.assign(province="Xinjiang", value=[0.0] * 12 + [30.0] * (len(step) - 12))]
+    pd.concat(rows).to_csv(tmp_path / "long.csv", index=False)
+    nation = read_series(tmp_path / "long.csv", region="全国")
+    assert nation.meta["regions_summed_names"] == ["Hubei", "Hunan", "Xinjiang"] and nation.region == "000000"
+    assert str(nation.period[0]) == "2011-01"   # Xinjiang's zeros before its estimates are no data
+    assert nation.values.iloc[0] == pytest.approx(step["value"].iloc[12] * 0.7 + 130, abs=0.01)
+    run = cli("detect", str(tmp_path / "long.csv"), "-r", "全国", "--json")
+    found = json.loads(run.stdout)
+    assert "sum of the file's 3 regions within it (Hubei, Hunan, Xinjiang)" in found["data_notes"]["en"][0], found
+    assert [abs(n["index"] - 58) <= 2 for n in found["nodes"]] == [True], found["nodes"]
+    # a region with rows of its own is read as written, not summed
+    assert read_series(tmp_path / "long.csv", region="湖北").values.iloc[0] == pytest.approx(step["value"][0] * 0.7)
+    # where no date has every member, the error says which lack days
+    rows[1] = step.assign(province="Hunan", value=[0.0] * 60 + [100.0] * (len(step) - 60))
+    rows[3] = step.assign(province="Xinjiang", value=[30.0] * 60 + [0.0] * (len(step) - 60))
+    pd.concat(rows).to_csv(tmp_path / "apart.csv", index=False)
+    run = cli("detect", str(tmp_path / "apart.csv"), "-r", "全国")
+    assert run.returncode == 2 and "no date has a value for each of the 3 series summed" in run.stderr, run.stderr
+    assert "Xinjiang 80" in run.stderr and "Hunan 60" in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
 def test_zeros_beside_positive_values_are_missing_data(tmp_path):
     # Carbon Monitor writes 0 where it has no estimate (residential emissions of several provinces, for years)
     step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv", n=140, at=70, jump=0.25))

@@ -44,9 +44,9 @@ from ..errors import InputError
 from ..kb import KnowledgeBase
 from ..series import Frequency, Series
 from ..series.read import (
+    GROUP_MEMBER,
     GROUP_NAMES,
     SECTOR_NAMES,
-    SUMMED,
     data_sheet,
     find_column,
     load_table,
@@ -338,7 +338,7 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
     gcol = find_column(frame, GROUP_NAMES, exclude={scol}) if scol else None
     if wanted_sectors is not None and gcol and not frame._sector.isin(wanted_sectors).any():
         # sector groups asked for (CEADs' 'Industry (...)'): each is the sum of its sectors, as in `read_series`
-        frame = frame.assign(_sector=frame[gcol].map(sector_names.key), **{SUMMED: frame[scol]})
+        frame = frame.assign(_sector=frame[gcol].map(sector_names.key), **{GROUP_MEMBER: frame[scol]})
     if wanted_regions is not None:
         frame = frame[frame._code.isin(wanted_regions)]
     if wanted_sectors is not None:

@@ -180,6 +180,10 @@ def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
     """What the reader did to the series that a reader of the report should know, in Chinese and English."""
     meta = series.meta
     notes = []
+    if names := meta.get("regions_summed_names"):
+        listed = ", ".join(names[:8]) + (f" …" if len(names) > 8 else "")
+        notes.append((f"本序列为文件中 {len(names)} 个下级地区之和（{listed}）",
+                      f"the series is the sum of the file's {len(names)} regions within it ({listed})"))
     if names := meta.get("sectors_summed_names"):
         listed = ", ".join(names)
         notes.append((f"本序列为文件中全部 {len(names)} 个行业之和（{listed}）",

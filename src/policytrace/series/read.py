@@ -28,9 +28,11 @@ VALUE_NAMES = ("value", "co2", "co2_mt_per_day", "co2_tonnes", "emission", "emis
 REGION_NAMES = ("province", "region", "state", "country", "地区", "省份", "区域", "省", "国家")
 SECTOR_NAMES = ("sector", "行业", "部门", "领域")
 GROUP_NAMES = ("sector_group", "group", "门类", "大类")
-WHOLE = "_whole_file"       # marks a total summed over every sector of the file
 ALL_SECTORS = "all"         # `sectors.key` of 合计, 全部门, total
-SUMMED = "_summed_from"     # column marking rows that are summed per date: the member sector of each
+# Rows summed per date carry what they are a member of: a sector of a group (CEADs), a sector of the whole file,
+# a region inside the one asked for
+GROUP_MEMBER, SECTOR_MEMBER, REGION_MEMBER = "_group_member", "_sector_member", "_region_member"
+SUMMED = (GROUP_MEMBER, SECTOR_MEMBER, REGION_MEMBER)
 MIN_POINTS = 8
 
 WIDE_DATE, WIDE_VALUE = "period (column heading)", "value"
@@ -124,23 +126,30 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
     index, frequency = parse_dates(frame[dcol], name, dcol)
     data = pd.Series(values, index=index, name=vcol)
     meta = {}
-    if SUMMED in frame.columns:
-        members = frame[SUMMED].nunique()
-        if WHOLE in frame.columns:
-            # a sector's 0 beside its own positive values is a day it has no estimate (Carbon Monitor's Jiangsu
-            # residential, 2019): summed as 0, the total had stepped up when the estimates began
-            member = frame[SUMMED].to_numpy()
+    if summed := [c for c in SUMMED if c in frame.columns]:
+        member = frame[summed].astype(str).agg(" · ".join, axis=1).to_numpy()
+        members = len(set(member))
+        if GROUP_MEMBER not in summed:
+            # a sector's or a region's 0 beside its own positive values is a day it has no estimate (Carbon
+            # Monitor's Jiangsu residential, 2019): summed as 0, the total had stepped up when the estimates began
             estimated = pd.Series(values > 0).groupby(member).transform("any").to_numpy()
             values = np.where((values == 0) & estimated, np.nan, values)
             data = pd.Series(values, index=index, name=vcol)
-        _check_duplicates(pd.Series(values, index=pd.MultiIndex.from_arrays([index, frame[SUMMED]])), frame,
+        _check_duplicates(pd.Series(values, index=pd.MultiIndex.from_arrays([index, member])), frame,
                           name, dcol, vcol)
-        # a date without every member sector is a gap, not a smaller total
+        # a date without every member is a gap, not a smaller total
         complete = data.groupby(level=0).count() == members
+        if not complete.any():
+            lacking = pd.Series(np.isnan(values)).groupby(member).sum().sort_values(ascending=False)
+            shown = ", ".join(f"{m} {int(k)}" for m, k in lacking[lacking > 0].head(6).items())
+            raise InputError(f"no date has a value for each of the {members} series summed; days without one: "
+                             f"{shown} (a 0 beside a series' own estimates is read as no estimate)", file=name)
         data = data.groupby(level=0).sum().where(complete)
-        meta["sectors_summed"] = int(members)
-        if WHOLE in frame.columns:
-            meta["sectors_summed_names"] = sorted(frame[SUMMED].unique())
+        if GROUP_MEMBER in summed:
+            meta["sectors_summed"] = members
+        for col, key in ((SECTOR_MEMBER, "sectors_summed_names"), (REGION_MEMBER, "regions_summed_names")):
+            if col in summed:
+                meta[key] = sorted(frame[col].unique())
     else:
         _check_duplicates(data, frame, name, dcol, vcol)
     data = data.sort_index()
@@ -383,7 +392,7 @@ def _filled_from_totals(data: pd.Series, frame: pd.DataFrame, whole: pd.DataFram
     with the `where` that keeps them)."""
     if frequency not in (Frequency.MONTHLY, Frequency.QUARTERLY):
         return Filled(data)
-    if SUMMED not in frame.columns and (tcol := _totals_beside(frame, vcol)):
+    if not frame.columns.isin(SUMMED).any() and (tcol := _totals_beside(frame, vcol)):
         # a column the user did not choose: a cell it cannot read is left out, not an error
         cells = pd.to_numeric(frame[tcol].astype("string").str.replace(",", "", regex=False), errors="coerce")
         totals = pd.Series(cells.to_numpy(dtype=float), index=index).groupby(level=0).first()
@@ -475,11 +484,11 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
         if not rows.any() and gcol:
             # a sector group (CEADs' sector_group: 'Industry (mining, ...)' over 39 sectors) is their sum
             rows = _sector_rows(frame, gcol, sector)
-            frame = frame[rows].assign(**{SUMMED: frame.loc[rows, scol]})
+            frame = frame[rows].assign(**{GROUP_MEMBER: frame.loc[rows, scol]})
         elif not rows.any() and sectors.key(sector) == ALL_SECTORS:
             # a total the file does not hold (Carbon Monitor's daily file: five sectors, no total row) is the sum
             # of its sectors, each named in the report
-            frame = frame.assign(**{SUMMED: frame[scol].astype(str).str.strip(), WHOLE: True})
+            frame = frame.assign(**{SECTOR_MEMBER: frame[scol].astype(str).str.strip()})
         else:
             frame = frame[rows]
         if frame.empty:
@@ -507,6 +516,14 @@ def _region_rows(frame: pd.DataFrame, name: str, rcol: str, region: str,
         if one and codes.isna().all():
             return frame
         rows = codes == known.code
+    if not rows.any() and known is not None and not one:
+        # a region the file has no rows of (the nation in a file of provinces) is the sum of the regions inside
+        # it, of the highest level the file has (its provinces, not their prefectures as well)
+        inside = codes.map(lambda c: c is not None and c != known.code and known.contains(regions.lookup(c)))
+        if inside.any():
+            depth = codes.map(lambda c: len(regions.lookup(c).ancestors) if c else None)
+            top = inside & (depth == depth[inside].min())
+            return frame[top].assign(**{REGION_MEMBER: written[top]})
     if not rows.any():
         if known is None:
             regions.lookup(region)      # raises: unknown to the gazetteer and absent from the file
