@@ -181,7 +181,7 @@ def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
     meta = series.meta
     notes = []
     if names := meta.get("regions_summed_names"):
-        listed = ", ".join(names[:8]) + (f" …" if len(names) > 8 else "")
+        listed = ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
         notes.append((f"本序列为文件中 {len(names)} 个下级地区之和（{listed}）",
                       f"the series is the sum of the file's {len(names)} regions within it ({listed})"))
     if names := meta.get("sectors_summed_names"):
