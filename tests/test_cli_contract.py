@@ -446,6 +446,7 @@ def test_a_region_the_file_has_no_rows_of_is_the_sum_of_the_regions_inside_it(tm
     run = cli("detect", str(tmp_path / "long.csv"), "-r", "全国", "--json")
     found = json.loads(run.stdout)
     assert "sum of the file's 3 regions within it (Hubei, Hunan, Xinjiang)" in found["data_notes"]["en"][0], found
+    assert "3 个下级地区之和（湖北、湖南、新疆）" in found["data_notes"]["zh"][0], found
     assert [abs(n["index"] - 58) <= 2 for n in found["nodes"]] == [True], found["nodes"]
     # a region with rows of its own is read as written, not summed
     assert read_series(tmp_path / "long.csv", region="湖北").values.iloc[0] == pytest.approx(step["value"][0] * 0.7)

@@ -181,9 +181,11 @@ def data_notes(series: Series) -> tuple[tuple[str, str], ...]:
     meta = series.meta
     notes = []
     if names := meta.get("regions_summed_names"):
-        listed = ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
-        notes.append((f"本序列为文件中 {len(names)} 个下级地区之和（{listed}）",
-                      f"the series is the sum of the file's {len(names)} regions within it ({listed})"))
+        more = len(names) > 8
+        zh = "、".join(getattr(regions.find(n), "short_zh", n) for n in names[:8]) + ("等" if more else "")
+        en = ", ".join(names[:8]) + (" …" if more else "")
+        notes.append((f"本序列为文件中 {len(names)} 个下级地区之和（{zh}）",
+                      f"the series is the sum of the file's {len(names)} regions within it ({en})"))
     if names := meta.get("sectors_summed_names"):
         listed = ", ".join(names)
         notes.append((f"本序列为文件中全部 {len(names)} 个行业之和（{listed}）",
