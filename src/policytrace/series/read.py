@@ -519,9 +519,9 @@ def _region_rows(frame: pd.DataFrame, name: str, rcol: str, region: str,
     if not rows.any() and known is not None and not one:
         # a region the file has no rows of (the nation in a file of provinces) is the sum of the regions inside
         # it, of the highest level the file has (its provinces, not their prefectures as well)
-        inside = codes.map(lambda c: c is not None and c != known.code and known.contains(regions.lookup(c)))
+        inside = codes.map(lambda c: isinstance(c, str) and c != known.code and known.contains(regions.lookup(c)))
         if inside.any():
-            depth = codes.map(lambda c: len(regions.lookup(c).ancestors) if c else None)
+            depth = codes.map(lambda c: len(regions.lookup(c).ancestors) if isinstance(c, str) else None)
             top = inside & (depth == depth[inside].min())
             return frame[top].assign(**{REGION_MEMBER: written[top]})
     if not rows.any():
