@@ -84,7 +84,8 @@ def detect(
         console.print("data: " + "; ".join(en for _, en in notes), soft_wrap=True, markup=False)
     left_out = []
     if detector.unreported_:
-        left_out.append(f"{detector.unreported_} under confidence {detector.min_confidence:.2f}")
+        left_out.append(f"{detector.unreported_} under confidence {detector.min_confidence:.2f} (--min-confidence "
+                        f"lists {'it' if detector.unreported_ == 1 else 'them'})")
     if detector.trimmed_:
         left_out.append(f"{detector.trimmed_} beyond --nodes {nodes}")
     if detector.within_rounding_:

@@ -155,5 +155,8 @@ def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None
         for row in rows:
             table.add_row(*row)
         console.print(table)
+    if (detection := result.detection) is not None and (under := detection.unreported):
+        console.print(f"not listed: {under} under confidence {detection.min_confidence:.2f} (--min-confidence lists "
+                      f"{'it' if under == 1 else 'them'})", soft_wrap=True, markup=False)
     for path in written:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
