@@ -460,6 +460,24 @@ def test_a_region_the_file_has_no_rows_of_is_the_sum_of_the_regions_inside_it(tm
     assert "Xinjiang 80" in run.stderr and "Hunan 60" in run.stderr and "Traceback" not in run.stderr, run.stderr
 
 
+def test_each_region_of_a_sum_takes_its_months_from_its_own_running_totals(tmp_path):
+    # NBS leaves January out of each province's own values, with the running total beside them: summed row by
+    # row, every January of the nation had been a gap
+    from policytrace.series import read_series
+
+    rows = []
+    for province, level in (("Hubei", 100.0), ("Hunan", 50.0)):
+        own = pd.Series(level, index=pd.period_range("2019-01", periods=48, freq="M"))
+        total = own.groupby(own.index.year).cumsum()
+        rows.append(pd.DataFrame({"province": province, "month": own.index.astype(str),
+                                  "thermal_gen_current_month": own.where(own.index.month != 1).to_numpy(),
+                                  "thermal_gen_cumulative_ytd": total.to_numpy()}))
+    pd.concat(rows).to_csv(tmp_path / "nbs.csv", index=False)
+    nation = read_series(tmp_path / "nbs.csv", region="全国", value_column="thermal_gen_current_month")
+    assert nation.values.isna().sum() == 0 and nation.values.iloc[0] == pytest.approx(150.0), nation.values.head()
+    assert nation.meta["filled_from_totals"] == 8 and nation.meta["regions_summed_names"] == ["Hubei", "Hunan"]
+
+
 def test_zeros_beside_positive_values_are_missing_data(tmp_path):
     # Carbon Monitor writes 0 where it has no estimate (residential emissions of several provinces, for years)
     step = pd.read_csv(monthly_step_csv(tmp_path / "step.csv", n=140, at=70, jump=0.25))

@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,11 +30,11 @@ REGION_NAMES = ("province", "region", "state", "country", "地区", "省份", "�
 SECTOR_NAMES = ("sector", "行业", "部门", "领域")
 GROUP_NAMES = ("sector_group", "group", "门类", "大类")
 ALL_SECTORS = "all"         # `sectors.key` of 合计, 全部门, total
-# Rows summed per date carry what they are a member of: a sector of a group (CEADs), a sector of the whole file,
-# a region inside the one asked for
+# Rows summed per date carry what they are a member of: a sector of a group (CEADs, summed row by row), a sector
+# of the whole file or a region inside the one asked for (each read as a series, then summed: `_sum_of_members`)
 GROUP_MEMBER, SECTOR_MEMBER, REGION_MEMBER = "_group_member", "_sector_member", "_region_member"
-SUMMED = (GROUP_MEMBER, SECTOR_MEMBER, REGION_MEMBER)
 MIN_POINTS = 8
+_STEPS = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}   # others: pandas_alias
 
 WIDE_DATE, WIDE_VALUE = "period (column heading)", "value"
 JOINED_DATE = "date (year and month columns)"
@@ -117,6 +118,11 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
     frame, region_obj, sector = _filter_long(frame, name, region, sector)
     dcol = date_column or find_column(frame, DATE_NAMES)
     vcol = value_column or _guess_value_column(frame, dcol, name)
+    if members := [c for c in (SECTOR_MEMBER, REGION_MEMBER) if c in frame.columns]:
+        # each member read as a series of its own (its gaps, its months taken from its running totals), then summed
+        summed = _sum_of_members(frame, members, name=name, date_column=dcol, value_column=vcol)
+        return replace(summed, region=region_obj.code if region_obj else None,
+                       sector=sectors.normalise(sector) or sector)
     for col, what in ((dcol, "date"), (vcol, "value")):
         if col is None or col not in frame.columns:
             raise InputError(
@@ -126,30 +132,14 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
     index, frequency = parse_dates(frame[dcol], name, dcol)
     data = pd.Series(values, index=index, name=vcol)
     meta = {}
-    if summed := [c for c in SUMMED if c in frame.columns]:
-        member = frame[summed].astype(str).agg(" · ".join, axis=1).to_numpy()
-        members = len(set(member))
-        if GROUP_MEMBER not in summed:
-            # a sector's or a region's 0 beside its own positive values is a day it has no estimate (Carbon
-            # Monitor's Jiangsu residential, 2019): summed as 0, the total had stepped up when the estimates began
-            estimated = pd.Series(values > 0).groupby(member).transform("any").to_numpy()
-            values = np.where((values == 0) & estimated, np.nan, values)
-            data = pd.Series(values, index=index, name=vcol)
-        _check_duplicates(pd.Series(values, index=pd.MultiIndex.from_arrays([index, member])), frame,
+    if GROUP_MEMBER in frame.columns:
+        members = frame[GROUP_MEMBER].nunique()
+        _check_duplicates(pd.Series(values, index=pd.MultiIndex.from_arrays([index, frame[GROUP_MEMBER]])), frame,
                           name, dcol, vcol)
-        # a date without every member is a gap, not a smaller total
+        # a date without every member sector is a gap, not a smaller total
         complete = data.groupby(level=0).count() == members
-        if not complete.any():
-            lacking = pd.Series(np.isnan(values)).groupby(member).sum().sort_values(ascending=False)
-            shown = ", ".join(f"{m} {int(k)}" for m, k in lacking[lacking > 0].head(6).items())
-            raise InputError(f"no date has a value for each of the {members} series summed; days without one: "
-                             f"{shown} (a 0 beside a series' own estimates is read as no estimate)", file=name)
         data = data.groupby(level=0).sum().where(complete)
-        if GROUP_MEMBER in summed:
-            meta["sectors_summed"] = members
-        for col, key in ((SECTOR_MEMBER, "sectors_summed_names"), (REGION_MEMBER, "regions_summed_names")):
-            if col in summed:
-                meta[key] = sorted(frame[col].unique())
+        meta["sectors_summed"] = int(members)
     else:
         _check_duplicates(data, frame, name, dcol, vcol)
     data = data.sort_index()
@@ -178,8 +168,7 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
     data, dropped = drop_unestimated(data, frequency)
     meta.update(dropped)
     if frequency is not Frequency.UNDATED:
-        step = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}.get(
-            frequency, frequency.pandas_alias)
+        step = _STEPS.get(frequency, frequency.pandas_alias)
         full = pd.date_range(data.index[0], data.index[-1], freq=step)
         if not data.index.isin(full).all():
             bad = int(np.flatnonzero(~data.index.isin(full))[0])
@@ -201,6 +190,49 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
         source=name,
         meta={"gaps": int(data.isna().sum()), **meta},
     )
+
+
+def _sum_of_members(frame: pd.DataFrame, members: list[str], *, name: str, date_column: str,
+                    value_column: str) -> Series:
+    """The sum of the series of each member (a region, a sector, or both): a period without every member is a
+    gap, not a smaller total. Each member's own reading (its zeros beside estimates as gaps, its months taken
+    from running totals) is done before the sum."""
+    parts: dict[str, Series] = {}
+    for key, rows in frame.groupby(members, sort=True):
+        label = " · ".join(map(str, key if isinstance(key, tuple) else (key,)))
+        try:
+            parts[label] = _read_frame(rows.drop(columns=members), name=name, region=None, sector=None,
+                                       date_column=date_column, value_column=value_column, where=None)
+        except TooShortError:
+            parts[label] = None   # fewer values than a series needs: it lacks the rest
+    read = [p for p in parts.values() if p is not None]
+    if not read:
+        raise TooShortError(too_few(0, MIN_POINTS), file=name)
+    table = pd.concat({label: p.values for label, p in parts.items() if p is not None}, axis=1)
+    table = table.reindex(columns=list(parts))
+    frequency, first, last = read[0].frequency, table.index.min(), table.index.max()
+    table = table.reindex(pd.RangeIndex(int(first), int(last) + 1) if frequency is Frequency.UNDATED
+                          else pd.date_range(first, last, freq=_STEPS.get(frequency, frequency.pandas_alias)))
+    complete = table.notna().all(axis=1)
+    if not complete.any():
+        lacking = table.isna().sum().sort_values(ascending=False)
+        shown = ", ".join(f"{m} {int(k)}" for m, k in lacking[lacking > 0].head(6).items())
+        raise InputError(f"no date has a value for each of the {len(parts)} series summed; periods without one: "
+                         f"{shown} (a 0 beside a series' own estimates is read as no estimate)", file=name)
+    data = table.sum(axis=1).where(complete)
+    kept = data.loc[data.first_valid_index():data.last_valid_index()]
+    meta = {"gaps": int(kept.isna().sum())}
+    if len(kept) < len(data):
+        meta["empty_ends"] = len(data) - len(kept)
+    for key in ("filled_from_totals", "year_to_date_split", "spans_split"):
+        if total := sum(p.meta.get(key, 0) or 0 for p in read):
+            meta[key] = total
+    for col, key in ((SECTOR_MEMBER, "sectors_summed_names"), (REGION_MEMBER, "regions_summed_names")):
+        if col in members:
+            meta[key] = sorted(frame[col].astype(str).unique())
+    if int(kept.notna().sum()) < MIN_POINTS:
+        raise TooShortError(too_few(int(kept.notna().sum()), MIN_POINTS), file=name)
+    return replace(read[0], values=kept, meta=meta)
 
 
 def drop_unestimated(data: pd.Series, frequency: Frequency) -> tuple[pd.Series, dict[str, int]]:
@@ -392,7 +424,7 @@ def _filled_from_totals(data: pd.Series, frame: pd.DataFrame, whole: pd.DataFram
     with the `where` that keeps them)."""
     if frequency not in (Frequency.MONTHLY, Frequency.QUARTERLY):
         return Filled(data)
-    if not frame.columns.isin(SUMMED).any() and (tcol := _totals_beside(frame, vcol)):
+    if GROUP_MEMBER not in frame.columns and (tcol := _totals_beside(frame, vcol)):
         # a column the user did not choose: a cell it cannot read is left out, not an error
         cells = pd.to_numeric(frame[tcol].astype("string").str.replace(",", "", regex=False), errors="coerce")
         totals = pd.Series(cells.to_numpy(dtype=float), index=index).groupby(level=0).first()
