@@ -34,7 +34,6 @@ ALL_SECTORS = "all"         # `sectors.key` of 合计, 全部门, total
 # of the whole file or a region inside the one asked for (each read as a series, then summed: `_sum_of_members`)
 GROUP_MEMBER, SECTOR_MEMBER, REGION_MEMBER = "_group_member", "_sector_member", "_region_member"
 MIN_POINTS = 8
-_STEPS = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}   # others: pandas_alias
 
 WIDE_DATE, WIDE_VALUE = "period (column heading)", "value"
 JOINED_DATE = "date (year and month columns)"
@@ -167,17 +166,12 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
             meta["totals_unused"] = round(filled.disagreement, 3)   # the report says why gaps remain
     data, dropped = drop_unestimated(data, frequency)
     meta.update(dropped)
-    if frequency is not Frequency.UNDATED:
-        step = _STEPS.get(frequency, frequency.pandas_alias)
-        full = pd.date_range(data.index[0], data.index[-1], freq=step)
-        if not data.index.isin(full).all():
-            bad = int(np.flatnonzero(~data.index.isin(full))[0])
-            raise InputError(f"date {data.index[bad].date()} does not fit a regular {frequency.value} calendar",
-                             file=name, row=int(frame.index[bad]) + LINE_OFFSET, column=dcol)
-        data = data.reindex(full)
-    else:
-        # a missing integer is a gap, as a missing date is
-        data = data.reindex(pd.RangeIndex(int(data.index[0]), int(data.index[-1]) + 1))
+    full = _full_index(data.index[0], data.index[-1], frequency)   # a missing date or integer is a gap
+    if frequency is not Frequency.UNDATED and not data.index.isin(full).all():
+        bad = int(np.flatnonzero(~data.index.isin(full))[0])
+        raise InputError(f"date {data.index[bad].date()} does not fit a regular {frequency.value} calendar",
+                         file=name, row=int(frame.index[bad]) + LINE_OFFSET, column=dcol)
+    data = data.reindex(full)
     n_valid = int(data.notna().sum())
     if n_valid < MIN_POINTS:
         raise TooShortError(too_few(n_valid, MIN_POINTS), file=name)
@@ -192,12 +186,21 @@ def _read_frame(frame: pd.DataFrame, *, name: str, region: str | None, sector: s
     )
 
 
+def _full_index(first, last, frequency: Frequency) -> pd.Index:
+    """Every period from `first` to `last`: dates at the frequency's step, or integers."""
+    if frequency is Frequency.UNDATED:
+        return pd.RangeIndex(int(first), int(last) + 1)
+    step = {Frequency.DAILY: pd.Timedelta(days=1), Frequency.WEEKLY: pd.Timedelta(days=7)}.get(
+        frequency, frequency.pandas_alias)
+    return pd.date_range(first, last, freq=step)
+
+
 def _sum_of_members(frame: pd.DataFrame, members: list[str], *, name: str, date_column: str,
                     value_column: str) -> Series:
     """The sum of the series of each member (a region, a sector, or both): a period without every member is a
     gap, not a smaller total. Each member's own reading (its zeros beside estimates as gaps, its months taken
     from running totals) is done before the sum."""
-    parts: dict[str, Series] = {}
+    parts: dict[str, Series | None] = {}
     for key, rows in frame.groupby(members, sort=True):
         label = " · ".join(map(str, key if isinstance(key, tuple) else (key,)))
         try:
@@ -209,30 +212,24 @@ def _sum_of_members(frame: pd.DataFrame, members: list[str], *, name: str, date_
     if not read:
         raise TooShortError(too_few(0, MIN_POINTS), file=name)
     table = pd.concat({label: p.values for label, p in parts.items() if p is not None}, axis=1)
-    table = table.reindex(columns=list(parts))
-    frequency, first, last = read[0].frequency, table.index.min(), table.index.max()
-    table = table.reindex(pd.RangeIndex(int(first), int(last) + 1) if frequency is Frequency.UNDATED
-                          else pd.date_range(first, last, freq=_STEPS.get(frequency, frequency.pandas_alias)))
+    frequency = read[0].frequency
+    table = table.reindex(index=_full_index(table.index.min(), table.index.max(), frequency), columns=list(parts))
     complete = table.notna().all(axis=1)
     if not complete.any():
         lacking = table.isna().sum().sort_values(ascending=False)
         shown = ", ".join(f"{m} {int(k)}" for m, k in lacking[lacking > 0].head(6).items())
         raise InputError(f"no date has a value for each of the {len(parts)} series summed; periods without one: "
                          f"{shown} (a 0 beside a series' own estimates is read as no estimate)", file=name)
-    data = table.sum(axis=1).where(complete)
-    kept = data.loc[data.first_valid_index():data.last_valid_index()]
-    meta = {"gaps": int(kept.isna().sum())}
-    if len(kept) < len(data):
-        meta["empty_ends"] = len(data) - len(kept)
+    data, meta = drop_unestimated(table.sum(axis=1).where(complete), frequency)
     for key in ("filled_from_totals", "year_to_date_split", "spans_split"):
-        if total := sum(p.meta.get(key, 0) or 0 for p in read):
+        if total := sum(p.meta.get(key, 0) for p in read):
             meta[key] = total
     for col, key in ((SECTOR_MEMBER, "sectors_summed_names"), (REGION_MEMBER, "regions_summed_names")):
         if col in members:
             meta[key] = sorted(frame[col].astype(str).unique())
-    if int(kept.notna().sum()) < MIN_POINTS:
-        raise TooShortError(too_few(int(kept.notna().sum()), MIN_POINTS), file=name)
-    return replace(read[0], values=kept, meta=meta)
+    if (n_valid := int(data.notna().sum())) < MIN_POINTS:
+        raise TooShortError(too_few(n_valid, MIN_POINTS), file=name)
+    return replace(read[0], values=data, meta={"gaps": int(data.isna().sum()), **meta})
 
 
 def drop_unestimated(data: pd.Series, frequency: Frequency) -> tuple[pd.Series, dict[str, int]]:
@@ -551,10 +548,10 @@ def _region_rows(frame: pd.DataFrame, name: str, rcol: str, region: str,
     if not rows.any() and known is not None and not one:
         # a region the file has no rows of (the nation in a file of provinces) is the sum of the regions inside
         # it, of the highest level the file has (its provinces, not their prefectures as well)
-        inside = codes.map(lambda c: isinstance(c, str) and c != known.code and known.contains(regions.lookup(c)))
-        if inside.any():
-            depth = codes.map(lambda c: len(regions.lookup(c).ancestors) if isinstance(c, str) else None)
-            top = inside & (depth == depth[inside].min())
+        depth = {c: len(regions.lookup(c).ancestors) for c in codes.dropna().unique()
+                 if c != known.code and known.contains(regions.lookup(c))}
+        if depth:
+            top = codes.isin([c for c, d in depth.items() if d == min(depth.values())])
             return frame[top].assign(**{REGION_MEMBER: written[top]})
     if not rows.any():
         if known is None:
