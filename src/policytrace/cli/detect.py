@@ -15,7 +15,7 @@ from ..report.change import short_change
 from ..report.model import data_notes
 from ..series import read_series
 from . import app
-from .options import MIN_CONFIDENCE_OPTION, WHERE_OPTION, parse_where
+from .options import MIN_CONFIDENCE_OPTION, WHERE_OPTION, counted, parse_where, under_floor
 
 
 class ShortEvents(str, Enum):
@@ -77,15 +77,13 @@ def detect(
     console = Console()
     # a line of its own, which the terminal wraps: as the table's title it was broken at the table's width
     source = Path(data.source).name   # the file, and the sheet where a workbook has several
-    counted = "1 key node" if len(found) == 1 else f"{len(found)} key nodes"
-    console.print(f"{source}: {counted} ({data.frequency.value}, {len(data)} points{analysed})",
+    console.print(f"{source}: {counted(len(found), 'key node')} ({data.frequency.value}, {len(data)} points{analysed})",
                   soft_wrap=True, markup=False)
     if notes := data_notes(data):   # how the series was read, in the report's own words
         console.print("data: " + "; ".join(en for _, en in notes), soft_wrap=True, markup=False)
     left_out = []
     if detector.unreported_:
-        left_out.append(f"{detector.unreported_} under confidence {detector.min_confidence:.2f} (--min-confidence "
-                        f"lists {'it' if detector.unreported_ == 1 else 'them'})")
+        left_out.append(under_floor(detector.unreported_, detector.min_confidence))
     if detector.trimmed_:
         left_out.append(f"{detector.trimmed_} beyond --nodes {nodes}")
     if detector.within_rounding_:

@@ -14,6 +14,7 @@ from ..errors import InputError, PolicytraceError
 from ..kb import KnowledgeBase
 from ..kb.importers import ColumnMapping, read_records
 from . import app
+from .options import counted
 
 kb_app = typer.Typer(help="Build and search a knowledge base (one SQLite file).", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
@@ -59,15 +60,15 @@ def import_(
         return
     console = Console()
     for path, result in results:
-        extra = f", {_counted(result.duplicates, 'row')} duplicated" if result.duplicates else ""
-        extra += f", {_counted(result.left_out, 'row')} not about China left out" if result.left_out else ""
+        extra = f", {counted(result.duplicates, 'row')} duplicated" if result.duplicates else ""
+        extra += f", {counted(result.left_out, 'row')} not about China left out" if result.left_out else ""
         console.print(f"{path}: {result.inserted} new, {result.updated} updated, {result.unchanged} unchanged, "
-                      f"{_counted(len(result.skipped), 'row')} skipped{extra}", markup=False, soft_wrap=True)
+                      f"{counted(len(result.skipped), 'row')} skipped{extra}", markup=False, soft_wrap=True)
         for message in result.skipped[:10]:
             console.print(f"  skipped: {message}", style="yellow", markup=False, soft_wrap=True)
         if len(result.skipped) > 10:
             console.print(f"  … and {len(result.skipped) - 10} more (--json lists them all)", style="yellow")
-    console.print(f"{kb}: {_counted(total, 'record')}", markup=False, soft_wrap=True)
+    console.print(f"{kb}: {counted(total, 'record')}", markup=False, soft_wrap=True)
 
 
 @kb_app.command()
@@ -96,7 +97,7 @@ def search(
                                 **{k: v for k, v in h.record.to_dict().items() if k != "text"}} for h in hits],
                               ensure_ascii=False, indent=2))
         return
-    table = Table(title=_counted(len(hits), "record"))
+    table = Table(title=counted(len(hits), "record"))
     for col in ("date", "kind", "title", "regions", "why", "url"):
         table.add_column(col, overflow="fold")
     for h in hits:
@@ -168,7 +169,3 @@ def _open(path: Path | None) -> KnowledgeBase:
     if not path.exists():
         raise InputError("knowledge base not found (build one with `policytrace kb import`)", file=str(path))
     return KnowledgeBase.open(path)
-
-
-def _counted(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

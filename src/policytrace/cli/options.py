@@ -21,3 +21,13 @@ def parse_where(pairs: list[str] | None) -> dict[str, str]:
         return where_pairs(pairs)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--where") from None
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 record', '2 records'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def under_floor(count: int, floor: float) -> str:
+    """How many changes fell under the confidence floor, and how to list them."""
+    return f"{count} under confidence {floor:.2f} (--min-confidence lists {'it' if count == 1 else 'them'})"

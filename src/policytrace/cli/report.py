@@ -19,7 +19,7 @@ from ..report.change import short_change
 from ..report.write import write_rendered
 from ..series import Series, read_series
 from . import app
-from .options import MIN_CONFIDENCE_OPTION, WHERE_OPTION, parse_where
+from .options import MIN_CONFIDENCE_OPTION, WHERE_OPTION, parse_where, under_floor
 
 FORMAT_OPTION = typer.Option(
     "zh,en,html,docx,json", "--format", "-f",
@@ -155,8 +155,8 @@ def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None
         for row in rows:
             table.add_row(*row)
         console.print(table)
-    if (detection := result.detection) is not None and (under := detection.unreported):
-        console.print(f"not listed: {under} under confidence {detection.min_confidence:.2f} (--min-confidence lists "
-                      f"{'it' if under == 1 else 'them'})", soft_wrap=True, markup=False)
+    if (detection := result.detection) is not None and detection.unreported:
+        console.print("not listed: " + under_floor(detection.unreported, detection.min_confidence), soft_wrap=True,
+                      markup=False)
     for path in written:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
