@@ -17,8 +17,6 @@ from datetime import timedelta
 
 import numpy as np
 import pandas as pd
-from scipy.stats import f_oneway
-from scipy.stats import t as student
 
 from ..detect.decompose import phases, seasonal_strength
 from ..detect.kinds import hinge_design
@@ -174,6 +172,8 @@ class EffectEstimator:
         errors = self._backtest(total, per_year, start, len(span), season)
         # a t quantile on the windows' count; overlapping windows hold fewer independent errors than that,
         # but a quantile on that smaller count widened six-month shocks to a coverage of 1.0 (and none on 4 years)
+        from scipy.stats import t as student
+
         df = len(errors) - 1
         sd = float(np.std(errors, ddof=1)) if len(errors) >= 3 and df >= 1 else float("nan")
         se = sd * abs(float(np.sum(cf))) * student.ppf(0.975, df) / Z95 if np.isfinite(sd) else float("nan")
@@ -282,6 +282,8 @@ def _phases_differ(detrended: np.ndarray, work: Working, period: int, alpha: flo
     """Whether the phase means of `detrended` differ (one-way F test at `alpha`). STL's strength alone
     passes 0.3 on 10-15% of four-year monthly noise series (`bench/attribution_effect.py`); the season
     then taken out moved a -10% step by about 3 points in those series."""
+    from scipy.stats import f_oneway
+
     phase = phases(work)
     groups = [detrended[phase == p] for p in range(period) if (phase == p).sum() >= 2]
     return len(groups) >= 2 and bool(f_oneway(*groups).pvalue < alpha)
@@ -317,6 +319,7 @@ def _ols_fit(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     with AR(1) 0.5; statsmodels' GLSAR 85-90% and 79%; this 92-95% and 87%.
     """
     import statsmodels.api as sm
+    from scipy.stats import t as student
 
     with np.errstate(invalid="ignore", divide="ignore"):  # a noiseless fit has a zero variance
         fit = sm.OLS(y, design).fit()

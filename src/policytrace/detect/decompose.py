@@ -11,8 +11,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.stats import median_abs_deviation, norm
-from scipy.stats import t as student_t
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from ..series.calendar import Working
@@ -141,6 +139,8 @@ def robust_sigma(x: np.ndarray) -> float:
     x = x[np.isfinite(x)]
     if x.size == 0:
         return 0.0
+    from scipy.stats import median_abs_deviation
+
     return float(median_abs_deviation(x, scale="normal"))
 
 
@@ -307,6 +307,8 @@ def _outlier_limit(signal: np.ndarray, resid: np.ndarray, alpha: float, controll
     Student t quantile on the scale's own degrees of freedom: a scale from a few dozen values is
     off by 10-20%, and the largest of n ratios to it has a heavier tail than the normal allows.
     """
+    from scipy.stats import norm, t as student_t
+
     read = np.ones(len(signal), dtype=bool) if gaps is None else ~gaps
     n = int(read.sum())
     # floor: on smooth (autocorrelated) series the running median follows the noise too closely

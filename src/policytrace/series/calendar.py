@@ -21,7 +21,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.stats import median_abs_deviation
 
 from .model import Frequency, Series
 
@@ -103,6 +102,7 @@ _MIN_CYCLES = 3
 
 def repeating_period(values: np.ndarray) -> int | None:
     """The period of a pattern that repeats through an undated series (12 in monthly data), or None."""
+    from scipy.stats import median_abs_deviation   # here, not at the top: scipy.stats takes a second to import
     from statsmodels.tsa.stattools import acf
 
     x = np.asarray(values, dtype=float)
