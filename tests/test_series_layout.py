@@ -71,7 +71,7 @@ def test_a_header_with_one_named_column_is_not_a_title(tmp_path):
     # 'date,' names one column: a header, not a title line; nor is a spreadsheet's unnamed index column
     from pathlib import Path
 
-    from policytrace.series.read import load_table
+    from policytrace.series.table import load_table
 
     path = tmp_path / "one.csv"
     path.write_text("date,\n2020-01,5\n2020-02,6\n", encoding="utf-8")

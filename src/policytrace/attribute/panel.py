@@ -43,18 +43,9 @@ from ..detect.node import Node, NodeKind
 from ..errors import InputError
 from ..kb import KnowledgeBase
 from ..series import Frequency, Series
-from ..series.read import (
-    GROUP_MEMBER,
-    GROUP_NAMES,
-    SECTOR_NAMES,
-    data_sheet,
-    find_column,
-    load_table,
-    load_workbook,
-    region_column,
-    region_sheets,
-    series_from_table,
-)
+from ..series.read import GROUP_MEMBER, series_from_table
+from ..series.table import (GROUP_NAMES, SECTOR_NAMES, data_sheet, find_column, load_table, load_workbook,
+                            region_column, region_sheets)
 from .attributor import Attributor
 from .model import Attribution
 from .pooled import Residual, member_residual, pooled_residual, pooled_search
