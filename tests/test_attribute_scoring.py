@@ -316,3 +316,35 @@ def test_a_record_after_the_node_fits_less_the_later_it_is_even_inside_a_wide_in
     assert time("2020-04-10") == time("2020-09-20") == 1.0       # before the turn or in its month
     assert time("2021-11-03") < 0.2 < 0.5 < time("2020-11-10") < 1.0
     assert time("2021-11-03", settled=None) == 1.0              # read against the interval alone, as before
+
+
+@pytest.mark.parametrize(("dates", "record_date", "expected_zh", "expected_en"), [
+    # an annual node and a record known only to its year: "on the node's date" had claimed a day neither has
+    ([f"{y}" for y in range(1995, 2015)], "2005", "发布于节点所在年份", "issued in the node's year"),
+    # a record of the node's own month, dated to the day
+    ([f"{2018 + m // 12}-{m % 12 + 1:02d}" for m in range(60)], "2020-07-20", "发布于节点所在月份",
+     "issued in the node's month"),
+    # a record known only to the node's month
+    ([f"{2018 + m // 12}-{m % 12 + 1:02d}" for m in range(60)], "2020-07", "发布于节点所在月份", "issued in the node's month"),
+    # a day-precision record before the node's month: counted in days or months as before
+    ([f"{2018 + m // 12}-{m % 12 + 1:02d}" for m in range(60)], "2020-04-01", "发布于节点前 3 个月",
+     "issued 3 months before the node"),
+])
+def test_a_record_in_the_nodes_period_is_said_to_be_in_it(tmp_path, dates, record_date, expected_zh, expected_en):
+    from policytrace.attribute import Attributor
+    from policytrace.detect import Node
+    from policytrace.series import read_series
+
+    at = len(dates) // 2
+    path = tmp_path / "series.csv"
+    path.write_text("date,value\n" + "".join(f"{d},{100 - 20 * (i >= at)}\n" for i, d in enumerate(dates)),
+                    encoding="utf-8")
+    series = read_series(path, region="新疆", sector="工业")
+    node = Node(index=at, date=series.label(at), kind=NodeKind.EVENT, confidence=0.9, direction="down",
+                change_pct=-20.0, level_before=100.0, level_after=80.0, interval=(series.label(at), series.label(at)),
+                interval_index=(at, at))
+    kb = KnowledgeBase.open(":memory:")
+    kb.add([Record(id="r", kind="policy", title="新疆维吾尔自治区工业节能减排方案", date=record_date,
+                   regions=("650000",), direction="cut", sources=(Source(url="https://www.xinjiang.gov.cn/r.html"),))])
+    items = Attributor().attribute([node], series, kb)[0].items
+    assert [(i.relation_zh, i.relation_en) for i in items] == [(expected_zh, expected_en)]

@@ -99,6 +99,7 @@ class Attributor:
         for node, (lo, hi), wide in zip(nodes, spans, widest):
             point = series.timestamp(node.index).date()
             settled = node_settled(node, series)
+            resolution = node_resolution(node, series)
             items, reasons, count = [], Counter(), 0
             first, last = lo - timedelta(days=wide.before), hi + timedelta(days=wide.after)
             for record, r_start, r_end in dated:
@@ -108,7 +109,7 @@ class Attributor:
                 window = window_of(lag_kind[record.id], record.date_kind, node.kind)
                 scored = scorer.node_parts(record, r_start, r_end, node, (lo, hi), window, statics[record.id],
                                            settled)
-                item, reason = self._item(record, node, point, (lo, hi), window, scored)
+                item, reason = self._item(record, (point, settled), resolution, (lo, hi), window, scored)
                 if item is None:
                     reasons[reason] += 1
                 else:
@@ -147,8 +148,9 @@ class Attributor:
             ))
         return out
 
-    def _item(self, record: Record, node: Node, point: date, span: tuple[date, date], window: Window,
-              scored: Scored) -> tuple[Item | None, str | None]:
+    def _item(self, record: Record, period: tuple[date, date], resolution: Frequency, span: tuple[date, date],
+              window: Window, scored: Scored) -> tuple[Item | None, str | None]:
+        """`period`: the node's date and the last day of the period it is dated in, at `resolution`."""
         if scored.reason == "outside_window":
             return None, scored.reason
         if record.id in self.exclude:
@@ -159,9 +161,10 @@ class Attributor:
             return None, scored.reason
         if scored.score < self.min_score:
             return None, "below_min_score"
+        point = period[0]
         lag = (record.start - point).days
         after = record.start > point
-        zh, en = describe(lag, record.date_kind, record.date_precision)
+        zh, en = describe(lag, record.date_kind, record.date_precision, shared_period(record, period, resolution))
         note_zh = note_en = None
         if after and record.start <= span[1]:
             note_zh = f"晚于节点日期，但在节点的日期区间内（{span[0]} 至 {span[1]}）"
@@ -187,9 +190,28 @@ def node_days(node: Node, series: Series) -> tuple[date, date]:
 def node_settled(node: Node, series: Series) -> date:
     """The last day of the period the node is dated in, at the resolution it was found at (a daily series read
     as monthly: its month's)."""
+    return node_resolution(node, series).last_day(pd.Timestamp(series.timestamp(node.index))).date()
+
+
+def node_resolution(node: Node, series: Series) -> Frequency:
     resolution = node.details.get("working_resolution")
-    frequency = Frequency(resolution) if resolution in {f.value for f in Frequency} else series.frequency
-    return frequency.last_day(pd.Timestamp(series.timestamp(node.index))).date()
+    return Frequency(resolution) if resolution in {f.value for f in Frequency} else series.frequency
+
+
+_UNIT = {Frequency.WEEKLY: "week", Frequency.MONTHLY: "month", Frequency.QUARTERLY: "quarter",
+         Frequency.ANNUAL: "year"}
+
+
+def shared_period(record: Record, period: tuple[date, date], resolution: Frequency) -> str | None:
+    """The period that holds both the record's date and the node's (`period`: the node's first and last day at
+    `resolution`): the node's, where the record falls in it; the record's month or year, where its date is known
+    only to that and holds the node's date; else None."""
+    first, last = period
+    if last > first and first <= record.start <= last:
+        return _UNIT.get(resolution)
+    if record.date_precision in ("month", "year") and record.start <= first <= record.latest:
+        return record.date_precision
+    return None
 
 
 def _lag_windows(windows: LagWindows | dict | None) -> LagWindows:

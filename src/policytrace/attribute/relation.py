@@ -4,6 +4,7 @@ from __future__ import annotations
 
 _VERB_ZH = {"issued": "发布", "effective": "生效", "started": "开始", "ended": "结束", "reported": "报道"}
 _VERB_EN = {"issued": "issued", "effective": "took effect", "started": "started", "ended": "ended", "reported": "reported"}
+_PERIOD_ZH = {"year": "年份", "quarter": "季度", "month": "月份", "week": "周"}
 
 
 def _span(days: int) -> tuple[str, str]:
@@ -20,9 +21,13 @@ def _span(days: int) -> tuple[str, str]:
     return f"{years} 年", f"{years} years"
 
 
-def describe(lag_days: int, date_kind: str, precision: str) -> tuple[str, str]:
-    """Chinese and English phrases for a record dated `lag_days` from its node."""
+def describe(lag_days: int, date_kind: str, precision: str, shared: str | None = None) -> tuple[str, str]:
+    """Chinese and English phrases for a record dated `lag_days` from its node; `shared` ("year", "quarter",
+    "month", "week"): the period that holds both, said instead of a count of days that neither date has (an
+    annual node and a record of the same year had read "issued on the node's date")."""
     verb_zh, verb_en = _VERB_ZH.get(date_kind, "发布"), _VERB_EN.get(date_kind, "dated")
+    if shared in _PERIOD_ZH:
+        return f"{verb_zh}于节点所在{_PERIOD_ZH[shared]}", f"{verb_en} in the node's {shared}"
     fuzzy_zh = "约" if precision != "day" else ""
     fuzzy_en = "about " if precision != "day" else ""
     if lag_days == 0:
