@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -102,13 +103,15 @@ def test_min_confidence_lists_weaker_nodes_or_leaves_them_out(tmp_path):
     strict = json.loads(cli("detect", str(path), "--json", "--min-confidence", above).stdout)
     assert strict["nodes"] == [] and strict["unreported"] == 1, strict
     said = cli("detect", str(path), "--min-confidence", above).stdout
-    assert f"not listed: 1 under confidence {above} (--min-confidence lists it)" in said, said
-    listed = json.loads(cli("detect", str(path), "--json", "--min-confidence", f"{node['confidence']:.2f}").stdout)
+    # the floor that lists it, named: "--min-confidence lists it" had been said to a user who had just used it
+    hint = re.search(rf"not listed: 1 under confidence {above} \(--min-confidence (\d\.\d\d) lists it\)", said)
+    assert hint and float(hint[1]) <= node["confidence"], said
+    listed = json.loads(cli("detect", str(path), "--json", "--min-confidence", hint[1]).stdout)
     assert [n["date"] for n in listed["nodes"]] == [node["date"]]
     run = cli("report", "--series", str(path), "-r", "湖北", "-s", "工业", "--min-confidence", above, "--format", "zh,json",
               "--out", str(tmp_path / "r"))
     assert run.returncode == 0, run.stderr
-    assert f"not listed: 1 under confidence {above} (--min-confidence lists it)" in run.stdout, run.stdout
+    assert f"not listed: 1 under confidence {above} (--min-confidence {hint[1]} lists it)" in run.stdout, run.stdout
     assert json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))["nodes"] == []
     assert f"置信度不低于 {above}" in (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8")
     bad = cli("detect", str(path), "--min-confidence", "1.5")

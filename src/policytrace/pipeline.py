@@ -26,7 +26,8 @@ def run(series: Series, kb: KnowledgeBase, *, max_nodes: int | None = None, min_
                         detection=Detection(detector.min_confidence, detector.unreported_, detector.trimmed_,
                                             season_unread=detector.rule_ == "unread",
                                             within_rounding=detector.within_rounding_,
-                                            rounding_step=detector.rounding_step_))
+                                            rounding_step=detector.rounding_step_,
+                                            weakest_unreported=detector.weakest_unreported_))
 
 
 def run_panel(panel: str | Path | Mapping[str, Series] | Sequence[Series], kb: KnowledgeBase, *,

@@ -83,7 +83,7 @@ def detect(
         console.print("data: " + "; ".join(en for _, en in notes), soft_wrap=True, markup=False)
     left_out = []
     if detector.unreported_:
-        left_out.append(under_floor(detector.unreported_, detector.min_confidence))
+        left_out.append(under_floor(detector.unreported_, detector.min_confidence, detector.weakest_unreported_))
     if detector.trimmed_:
         left_out.append(f"{detector.trimmed_} beyond --nodes {nodes}")
     if detector.within_rounding_:

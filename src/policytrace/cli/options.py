@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import typer
 
 from ..series import where_pairs
@@ -28,6 +30,8 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def under_floor(count: int, floor: float) -> str:
-    """How many changes fell under the confidence floor, and how to list them."""
-    return f"{count} under confidence {floor:.2f} (--min-confidence lists {'it' if count == 1 else 'them'})"
+def under_floor(count: int, floor: float, weakest: float | None = None) -> str:
+    """How many changes fell under the confidence floor, and the floor that lists them all (`weakest`: the lowest
+    of their confidences, rounded down to the two places the option is shown with)."""
+    listing = "" if weakest is None else f" {math.floor(round(weakest * 100, 6)) / 100:.2f}"
+    return f"{count} under confidence {floor:.2f} (--min-confidence{listing} lists {'it' if count == 1 else 'them'})"

@@ -156,7 +156,8 @@ def _finish(result: Report, rendered: dict[str, str | bytes], out: Path) -> None
             table.add_row(*row)
         console.print(table)
     if (detection := result.detection) is not None and detection.unreported:
-        console.print("not listed: " + under_floor(detection.unreported, detection.min_confidence), soft_wrap=True,
+        console.print("not listed: " + under_floor(detection.unreported, detection.min_confidence,
+                                                   detection.weakest_unreported), soft_wrap=True,
                       markup=False)
     for path in written:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)

@@ -110,6 +110,8 @@ class Detector:
     unreported_, trimmed_ : int
         How many of those fell under `min_confidence`, and how many more `max_nodes` left out (a report
         says so).
+    weakest_unreported_ : float | None
+        The lowest confidence under `min_confidence`: a floor at or under it lists them all.
     rounding_step_ : float
         The step to which the values were rounded (0.1), or 0.0 where it is under 1% of their size.
     within_rounding_ : int
@@ -217,6 +219,7 @@ class Detector:
             # nothing to decompose: the level is the series, and the fitted attributes say so
             self.nodes_ = []
             self.unreported_ = self.trimmed_ = self.within_rounding_ = 0
+            self.weakest_unreported_ = None
             self.rounding_step_ = 0.0
             self.log_ = False
             self.path_, self.seasonal_, self.festival_ = y, np.zeros(n), np.zeros(n)
@@ -295,7 +298,8 @@ class Detector:
                 # CEADs' Ningxia total: 17.4 Mt, then 0.8-1.1 for three years, then 55: by the look of it
                 # missing years, not an event
                 nd.details["check_data"] = True
-        self.unreported_ = sum(nd.confidence < self.min_confidence for nd in nodes)
+        under = [nd.confidence for nd in nodes if nd.confidence < self.min_confidence]
+        self.unreported_, self.weakest_unreported_ = len(under), min(under, default=None)
         nodes = [nd for nd in nodes if nd.confidence >= self.min_confidence]
         self.trimmed_ = 0
         if self.max_nodes is not None:

@@ -12,7 +12,7 @@ from ..series import Series
 from .dates import DATE_TEXT
 from .empty import NOTHING
 
-SCHEMA_VERSION = "1.6"  # 1.6: node detail check_data; see docs/report-schema.md
+SCHEMA_VERSION = "1.7"  # 1.7: detection.weakest_unreported; see docs/report-schema.md
 EMPTY_ZH, EMPTY_EN = NOTHING["zh"], NOTHING["en"]   # a node where the KB holds nothing (see `empty`)
 
 
@@ -27,6 +27,7 @@ class Detection(NamedTuple):
     season_unread: bool = False
     within_rounding: int = 0        # changes no larger than the step the values were rounded to
     rounding_step: float = 0.0
+    weakest_unreported: float | None = None   # the lowest confidence under the floor
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Report:
         limit, and changes within a seasonal swing the series is too short to estimate."""
         if self.detection is None:
             return None
-        floor, unreported, trimmed, season_unread, rounded, step = self.detection
+        floor, unreported, trimmed, season_unread, rounded, step, _ = self.detection
         zh = lang == "zh"
         parts = []
         if season_unread:
