@@ -8,6 +8,7 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ROOT, cli, monthly_step_csv
 
@@ -191,3 +192,17 @@ def test_a_document_posted_online_later_says_so_beside_its_issue_date():
     issued = {lang: next(f.text for f in item_view(item, lang, str).fields if f.label in ("颁布时间", "Issued"))
               for lang in ("zh", "en")}
     assert issued == {"zh": "1985（网页发布于2012-06-05）", "en": "1985 (page posted 2012-06-05)"}
+
+
+def test_a_weekly_report_runs_to_the_last_day_of_its_last_week(tmp_path):
+    # weeks are labelled by their first day: the period had ended on the Monday of the last week
+    from policytrace.report import build_report
+    from policytrace.report.dates import DATE_TEXT
+    from policytrace.series import read_series
+
+    path = tmp_path / "weekly.csv"
+    mondays = [f"{day:%Y-%m-%d}" for day in pd.date_range("2019-01-07", "2022-12-19", freq="7D")]
+    path.write_text("date,value\n" + "".join(f"{d},{100 + i % 3}\n" for i, d in enumerate(mondays)), encoding="utf-8")
+    report = build_report(read_series(path, region="山西", sector="工业"), [])
+    assert report.period_text("zh") == "2019年1月7日至2022年12月25日"
+    assert report.period_text("en").endswith(DATE_TEXT["en"]("2022-12-25"))

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import NamedTuple
 
+import pandas as pd
+
 from .. import __version__, regions, sectors
 from ..attribute.model import Attribution
-from ..series import Series
+from ..series import Frequency, Series
 from .dates import DATE_TEXT
 from .empty import NOTHING
 
@@ -74,7 +76,11 @@ class Report:
 
     def period_text(self, lang: str) -> str:
         fmt = DATE_TEXT[lang]
-        return f"{fmt(self.period[0])}{'至' if lang == 'zh' else ' to '}{fmt(self.period[1])}"
+        first, last = self.period
+        if self.frequency == Frequency.WEEKLY.value:
+            # a week is labelled by its first day: the period ends six days after the last label
+            last = Frequency.WEEKLY.last_day(pd.Timestamp(last)).date().isoformat()
+        return f"{fmt(first)}{'至' if lang == 'zh' else ' to '}{fmt(last)}"
 
     def detection_note(self, lang: str) -> str | None:
         """What detection left out: no node at all, changes under the confidence floor or beyond the node
