@@ -485,3 +485,20 @@ def test_html_in_a_description_cell_is_read_as_its_text(tmp_path):
                   "url": ["https://example.org/a", "https://example.org/b"]}).to_csv(path, index=False)
     records = read_records(path, mapping={"title": "title", "date": "date", "summary": "summary", "url": "url"}).records
     assert [r.summary for r in records] == ["The plan lays down targets.", "Cuts of 1 < 2 and 3 > 2"]
+
+
+def test_a_source_cell_of_several_addresses_is_several_sources(shared, shared_kb):
+    # NewClimate's cells list up to four addresses, one per line: reports had shown them as one unlinked block,
+    # and the Word report had dropped the item's source
+    kb, _ = shared_kb
+    records = list(kb)
+    assert not [s.url for r in records for s in r.sources if s.url and re.search(r"\s", s.url)]
+    frame = pd.read_csv(shared / CHINA_RECORDS, dtype=str, keep_default_na=False)
+    listed = frame[frame["url"].str.count("http") >= 2]
+    assert len(listed) > 0
+    by_title = {r.title: r for r in records}
+    for _, row in listed.iterrows():
+        record = by_title.get(row["title"])
+        if record is not None:
+            links = [s.url for s in record.sources]
+            assert len(links) >= 2 and all(link.startswith("http") and link in row["url"] for link in links), links

@@ -141,6 +141,25 @@ def issued_or_posted(row: dict, posted: str | None, year_column: str) -> tuple[s
     raise InputError("the record has no date", column=year_column)
 
 
+_ADDRESS_SPLIT = re.compile(r"[\s;；]+")
+
+
+def web_addresses(cell: str | None) -> tuple[str, ...]:
+    """The web addresses of a source cell: each where it lists several (NewClimate's cells hold up to four, one
+    per line, and Hsiang et al.'s are split by commas or semicolons: reports had shown them as one unlinked
+    block, and Word had dropped the item's source), words after one left out; else the cell as it is."""
+    if not cell:
+        return ()
+    parts = [p.rstrip(",，") for p in _ADDRESS_SPLIT.split(cell) if p]
+    links = [p for p in parts if p.lower().startswith(("http://", "https://"))]
+    return tuple(dict.fromkeys(links)) if len(parts) > 1 and links else (cell,)
+
+
+def sources_of(cell: str | None, **fields) -> tuple[Source, ...]:
+    """A `Source` for each web address of `cell` (`web_addresses`), each with `fields` (publisher, type)."""
+    return tuple(Source(url=link, **fields) for link in web_addresses(cell))
+
+
 def page_source(url: str, issuer: str | None, source_type: str | None, doc_number: str | None) -> Source:
     """The issuer publishes only an official page; any other page is named by its site, so a
     republished copy is never shown under the issuer's name."""

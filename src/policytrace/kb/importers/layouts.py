@@ -15,7 +15,7 @@ from ... import regions
 from ...errors import InputError
 from ..record import Record, Source, stable_id, starts_a_unit
 from .cells import (CHINA_NAMES, clean, collection_date, date_from_url, issued_or_posted, optional_date, page_source,
-                    plain, region_codes, regions_in_text, row_date, row_title, sector_keys)
+                    plain, region_codes, regions_in_text, row_date, row_title, sector_keys, sources_of)
 from .responses import level_rank, response_directions
 
 
@@ -90,7 +90,7 @@ def _merged_row(row: dict, context: dict) -> Record:
         direction=(kind == "event" and _response_steps(context, clean(row.get("region")) or "", date, title)
                    or _merged_direction(kind, titles)),
         issuer=clean(row.get("issuer")),
-        sources=(Source(url=url, publisher=source, source_type="database"),) if url else (),
+        sources=sources_of(url, publisher=source, source_type="database"),
         fields={k: v for k, v in {"instrument": clean(row.get("instrument")), "status": status or None,
                                   "posted": posted}.items() if v},
         provenance={"source_name": source, "file": context["file"], "importer": "table:merged"},
@@ -142,7 +142,7 @@ def _gov_docs_row(row: dict, context: dict) -> Record:
         **_unit_start(kind, title_zh or title),
         regions=regions_in_text(title_zh or title), direction=_merged_direction(kind, title_zh or title),
         issuer=issuer, text=clean(row.get("content_zh")), fields={"posted": posted} if posted else {},
-        sources=(Source(url=url, publisher=issuer, source_type="official"),) if url else (),
+        sources=sources_of(url, publisher=issuer, source_type="official"),
         provenance={"source_name": source, "file": context["file"], "importer": "table:gov_docs"},
     )
 
@@ -158,7 +158,7 @@ def _iea_row(row: dict, context: dict) -> Record | None:
         id=stable_id(source, clean(row.get("_id")) or url or title, title), kind="policy", title=title,
         date=row_date(row, "Year"), regions=region_codes(prov.group(1) if prov else None, None),
         sectors=sector_keys(clean(row.get("Sectors"))), summary=plain(row.get("Policy_Content")),
-        sources=(Source(url=url, publisher="IEA", source_type="database"),) if url else (),
+        sources=sources_of(url, publisher="IEA", source_type="database"),
         fields={k: v for k, v in {"instrument": clean(row.get("Type")), "status": clean(row.get("Status"))}.items() if v},
         provenance={"source_name": source, "file": context["file"], "importer": "table:iea"},
     )
@@ -177,7 +177,7 @@ def _cpdb_row(row: dict, context: dict) -> Record | None:
         regions=region_codes(clean(row.get("Subnational region or state")), None,
                              column="Subnational region or state"),
         sectors=sector_keys(clean(row.get("Sector name"))), summary=plain(row.get("Policy description")),
-        sources=(Source(url=url, publisher="NewClimate Institute", source_type="database"),) if url else (),
+        sources=sources_of(url, publisher="NewClimate Institute", source_type="database"),
         fields={k: v for k, v in {"instrument": clean(row.get("Type of policy instrument")),
                                   "status": clean(row.get("Implementation state"))}.items() if v},
         provenance={"source_name": source, "file": context["file"], "importer": "table:cpdb"},
@@ -202,7 +202,7 @@ def _cclw_row(row: dict, context: dict) -> Record | None:
         id=stable_id(source, url or title, title), kind="policy", title=title, date=date,
         regions=(regions.NATION,), sectors=sector_keys(clean(row.get("Sectors"))),
         summary=plain(row.get("Description")),
-        sources=(Source(url=url, publisher="LSE Grantham Institute", source_type="database"),) if url else (),
+        sources=sources_of(url, publisher="LSE Grantham Institute", source_type="database"),
         provenance={"source_name": source, "file": context["file"], "importer": "table:cclw"},
     )
 
@@ -218,7 +218,7 @@ def _icap_row(row: dict, context: dict) -> Record | None:
         id=stable_id(source, url or title, title), kind="market", title=title, date=row_date(row, "Year"),
         regions=region_codes(pilot.group(1) if pilot else None, None),
         sectors=sector_keys(clean(row.get("Sectoral coverage"))), summary=plain(row.get("Policy_Content")),
-        sources=(Source(url=url, publisher="ICAP", source_type="database"),) if url else (),
+        sources=sources_of(url, publisher="ICAP", source_type="database"),
         provenance={"source_name": source, "file": context["file"], "importer": "table:icap"},
     )
 
@@ -271,7 +271,7 @@ def _masscpr_row(row: dict, context: dict) -> Record:
         end_date=None if end == _column_collected(context, "date_end") else end,   # still in force when collected
         regions=region_codes(province, None, column="province"), sectors=("all",),
         direction=_response_steps(context, province, date, level) or "unclear",
-        sources=(Source(url=url, publisher=clean(row.get("source_type")), source_type="database"),) if url else (),
+        sources=sources_of(url, publisher=clean(row.get("source_type")), source_type="database"),
         fields={"instrument": "emergency response level"},
         provenance={"source_name": source, "file": context["file"], "importer": "table:masscpr"},
     )
@@ -296,7 +296,7 @@ def _hsiang_row(row: dict, context: dict) -> Record:
         end_date=optional_date(row, "date_end"),
         regions=(place.code,) if place else region_codes(adm1, None, column="adm1_name"), sectors=("all",),
         direction="cut",
-        sources=(Source(url=url, source_type="database"),) if url else (), fields={"instrument": policy},
+        sources=sources_of(url, source_type="database"), fields={"instrument": policy},
         provenance={"source_name": source, "file": context["file"], "importer": "table:hsiang"},
     )
 
@@ -311,7 +311,7 @@ def _shock_row(row: dict, context: dict) -> Record:
     return Record(
         id=stable_id(source, clean(row.get("policy_id")) or url or title, title), kind="policy", title=title,
         title_zh=title, date=date, regions=(regions.NATION,), summary=timing or None,
-        sources=(Source(url=url, source_type="official" if url and ".gov.cn" in url else "database"),) if url else (),
+        sources=sources_of(url, source_type="official" if url and ".gov.cn" in url else "database"),
         fields={k: v for k, v in {"domain": clean(row.get("domain_zh")),
                                   "treated": clean(row.get("treatment_group_zh"))}.items() if v},
         provenance={"source_name": source, "file": context["file"], "importer": "table:shocks"},

@@ -11,7 +11,7 @@ from ... import regions
 from ...errors import InputError
 from ..record import DIRECTIONS, KINDS, Record, stable_id
 from .cells import (CHINA_NAMES, clean, normalise_date, page_source, plain, region_codes, regions_in_text, row_date,
-                    sector_keys)
+                    sector_keys, web_addresses)
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,8 @@ def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
             sectors=sector_keys(get("sectors") if mapping.sectors else " ".join(filter(None, (title, title_zh)))),
             direction=direction, issuer=get("issuer"), doc_number=get("doc_number"),
             summary=plain(get("summary")),
-            sources=(page_source(url, get("issuer"), get("source_type"), get("doc_number")),) if url else (),
+            sources=tuple(page_source(link, get("issuer"), get("source_type"), get("doc_number"))
+                          for link in web_addresses(url)),
             provenance={"source_name": Path(context["file"]).stem, "file": context["file"], "importer": "table:mapped"},
         )
     return convert
