@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import re
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -580,11 +582,22 @@ def test_missing_file_and_unknown_region_exit_2(tmp_path):
 
 @pytest.mark.parametrize("name, content, said", [
     ("fake.xlsx", b"not a zip", "not an Excel workbook, though named as one"),   # had been pandas' "specify an engine"
+    # a ZIP that holds no workbook (a .docx, an archive): had been a KeyError('zip') traceback
+    ("archive.xlsx", b"zip", "not an Excel workbook, though named as one"),
+    # a download cut short: had been "aborted", without the file or the reason
+    ("cut.csv.gz", b"gz", "the compressed file is cut short"),
     ("one.csv", b"date,value\n2020-01,1\n", "only 1 value;"),                  # had been "only 1 values"
     ("none.csv", b"date,value\n2020-01,\n2020-02,\n", "no values;"),
 ])
 def test_a_file_that_cannot_be_read_says_why_in_plain_words(tmp_path, name, content, said):
-    (tmp_path / name).write_bytes(content)
+    if content == b"zip":
+        with zipfile.ZipFile(tmp_path / name, "w") as archive:
+            archive.writestr("notes.txt", "not a workbook")
+    elif content == b"gz":
+        whole = gzip.compress(b"date,value\n" + b"".join(b"2020-%02d,%d\n" % (m, m) for m in range(1, 13)) * 50)
+        (tmp_path / name).write_bytes(whole[: len(whole) // 2])
+    else:
+        (tmp_path / name).write_bytes(content)
     run = cli("detect", str(tmp_path / name))
     assert run.returncode == 2 and said in run.stderr and "Traceback" not in run.stderr, run.stderr
     if name.endswith(".xlsx"):   # the KB's importer says the same

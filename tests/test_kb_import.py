@@ -189,6 +189,18 @@ def test_a_column_mapping_reads_a_users_table(tmp_path):
     assert record.regions == ("650100",) and record.url == "https://example.org/c"
 
 
+def test_a_mapping_need_name_only_the_odd_column_and_without_a_date_says_so(tmp_path):
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"文件": ["乌鲁木齐市停产整治"], "发布日期": ["2022-08-10"], "网址": ["https://example.org/c"]}
+                 ).to_csv(path, index=False)
+    (record,) = read_records(path, mapping={"title": "文件"}).records   # 发布日期 and 网址 are usual headers
+    assert (record.date, record.url) == ("2022-08-10", "https://example.org/c")
+    pd.DataFrame({"foo": ["x"], "bar": ["y"]}).to_csv(path, index=False)
+    # had been an IndexError traceback
+    with pytest.raises(InputError, match="no column holds a date"):
+        read_records(path, mapping={"title": "foo"})
+
+
 def test_a_users_table_with_the_usual_chinese_headers_and_no_region_column(tmp_path):
     # 所属地区, 政策类型 and 原文链接 were not known headers, 规划 was no kind, and without a region column every
     # record was national: a prefecture's plan offered to every province's nodes

@@ -30,9 +30,12 @@ class InputError(PolicytraceError):
 
 def unreadable_table(exc: Exception) -> str:
     """Why a file could not be read as a table, in the user's words rather than the reading library's."""
-    if isinstance(exc, zipfile.BadZipFile) or "cannot be determined" in str(exc):
-        # pandas: "Excel file format cannot be determined, you must specify an engine manually"
+    if isinstance(exc, (zipfile.BadZipFile, KeyError)) or "cannot be determined" in str(exc):
+        # pandas: "Excel file format cannot be determined, you must specify an engine manually"; a ZIP that holds
+        # no workbook (a .docx, an archive) is KeyError('zip'), its format looked up among the readers
         return "cannot read as a table: not an Excel workbook, though named as one"
+    if isinstance(exc, EOFError):
+        return "cannot read as a table: the compressed file is cut short (downloaded or copied only in part?)"
     return f"cannot read as a table: {str(exc).splitlines()[0]}"
 
 

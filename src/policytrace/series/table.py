@@ -75,8 +75,8 @@ def load_table(path: Path, region: str | None = None, sector: str | None = None)
         return frame.map(_european_number) if sep == ";" else frame
     except InputError:
         raise
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
-        raise InputError(f"cannot read as a table: {str(exc).splitlines()[0]}", file=str(path)) from None
+    except (ValueError, OSError, EOFError, pd.errors.ParserError) as exc:
+        raise InputError(unreadable_table(exc), file=str(path)) from None
 
 
 def load_workbook(path: Path) -> dict[str, pd.DataFrame] | None:
@@ -90,7 +90,7 @@ def load_workbook(path: Path) -> dict[str, pd.DataFrame] | None:
         return None
     try:
         sheets = pd.read_excel(path, dtype=str, sheet_name=None)
-    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
         raise InputError(unreadable_table(exc), file=str(path)) from None
     return {name: promote_header(frame) for name, frame in sheets.items()}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ... import regions
@@ -52,13 +52,30 @@ class ColumnMapping:
     @classmethod
     def guess(cls, columns: list[str]) -> "ColumnMapping | None":
         """A mapping from common Chinese and English headers, or None if title and date are not there."""
-        found = {}
-        for name, candidates in _HEADER_GUESSES.items():
-            for column in columns:
-                if column.strip().lower() in candidates and name not in found:
-                    found[name] = column
-        mapping = cls(**found)
-        return mapping if (mapping.title or mapping.title_zh) and (mapping.date or mapping.year) else None
+        mapping = cls(**_guessed(columns))
+        return mapping if mapping.complete else None
+
+    @property
+    def complete(self) -> bool:
+        """Whether a title and a date (or a year) are mapped: what every record needs."""
+        return bool((self.title or self.title_zh) and (self.date or self.year))
+
+    def completed(self, columns: list[str]) -> "ColumnMapping":
+        """This mapping, with the fields it leaves open taken from the headers (`guess`) where a column no
+        field here names has a common one: a user maps the column of an odd name, not the 日期 beside it."""
+        taken = {getattr(self, f.name) for f in fields(self)} - {None}
+        found = _guessed([c for c in columns if c not in taken])
+        return replace(self, **{name: column for name, column in found.items() if getattr(self, name) is None})
+
+
+def _guessed(columns: list[str]) -> dict[str, str]:
+    """Field → the first column whose header is a common name of it."""
+    found: dict[str, str] = {}
+    for name, candidates in _HEADER_GUESSES.items():
+        for column in columns:
+            if column.strip().lower() in candidates and name not in found:
+                found[name] = column
+    return found
 
 
 _HEADER_GUESSES = {

@@ -35,6 +35,11 @@ def read_table(path: Path, *, mapping: ColumnMapping | None = None) -> Batch:
         if missing:
             raise InputError(f"the mapping names columns the file does not have: {', '.join(missing)}",
                              file=str(path))
+        mapping = mapping.completed(columns)
+        if not mapping.complete:
+            need = "a title" if not (mapping.title or mapping.title_zh) else "a date"
+            raise InputError(f"no column holds {need}: map one (e.g. --map title=政策名称,date=发布日期)",
+                             file=str(path))
         name, convert = "table:mapped", mapped_reader(mapping)
     else:
         for name, required, convert in LAYOUTS:
@@ -123,7 +128,7 @@ def _read(path: Path) -> tuple[pd.DataFrame, int]:
         raise InputError("cannot read the text: neither UTF-8, UTF-16 nor GBK/GB18030", file=str(path)) from None
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=str(path)) from None
-    except (ValueError, pd.errors.ParserError, OSError, EOFError, zipfile.BadZipFile, csv.Error) as exc:
+    except (ValueError, pd.errors.ParserError, OSError, EOFError, KeyError, zipfile.BadZipFile, csv.Error) as exc:
         raise InputError(unreadable_table(exc), file=str(path)) from None
     if frame.empty:
         raise InputError("the file has no data rows", file=str(path))
