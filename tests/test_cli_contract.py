@@ -615,6 +615,15 @@ def test_an_out_folder_that_is_a_file_is_one_line_error(tmp_path):
     assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine"
 
 
+def test_a_folder_in_the_way_of_one_report_file_leaves_no_file_written(tmp_path):
+    # the renames had been unguarded: a traceback, three reports written and two temporary files left
+    (tmp_path / "r" / "report.docx").mkdir(parents=True)
+    path = monthly_step_csv(tmp_path / "ok.csv")
+    run = cli("report", "--series", str(path), "-r", "新疆", "-s", "工业", "--out", str(tmp_path / "r"))
+    assert run.returncode == 2 and "Traceback" not in run.stderr and "report.docx" in run.stderr, run.stderr
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["report.docx"]
+
+
 def test_demo_writes_report_with_sources(tmp_path):
     run = cli("demo", "--out", str(tmp_path / "r"))
     assert run.returncode == 0, run.stderr

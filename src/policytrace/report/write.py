@@ -27,6 +27,9 @@ def write_rendered(rendered: dict[str, str | bytes], out: str | Path) -> list[Pa
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:   # a folder that cannot be made (no permission, a file on the way): the user's to fix
         raise InputError(f"cannot make the folder: {exc.strerror or exc}", file=str(out)) from None
+    if blocked := [name for name in rendered if (out / name).is_dir()]:
+        raise InputError(f"a folder is in the way of {', '.join(blocked)}: move it, or give another folder",
+                         file=str(out))
     staged: list[tuple[str, Path]] = []
     try:
         for name, content in rendered.items():
@@ -39,8 +42,15 @@ def write_rendered(rendered: dict[str, str | bytes], out: str | Path) -> list[Pa
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
         raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    for k, (tmp, target) in enumerate(staged):
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:   # renames in one folder fail only where something changed under us
+            for left, _ in staged[k:]:
+                Path(left).unlink(missing_ok=True)
+            done = ", ".join(t.name for _, t in staged[:k]) or "none"
+            raise InputError(f"cannot write {target.name}: {exc.strerror or exc} (written before it: {done})",
+                             file=str(out)) from None
     return [target for _, target in staged]
 
 
