@@ -147,6 +147,21 @@ def test_a_changed_row_is_updated_and_provenance_names_the_change(shared, tmp_pa
     assert history[-1]["changed"] == ["summary"] and history[-1]["source_file"] == str(edited)
 
 
+def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
+    # it had been given the KB's tables and starter records, even by `kb stats`
+    path = tmp_path / "shop.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER, name TEXT)")
+    before = path.read_bytes()
+    with pytest.raises(KnowledgeBaseError, match="not a policytrace knowledge base.*customers"):
+        KnowledgeBase.create(path)
+    run = cli("kb", "stats", "--kb", str(path))
+    assert run.returncode == 2 and "customers" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert path.read_bytes() == before
+    (tmp_path / "empty.sqlite").touch()   # an empty file is a new KB
+    assert len(KnowledgeBase.create(tmp_path / "empty.sqlite")) > 0
+
+
 def test_failure_half_way_leaves_the_kb_as_it_was(tmp_path):
     kb = KnowledgeBase.open(tmp_path / "kb.sqlite")
     good = [_record(f"r{i}", f"Good record {i}") for i in range(60)]

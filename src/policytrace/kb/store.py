@@ -123,6 +123,7 @@ class SQLiteStore:
         self.path = str(path)
         try:
             self.conn = sqlite3.connect(self.path, check_same_thread=False)
+            self._refuse_other_databases()
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a crash loses at most the last commit
             self._migrate()
@@ -131,6 +132,16 @@ class SQLiteStore:
             self._refresh_concepts()
         except sqlite3.DatabaseError as exc:
             raise KnowledgeBaseError(f"{self.path}: not a policytrace knowledge base ({exc})") from None
+
+    def _refuse_other_databases(self) -> None:
+        """Another program's SQLite file (a typo in --kb) is left as it is: it had been given the KB's tables and
+        starter records, even by `kb stats`, and a report against it said the KB held nothing."""
+        tables = [name for (name,) in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        if tables and "records" not in tables:
+            self.conn.close()
+            shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+            raise KnowledgeBaseError(f"{self.path}: not a policytrace knowledge base (it holds the tables {shown})")
 
     @property
     def is_new(self) -> bool:
