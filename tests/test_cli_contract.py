@@ -586,6 +586,11 @@ def test_missing_file_and_unknown_region_exit_2(tmp_path):
     ("archive.xlsx", b"zip", "not an Excel workbook, though named as one"),
     # a download cut short: had been "aborted", without the file or the reason
     ("cut.csv.gz", b"gz", "the compressed file is cut short"),
+    # had given +inf % nodes and a report.json with Infinity in it
+    ("inf.csv", b"date,value\n" + b"".join(b"2020-%02d,%d\n" % (m, 100 + m) for m in range(1, 12)) + b"2020-12,inf\n",
+     "row 13, column 'value': value inf is not a finite number"),
+    ("huge.csv", b"date,value\n" + b"".join(b"2020-%02d,%d\n" % (m, 100 + m) for m in range(1, 12)) + b"2020-12,1e308\n",
+     "value 1e308 is not a finite number"),
     ("one.csv", b"date,value\n2020-01,1\n", "only 1 value;"),                  # had been "only 1 values"
     ("none.csv", b"date,value\n2020-01,\n2020-02,\n", "no values;"),
 ])

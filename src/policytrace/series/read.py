@@ -24,6 +24,7 @@ ALL_SECTORS = "all"         # `sectors.key` of 合计, 全部门, total
 # of the whole file or a region inside the one asked for (each read as a series, then summed: `_sum_of_members`)
 GROUP_MEMBER, SECTOR_MEMBER, REGION_MEMBER = "_group_member", "_sector_member", "_region_member"
 MIN_POINTS = 8
+MAX_VALUE = 1e150
 
 WIDE_DATE, WIDE_VALUE = "period (column heading)", "value"
 JOINED_DATE = "date (year and month columns)"
@@ -421,6 +422,13 @@ def _parse_values(column: pd.Series, name: str, col: str) -> np.ndarray:
         unit = _UNIT_AFTER.match(str(text.iloc[i]))
         hint = f": write the unit {unit[1]!r} in the column's heading, not in its cells" if unit else ""
         raise InputError(f"value {column.iloc[i]!r} is not a number{hint}", file=name,
+                         row=int(column.index[i]) + LINE_OFFSET, column=col)
+    # squares of the values (variances, fits) overflow past ~1e154: "inf" and 1e308 had given +inf % nodes and a
+    # report.json that no JSON reader takes
+    huge = values.abs() > MAX_VALUE
+    if huge.any():
+        i = int(np.flatnonzero(huge.to_numpy())[0])
+        raise InputError(f"value {column.iloc[i]} is not a finite number under {MAX_VALUE:g}", file=name,
                          row=int(column.index[i]) + LINE_OFFSET, column=col)
     negative = values < 0
     if negative.any():
