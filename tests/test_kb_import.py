@@ -147,6 +147,18 @@ def test_a_changed_row_is_updated_and_provenance_names_the_change(shared, tmp_pa
     assert history[-1]["changed"] == ["summary"] and history[-1]["source_file"] == str(edited)
 
 
+def test_a_file_none_of_whose_rows_can_be_read_is_an_error_and_makes_no_kb(tmp_path):
+    # it had said "0 new … 1 row skipped", exited 0 and made a new KB of the starter records
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"标题": ["甲", "乙"], "日期": ["2021-01-01", "2021-02-01"], "地区": ["Atlantis", "Atlantis"]}
+                 ).to_csv(path, index=False)
+    with pytest.raises(InputError, match="no row could be read \\(2 turned away\\); the first, row 2, column '地区'"):
+        read_records(path)
+    run = cli("kb", "import", str(path), "--kb", str(tmp_path / "kb.sqlite"))
+    assert run.returncode == 2 and "unknown region 'Atlantis'" in run.stderr, run.stderr
+    assert not (tmp_path / "kb.sqlite").exists()
+
+
 def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
     # it had been given the KB's tables and starter records, even by `kb stats`
     path = tmp_path / "shop.sqlite"

@@ -42,14 +42,26 @@ def read_records(path: str | Path, *, mapping=None) -> Batch:
     if isinstance(mapping, dict):
         mapping = ColumnMapping(**mapping)
     if suffix in TABLES:
-        return read_table(path, mapping=mapping)
+        return _some_read(read_table(path, mapping=mapping), path)
     if suffix in JSON:
-        return read_json(path)
+        return _some_read(read_json(path), path)
     if suffix in DOCUMENTS:
         return read_document(path)
     raise InputError(f"cannot import {suffix or 'files without an extension'}: give a table "
                      f"({', '.join(TABLES)}), JSON ({', '.join(JSON)}) or a document ({', '.join(DOCUMENTS)})",
                      file=str(path))
+
+
+def _some_read(batch: Batch, path: Path) -> Batch:
+    """`batch`, unless every row of it was turned away: then nothing is imported, and the first reason is the
+    error (an import that took none of 40 rows had said "0 new" and exited 0, a new KB made all the same)."""
+    if batch.skipped and not batch.records and not batch.left_out:
+        first = batch.skipped[0]
+        where = ", ".join(w for w in (f"row {first.row}" if first.row is not None else None,
+                                      f"column {first.column!r}" if first.column else None) if w)
+        raise InputError(f"no row could be read ({len(batch.skipped)} turned away); the first"
+                         f"{', ' + where if where else ''}: {first.reason}", file=str(path))
+    return batch
 
 
 from .tables import ColumnMapping  # noqa: E402  (re-exported for KnowledgeBase.import_file)
