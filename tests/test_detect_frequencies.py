@@ -318,6 +318,22 @@ def test_days_and_months_in_either_order_and_named_months(tmp_path, written, fre
     assert pd.Timestamp(series.values.index[14]) == days[14]
 
 
+def test_day_month_dates_among_iso_dates_take_the_columns_order(tmp_path):
+    # a year pasted in from a European sheet: cell by cell, 05.01.2019 had been read as 1 May (no error: the
+    # swapped days of 2019 met no other), and alternating notations had said "date 01.03.2019 appears twice"
+    days = pd.date_range("2019-01-01", periods=730, freq="D")
+    written = [d.strftime("%d.%m.%Y") if d.year == 2019 else d.strftime("%Y-%m-%d") for d in days]
+    path = tmp_path / "mixed.csv"
+    path.write_text("date,value\n" + "".join(f"{w},{100 + (d == days[4]) * 50}\n" for w, d in zip(written, days)),
+                    encoding="utf-8")
+    series = read_series(path)
+    assert len(series) == 730 and series.meta["gaps"] == 0
+    assert series.values.idxmax() == pd.Timestamp("2019-01-05")
+    alternating = [d.strftime("%d.%m.%Y") if i % 2 else d.strftime("%Y-%m-%d") for i, d in enumerate(days[:60])]
+    path.write_text("date,value\n" + "".join(f"{w},100\n" for w in alternating), encoding="utf-8")
+    assert len(read_series(path)) == 60
+
+
 def test_a_spreadsheets_day_numbers_in_a_date_column_are_dates(tmp_path):
     # Excel saves a date as its day number (42005 is 2015-01-01); read as positions, 72 months had been
     # 2,162 points, 2,090 of them gaps

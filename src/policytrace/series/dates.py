@@ -74,13 +74,17 @@ def parse_dates(column: pd.Series, name: str, col: str) -> tuple[pd.Index, Frequ
         return _convert(text, name, col, column, lambda t: _week(t)), Frequency.WEEKLY
     if _NAMED_MONTH_YY.match(sample):
         return _convert(text, name, col, column, _named_month), Frequency.MONTHLY
-    if all(_DAY_MONTH_YEAR.match(t) for t in text):
-        day_first = _day_first(text)
-        index = _convert(text, name, col, column, lambda t: _day_month_year(t, day_first))
-    else:
-        index = _convert(text, name, col, column,
-                         lambda t: pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日")))
-    return _infer_frequency(index, name, col, column.index)
+    day_month = text.str.match(_DAY_MONTH_YEAR)
+    # one order for the column's day-month-year cells, also among dates written otherwise: cell by cell, 05.01.2019
+    # beside 2020-01-05 had been read as 1 May, and 132 days of 2019 swapped without a word
+    day_first = _day_first(text[day_month]) if day_month.any() else False
+
+    def parse(t: str) -> pd.Timestamp:
+        if _DAY_MONTH_YEAR.match(t):
+            return _day_month_year(t, day_first)
+        return pd.Timestamp(t.replace("年", "-").replace("月", "-").rstrip("日"))
+
+    return _infer_frequency(_convert(text, name, col, column, parse), name, col, column.index)
 
 
 def _octobers(text: pd.Series) -> pd.Series:
