@@ -620,6 +620,15 @@ def test_an_out_folder_that_is_a_file_is_one_line_error(tmp_path):
     assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine"
 
 
+def test_an_unknown_sector_of_a_single_series_is_an_error_and_a_branch_is_not(tmp_path):
+    # -s Foo had been taken on trust and titled the report "新疆维吾尔自治区Foo领域…"
+    path = monthly_step_csv(tmp_path / "ok.csv")
+    run = cli("report", "--series", str(path), "-r", "新疆", "-s", "Foo", "--out", str(tmp_path / "r"))
+    assert run.returncode == 2 and "unknown sector 'Foo'" in run.stderr and "工业 (Industry)" in run.stderr, run.stderr
+    assert not (tmp_path / "r").exists()
+    assert cli("detect", str(path), "-r", "新疆", "-s", "钢铁").returncode == 0
+
+
 def test_a_folder_in_the_way_of_one_report_file_leaves_no_file_written(tmp_path):
     # the renames had been unguarded: a traceback, three reports written and two temporary files left
     (tmp_path / "r" / "report.docx").mkdir(parents=True)

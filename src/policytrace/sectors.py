@@ -135,6 +135,11 @@ def key(name) -> str:
     return f"branch:{branch}" if branch else _plain(name)
 
 
+def known_names() -> str:
+    """The sectors in both languages, for an error: '工业 (Industry), 电力 (Power), …'."""
+    return ", ".join(f"{zh} ({en})" for en, zh, _ in SECTORS.values())
+
+
 def label_zh(key: str | None) -> str:
     return SECTORS[key][1] if key in SECTORS else (key or "")
 

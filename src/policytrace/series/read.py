@@ -335,6 +335,10 @@ def _filter_long(frame: pd.DataFrame, name: str, region: str | None,
         known = regions.find(str(frame[rcol].dropna().iloc[0]).strip()) if frame[rcol].notna().any() else None
     elif region and known is None:
         regions.lookup(region)      # raises: a region the gazetteer does not know
+    if sector is not None and not scol and sectors.coarse(sector) is None:
+        # a file of one series takes the sector on trust: -s Foo had titled a report "新疆维吾尔自治区Foo领域…"
+        raise InputError(f"unknown sector {sector!r}: give one of {sectors.known_names()}, a branch such as 钢铁 or "
+                         "火电, or leave --sector out", file=name)
     if scol and frame[scol].nunique() == 1:
         held = str(frame[scol].dropna().iloc[0]).strip()
         if sector is not None and sectors.key(sector) != sectors.key(held):
