@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import CHINA_RECORDS, cli
+from policytrace.errors import InputError
 from policytrace.kb import KnowledgeBase, Record, Source
 from policytrace.kb.starter import starter_records
 
@@ -79,6 +81,15 @@ def test_kind_and_sector_filters(kb):
     assert set(ids(kb.search("", sectors=["电力"], limit=None))) == {"nation", "gansu"}
     assert set(ids(kb.search("", sectors=["Power"], limit=None))) == {"nation", "gansu"}
     assert set(ids(kb.search("", sectors=["钢铁"], limit=None))) == {"dual"}
+    # a kind as Chinese tables write it; an unknown kind or sector, a bad limit or dates the wrong way round had
+    # found nothing (or everything, or all but the last five) without a word
+    assert set(ids(kb.search("", kinds=["事件"], limit=None))) == set(ids(kb.search("", kinds=["event"], limit=None)))
+    for bad, said in (({"kinds": ["spaceship"]}, "unknown kind 'spaceship'"),
+                      ({"sectors": ["spaceship"]}, "unknown sector 'spaceship'"),
+                      ({"limit": 0}, "cannot list 0 records"), ({"limit": -5}, "cannot list -5 records"),
+                      ({"start": "2021", "end": "2020"}, "the first date 2021 is after the last 2020")):
+        with pytest.raises(InputError, match=re.escape(said)):
+            kb.search("", **bad)
 
 
 def test_covering_more_of_the_query_ranks_higher(kb):

@@ -82,7 +82,7 @@ def search(
     date_to: str = typer.Option(None, "--to", help="Latest date."),
     kinds: list[str] = typer.Option(None, "--kind", help="policy, plan, standard, market, project, event, statistic."),
     sectors: list[str] = typer.Option(None, "--sector", help="industry, power, energy, transport, …"),
-    limit: int = typer.Option(10, "--limit", "-n"),
+    limit: int = typer.Option(10, "--limit", "-n", min=1),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Search records by words (cross-lingual), region, date, kind and sector.

@@ -10,7 +10,7 @@ from .. import sectors as sector_names
 from ..errors import InputError
 from .glossary import concept_bits, parse_query
 from .importers import Batch, ColumnMapping, read_records
-from .record import Record, Source, parse_partial
+from .record import KIND_WORDS, KINDS, Record, Source, parse_partial
 from .search import REGION_SHARE, Hit, match_expression, matching_words, nearer_first, rank, rank_texts
 from .store import Filters, ImportResult, SQLiteStore, Store
 
@@ -98,10 +98,14 @@ class KnowledgeBase:
         rules apply to Xinjiang) and below it (`include_children`: Urumqi is in Xinjiang) on request.
         Dates overlap at the record's own precision: a record dated "2021" overlaps any range in 2021.
         """
+        if limit is not None and limit < 1:
+            raise InputError(f"cannot list {limit} records: give 1 or more")
         filters = Filters(start=_bound(start, 0) if start else None, end=_bound(end, 1) if end else None,
-                          kinds=list(kinds) if kinds is not None else None,
+                          kinds=[_kind(k) for k in kinds] if kinds is not None else None,
                           # a sector by any of its names (工业, Industry, 钢铁 for industry), as records store its key
-                          sectors=[sector_names.coarse(s) or s for s in sectors] if sectors is not None else None)
+                          sectors=[_sector(s) for s in sectors] if sectors is not None else None)
+        if filters.start and filters.end and filters.start > filters.end:
+            raise InputError(f"the first date {start} is after the last {end}")
         if region:
             found = gazetteer.lookup(region)
             codes = [found.code, *(found.ancestors if include_parents else ())]
@@ -134,6 +138,21 @@ class KnowledgeBase:
 
     def stats(self) -> dict:
         return self.store.stats()
+
+
+def _kind(word: str) -> str:
+    """A record kind by its name or a Chinese table's word (政策 is policy), or a one-line error: an unknown kind had
+    found nothing without a word."""
+    kind = KIND_WORDS.get(word.strip(), word.strip().lower())
+    if kind not in KINDS:
+        raise InputError(f"unknown kind {word!r}: one of {', '.join(KINDS)}")
+    return kind
+
+
+def _sector(name: str) -> str:
+    if (key := sector_names.coarse(name)) is None:
+        raise InputError(f"unknown sector {name!r}: one of {sector_names.known_names()}, or a branch such as 钢铁")
+    return key
 
 
 def _bound(text: str, side: int) -> str:

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 KINDS = ("policy", "plan", "standard", "market", "project", "event", "statistic")
+# a kind as Chinese tables write it
+KIND_WORDS = {"政策": "policy", "法规": "policy", "法律": "policy", "文件": "policy", "规划": "plan", "计划": "plan",
+              "方案": "plan", "标准": "standard", "市场": "market", "交易": "market", "项目": "project",
+              "工程": "project", "事件": "event", "统计": "statistic", "数据": "statistic"}
 DIRECTIONS = ("raise", "cut", "unclear")
 TYPED_FIELDS = {"issued": "颁布时间", "effective": "实施时间", "authority": "主管部门", "key_points": "政策要点",
                 "expected_effect": "预期成效", "scale": "项目规模", "place": "实施地点"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ... import regions
 from ...errors import InputError
-from ..record import DIRECTIONS, KINDS, Record, stable_id
+from ..record import DIRECTIONS, KIND_WORDS, KINDS, Record, stable_id
 from .cells import (CHINA_NAMES, clean, normalise_date, page_source, plain, region_codes, regions_in_text, row_date,
                     sector_keys, web_addresses)
 
@@ -98,10 +98,6 @@ _HEADER_GUESSES = {
     "id": ("id", "编号"),
     "country": ("country", "iso", "country iso", "iso3", "adm0_name", "国家"),
 }
-# a kind as Chinese tables write it
-_KIND_WORDS = {"政策": "policy", "法规": "policy", "法律": "policy", "文件": "policy", "规划": "plan", "计划": "plan",
-               "方案": "plan", "标准": "standard", "市场": "market", "交易": "market", "项目": "project",
-               "工程": "project", "事件": "event", "统计": "statistic", "数据": "statistic"}
 # a direction as tables write it: what the record does to emissions
 _DIRECTION_WORDS = {**dict.fromkeys(("减排", "减少", "降低", "下降", "削减", "压减", "抑制", "减", "降", "-", "−", "负",
                                      "decrease", "reduce", "reduction", "down", "negative"), "cut"),
@@ -122,7 +118,7 @@ def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
         names = [c for c in (mapping.date, mapping.year) if c]
         date = row_date(row, *names)
         kind = (get("kind") or "policy").lower()
-        kind = _KIND_WORDS.get(kind, kind)
+        kind = KIND_WORDS.get(kind, kind)
         if kind not in KINDS:
             raise InputError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}", column=mapping.kind)
         direction = (get("direction") or "unclear").lower()
