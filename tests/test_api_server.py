@@ -285,3 +285,5 @@ def test_import_of_unreadable_files_is_422(server):
             assert "/tmp" not in r.text  # messages name the upload, not the server's temporary folder
             if r.status_code == 422:
                 assert r.json()["detail"].startswith(name)
+        # none of them could be imported: no KB is left behind (one had been made and seeded all the same)
+        assert "junk" not in [k["name"] for k in c.get("/api/kbs").json()]

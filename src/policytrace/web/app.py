@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from .. import __version__
 from .. import regions as gazetteer
 from ..errors import InputError, PolicytraceError
-from ..kb import KnowledgeBase
+from ..kb import KnowledgeBase, read_records
 from ..pipeline import run
 from ..report import FORMATS, MEDIA_TYPES, Report, check_as_of, render
 from ..series import read_series, where_pairs
@@ -262,16 +262,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(403, "the operator has set no KB folder (POLICYTRACE_KB_DIR) to write into")
         with tempfile.TemporaryDirectory() as folder:
             upload = _save_upload(file, Path(folder), RECORD_SUFFIXES, settings)
+            # read before a KB is opened: a file that cannot be imported had left a new KB, seeded, behind
+            try:
+                batch = read_records(upload)
+            except PolicytraceError:
+                raise
+            except Exception as exc:  # noqa: BLE001  a file no importer understands is a 422, not a 500
+                raise InputError(f"cannot import this file ({exc.__class__.__name__}: {exc})",
+                                 file=upload.name) from None
             lock = import_locks.setdefault(name, threading.Lock())
-            opener = getattr(KnowledgeBase, "create", None)
-            with lock, (opener(path, seed=not empty) if opener else KnowledgeBase.open(path)) as store:
-                try:
-                    result = store.import_file(upload)
-                except PolicytraceError:
-                    raise
-                except Exception as exc:  # noqa: BLE001  a file no importer understands is a 422, not a 500
-                    raise InputError(f"cannot import this file ({exc.__class__.__name__}: {exc})",
-                                     file=upload.name) from None
+            with lock, KnowledgeBase.create(path, seed=not empty) as store:
+                result = store.write(batch, source_file=str(upload))
                 size = len(store)
             skipped = [str(s).replace(f"{folder}/", "") for s in result.skipped][:50]
         return ImportSummary(kb=name, inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
