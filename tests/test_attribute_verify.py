@@ -57,10 +57,13 @@ def check_verified(attributions) -> None:
             seen_urls[item.record.url] += 1
             assert item.record.url.startswith(("http://", "https://")), item.record.id
             assert item.relation_zh and item.relation_en
-            if item.lag_days < 0:
+            # before or after the node, or in its own month (or in the record's month or year that holds it)
+            if "所在" not in item.relation_zh and item.lag_days < 0:
                 assert "前" in item.relation_zh
-            elif item.lag_days > 0:
+            elif "所在" not in item.relation_zh and item.lag_days > 0:
                 assert "后" in item.relation_zh
+            elif "所在" in item.relation_zh:   # a month, a quarter or a year holds both dates
+                assert abs(item.lag_days) <= 366
             if item.after_node:
                 assert item.note_zh and item.lag_days > 0
             assert set(item.parts) == {"time", "region", "sector", "direction", "kind", "relevance", "authority"}

@@ -90,7 +90,7 @@ def test_a_series_without_nodes_says_none_was_found(tmp_path):
     assert "未见置信度不低于 0.40" in report.render("html")
     assert report.to_dict()["detection"] == {"min_confidence": 0.4, "unreported": 0, "beyond_max_nodes": 0,
                                              "season_unread": False, "within_rounding": 0,
-                                             "rounding_step": 0.0, "note": {
+                                             "rounding_step": 0.0, "weakest_unreported": None, "note": {
         "zh": "经检测，分析周期内未见置信度不低于 0.40 的关键节点。",
         "en": "No key node with a confidence of at least 0.40 was found in this period."}}
 
