@@ -223,7 +223,7 @@ def test_unknown_region_and_report_id(server, tmp_path):
         r = c.post("/api/reports", files={"file": ("s.csv", path.read_bytes())}, data={"region": "Atlantis"})
         assert r.status_code == 422 and "Atlantis" in r.json()["detail"]
         r = c.post("/api/reports", data={"demo": "xinjiang-industry", "as_of": "notadate"})
-        assert r.status_code == 422 and "as_of" in r.json()["detail"]
+        assert r.status_code == 422 and "as of 'notadate': not a date" in r.json()["detail"]
         r = c.post("/api/reports", data={"demo": "xinjiang-industry", "as_of": "2019-01-05"})  # too few points left
         assert r.status_code == 422 and "/" not in r.json()["detail"].split(":")[0]  # no server path
         r = c.post("/api/reports", files={"file": ("s.csv", path.read_bytes())},

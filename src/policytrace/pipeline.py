@@ -53,5 +53,5 @@ def _until(series: Series, as_of: str) -> Series:
         from .errors import InputError
 
         raise InputError(f"as of {as_of} the series has no value yet: its first is {series.period[0]}",
-                         file=series.source, column="as_of")
+                         file=series.source)
     return replace(series, values=kept)

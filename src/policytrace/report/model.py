@@ -248,5 +248,6 @@ def check_as_of(text: str | None) -> str | None:
     try:
         pd.Timestamp(text)
     except (ValueError, TypeError, OverflowError):
-        raise InputError(f"{text!r} is not a date; write it as 2021, 2021-06 or 2021-06-30", column="as_of") from None
+        # no column: the date is an option of the run, not a cell of the file
+        raise InputError(f"as of {text!r}: not a date; write it as 2021, 2021-06 or 2021-06-30") from None
     return text
