@@ -194,6 +194,7 @@ def node_settled(node: Node, series: Series) -> date:
 
 
 def node_resolution(node: Node, series: Series) -> Frequency:
+    """The resolution the node was found at: the series' own, or the one its data were read at."""
     resolution = node.details.get("working_resolution")
     return Frequency(resolution) if resolution in {f.value for f in Frequency} else series.frequency
 

@@ -150,6 +150,7 @@ def _kind(word: str) -> str:
 
 
 def _sector(name: str) -> str:
+    """A sector's key by any of its names (工业, Industry, 钢铁 for industry), or a one-line error."""
     if (key := sector_names.coarse(name)) is None:
         raise InputError(f"unknown sector {name!r}: one of {sector_names.known_names()}, or a branch such as 钢铁")
     return key
