@@ -74,6 +74,12 @@ def test_dates_overlap_at_their_own_precision(kb):
     assert ids(kb.search("", start="2017", end="2017", limit=None)) == ["other"]
 
 
+def test_one_chinese_character_finds_the_words_it_starts(kb):
+    # the index holds bigrams: a lone character had found nothing
+    assert set(ids(kb.search("停", limit=None))) == {"zh_stop", "urumqi"}   # 停产, 停工
+    assert ids(kb.search("铝", limit=None)) == ["zh_stop"]                   # 电解铝企业: a run's inside
+
+
 def test_kind_and_sector_filters(kb):
     assert set(ids(kb.search("", kinds=["event"], limit=None))) == {"shutdown", "zh_stop", "urumqi", "lockdown"}
     assert set(ids(kb.search("", sectors=["power"], limit=None))) == {"nation", "gansu"}

@@ -32,6 +32,10 @@ def index_text(text: str | None) -> str:
 
 
 def phrase(word: str) -> str | None:
-    """An FTS5 phrase that matches `word` as a substring-like sequence, or None if it has no tokens."""
+    """An FTS5 phrase that matches `word` as a substring-like sequence, or None if it has no tokens. A lone Chinese
+    character is a prefix of the bigrams it starts (煤 finds 煤炭 and 燃煤电厂's 煤电; only a run's last character
+    escapes it): as a token of its own it had found nothing, the index holding bigrams."""
     parts = tokens(word)
+    if len(parts) == 1 and len(parts[0]) == 1 and parts[0] >= _CJK_START:
+        return f'"{parts[0]}"*'
     return '"' + " ".join(parts) + '"' if parts else None
