@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -316,6 +317,21 @@ def test_days_and_months_in_either_order_and_named_months(tmp_path, written, fre
     assert series.frequency is (Frequency.MONTHLY if freq == "MS" else Frequency.DAILY), series
     assert len(series) == 72 and series.meta["gaps"] == 0
     assert pd.Timestamp(series.values.index[14]) == days[14]
+
+
+@pytest.mark.parametrize("written, said", [("2019-02-29", "'2019-02-29' is no such date (day is out of range for month)"),
+                                            ("2019-13", "'2019-13' is no such date (month must be in 1..12)")])
+def test_a_date_that_does_not_exist_is_said_to_be_none(tmp_path, written, said):
+    # it had been told to write its date as 2020-03-15, which it was
+    path = tmp_path / "d.csv"
+    first = "2019-02-16" if written.count("-") == 2 else "2018-01"
+    dates = pd.date_range(first, periods=12, freq="D" if written.count("-") == 2 else "MS")
+    fmt = "%Y-%m-%d" if written.count("-") == 2 else "%Y-%m"
+    path.write_text("date,value\n" + "".join(f"{d.strftime(fmt)},{i}\n" for i, d in enumerate(dates))
+                    + f"{written},1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(said)) as err:
+        read_series(path)
+    assert err.value.row == 14
 
 
 def test_day_month_dates_among_iso_dates_take_the_columns_order(tmp_path):

@@ -197,9 +197,12 @@ def _convert(text: pd.Series, name: str, col: str, column: pd.Series, parse) -> 
             if not YEARS[0] <= day.year <= YEARS[1]:
                 raise ValueError(t)
             out.append(day)
-        except (ValueError, TypeError, OverflowError):
-            raise InputError(f"cannot read {t!r} as a date (write it as 2020-03-15, 2020-03 or 2020)", file=name,
-                             row=int(column.index[i]) + LINE_OFFSET, column=col) from None
+        except (ValueError, TypeError, OverflowError) as exc:
+            # a calendar's own words where the date is well written but does not exist (2019-02-29, 2020-13)
+            said = str(exc).split(":")[0] if re.search(r"out of range|must be in", str(exc)) else None
+            reason = (f"{t!r} is no such date ({said})" if said
+                      else f"cannot read {t!r} as a date (write it as 2020-03-15, 2020-03 or 2020)")
+            raise InputError(reason, file=name, row=int(column.index[i]) + LINE_OFFSET, column=col) from None
     return pd.DatetimeIndex(out)
 
 
