@@ -80,3 +80,19 @@ def test_the_cli_names_the_candidates_in_one_line(tmp_path):
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "泰州市" in run.stderr and "台州市" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name, code", [("新疆維吾爾自治區", "650000"), ("內蒙古", "150000"), ("廣東", "440000"),
+                                        ("烏魯木齊", "650100"), ("瀋陽", "210100")])
+def test_a_name_in_traditional_characters(name, code):
+    # as Hong Kong and Taiwan write them: they had been unknown regions
+    assert regions.lookup(name).code == code
+
+
+def test_a_file_of_traditional_region_names_names_its_region(tmp_path):
+    path = tmp_path / "long.csv"
+    rows = [f"2019-{m:02d},新疆維吾爾自治區,{100 + m}" for m in range(1, 13)]
+    path.write_text("date,province,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    run = cli("report", "--series", str(path), "-s", "工业", "--format", "zh", "--out", str(tmp_path / "r"))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "r" / "report.zh.md").read_text(encoding="utf-8").startswith("新疆维吾尔自治区工业领域")

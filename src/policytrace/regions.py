@@ -288,12 +288,26 @@ def lookup(name_or_code: str) -> Region:
                 or _below(key) or _romanised(key))
         if code:
             return by_code[code]
+        if (simplified := _simplified(key)) != key:
+            return lookup(simplified)   # 新疆維吾爾自治區, 內蒙古, as Hong Kong and Taiwan write them
         if key in several:
             names = "、".join(f"{_place(c)} ({c})" for c in several[key][:6])
             raise UnknownRegionError(f"region {key!r} may be any of {names}: give the units above it "
                                      f"({_place(several[key][0])}) or its code")
     raise UnknownRegionError(f"unknown region {name_or_code!r}: the gazetteer holds China, its provinces, "
                              "prefectures and counties; give a Chinese or English name or a 6-digit code")
+
+
+def _simplified(key: str) -> str:
+    """`key` in simplified characters (OpenCC's traditional-to-simplified table); ASCII as it is."""
+    return key if key.isascii() else _traditional_to_simplified().convert(key)
+
+
+@cache
+def _traditional_to_simplified():
+    from opencc import OpenCC   # read from the package's files once, and only for a name not otherwise known
+
+    return OpenCC("t2s")
 
 
 def _below(key: str) -> str | None:
