@@ -300,6 +300,9 @@ def test_a_unit_written_in_the_cells_is_named_in_the_error(tmp_path):
     with pytest.raises(InputError, match="write the unit '万吨' in the column's heading") as err:
         read_series(path)
     assert err.value.row == 3 and err.value.column == "value"
+    # a date chosen as the value is no number with a unit: "write the unit '-01' in the column's heading"
+    with pytest.raises(InputError, match="value '2015-01' is not a number$"):
+        read_series(path, value_column="date")
 
 
 @pytest.mark.parametrize("written, freq", [

@@ -412,7 +412,7 @@ def _sector_rows(frame: pd.DataFrame, col: str, sector: str) -> pd.Series:
 
 # How statistical tables mark a value they do not have (NBS yearbooks: … not available, — not applicable).
 # a number with its unit in the cell (12.5万吨, 3.2 Mt)
-_UNIT_AFTER = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*([^\d\s%.,].*)$")
+_UNIT_AFTER = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*([^\d\s%.,\-/:].*)$")   # not a date's -01
 MISSING_MARKS = frozenset({"-", "--", "—", "——", "–", "…", "……", "...", "/", "／"})
 
 
