@@ -164,6 +164,13 @@ def test_panel_bad_input_names_file_row_and_column(tmp_path, kb_path):
     one = tmp_path / "one.csv"
     one.write_text("date,value\n2020-01,1\n", encoding="utf-8")
     assert cli("panel", str(one), "--kb", str(kb_path)).returncode == 2
+    # a sector the file does not hold is named with the sector column and what it holds (it had blamed 'province')
+    two = tmp_path / "two.csv"
+    two.write_text("date,province,sector,value\n2020-01,Xinjiang,Industry,1\n2020-01,Xinjiang,Power,2\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError, match="no rows for the sectors Foo; the file holds Industry, Power") as err:
+        read_panel(two, sectors=["Foo"])
+    assert err.value.column == "sector"
 
 
 def test_real_panel_covid_is_one_common_down_break(shared, kb_path):

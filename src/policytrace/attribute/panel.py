@@ -331,11 +331,17 @@ def read_panel(path: str | Path, *, regions: Sequence[str] | None = None, sector
         # sector groups asked for (CEADs' 'Industry (...)'): each is the sum of its sectors, as in `read_series`
         frame = frame.assign(_sector=frame[gcol].map(sector_names.key), **{GROUP_MEMBER: frame[scol]})
     if wanted_regions is not None:
-        frame = frame[frame._code.isin(wanted_regions)]
+        if not (kept := frame._code.isin(wanted_regions)).any():
+            raise InputError(f"no rows for the regions {', '.join(regions)}", file=str(path), column=rcol)
+        frame = frame[kept]
     if wanted_sectors is not None:
-        frame = frame[frame._sector.isin(wanted_sectors)]
-    if frame.empty:
-        raise InputError("no rows for the regions and sectors asked for", file=str(path), column=rcol)
+        if not (kept := frame._sector.isin(wanted_sectors)).any():
+            # named by the column that was read: the sector column, not the regions' (it had blamed 'province')
+            column = gcol if gcol and GROUP_MEMBER in frame.columns else scol
+            held = ", ".join(map(str, frame[column].dropna().unique()[:8])) if column else "no sector column"
+            raise InputError(f"no rows for the sectors {', '.join(sectors)}; the file holds {held}", file=str(path),
+                             column=column)
+        frame = frame[kept]
     out: dict[str, Series] = {}
     for (code, sector), rows in frame.groupby(["_code", "_sector"], sort=True):
         # the slice keeps the file's row index, so an error names the user's line
