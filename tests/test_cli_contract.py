@@ -618,6 +618,10 @@ def test_an_out_folder_that_is_a_file_is_one_line_error(tmp_path):
         run = cli("report", "--series", str(path), "-r", "新疆", "-s", "工业", "--out", str(tmp_path / out))
         assert run.returncode == 2 and "Traceback" not in run.stderr and "folder" in run.stderr, run.stderr
     assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine"
+    # an empty folder name (-o "$OUT", unset) had put the five files into the current folder
+    run = cli("report", "--series", str(path), "-r", "新疆", "-s", "工业", "--out", "", cwd=tmp_path)
+    assert run.returncode == 2 and "an empty folder name" in run.stderr, run.stderr
+    assert not list(tmp_path.glob("report.*"))
 
 
 def test_an_unknown_sector_of_a_single_series_is_an_error_and_a_branch_is_not(tmp_path):

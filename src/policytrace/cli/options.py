@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import typer
 
@@ -23,6 +24,14 @@ def parse_where(pairs: list[str] | None) -> dict[str, str]:
         return where_pairs(pairs)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--where") from None
+
+
+def folder(text: str) -> Path:
+    """An output folder as typed; an empty one (an unset shell variable, -o "$OUT") is a usage error: as '.' it had
+    put the report's files in the current folder."""
+    if not text.strip():
+        raise typer.BadParameter("an empty folder name: give a folder ('.' for this one)")
+    return Path(text)
 
 
 def counted(count: int, noun: str) -> str:

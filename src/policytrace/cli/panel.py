@@ -15,6 +15,7 @@ from ..kb import KnowledgeBase
 from ..pipeline import run_panel
 from ..report.write import write_rendered
 from . import app
+from .options import folder
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -30,7 +31,7 @@ def panel(
     value_column: str = typer.Option(None, "--value-column", help="The value column, when it cannot be guessed."),
     share: float = typer.Option(0.5, "--share",
                                 help="Least share of series that move the same way at a break for it to be common."),
-    out: Path = typer.Option(None, "--out", "-o", help="Write panel.json into this folder."),
+    out: Path = typer.Option(None, "--out", "-o", parser=folder, help="Write panel.json into this folder."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Tell common national breaks from regional ones across many series, and explain both.

@@ -19,7 +19,7 @@ from ..report.change import short_change
 from ..report.write import write_rendered
 from ..series import Series, read_series
 from . import app
-from .options import MIN_CONFIDENCE_OPTION, WHERE_OPTION, parse_where, under_floor
+from .options import MIN_CONFIDENCE_OPTION, WHERE_OPTION, folder, parse_where, under_floor
 
 FORMAT_OPTION = typer.Option(
     "zh,en,html,docx,json", "--format", "-f",
@@ -45,7 +45,7 @@ def report(
     as_of: str = typer.Option(None, "--as-of", help="Cut the series at this date."),
     nodes: int = typer.Option(None, "--nodes", "-n", min=1, help="Report at most this many nodes."),
     min_confidence: float = MIN_CONFIDENCE_OPTION,
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for the report files. 输出文件夹。"),
+    out: Path = typer.Option(..., "--out", "-o", parser=folder, help="Folder for the report files. 输出文件夹。"),
     formats: str = FORMAT_OPTION,
 ) -> None:
     """Detect, explain and write the report for your own series. 检测关键节点、解释并写出报告。
@@ -75,7 +75,7 @@ def report(
 
 
 @app.command()
-def demo(out: Path = typer.Option(Path("report"), "--out", "-o", help="Folder for the report files. 输出文件夹。"),
+def demo(out: Path = typer.Option("report", "--out", "-o", parser=folder, help="Folder for the report files. 输出文件夹。"),
          formats: str = FORMAT_OPTION) -> None:
     """Run the whole job on the bundled demo (Xinjiang industry, Carbon Monitor daily 2019–2022).
     用内置示例（新疆工业，Carbon Monitor 2019–2022 日数据）跑完整流程。
