@@ -10,7 +10,7 @@ from .. import sectors as sector_names
 from ..errors import InputError
 from .glossary import concept_bits, parse_query
 from .importers import Batch, ColumnMapping, read_records
-from .record import KIND_WORDS, KINDS, Record, Source, parse_partial
+from .record import KINDS, Record, Source, kind_named, parse_partial
 from .search import REGION_SHARE, Hit, match_expression, matching_words, nearer_first, rank, rank_texts
 from .store import Filters, ImportResult, SQLiteStore, Store
 
@@ -143,7 +143,7 @@ class KnowledgeBase:
 def _kind(word: str) -> str:
     """A record kind by its name or a Chinese table's word (政策 is policy), or a one-line error: an unknown kind had
     found nothing without a word."""
-    kind = KIND_WORDS.get(word.strip(), word.strip().lower())
+    kind = kind_named(word)
     if kind not in KINDS:
         raise InputError(f"unknown kind {word!r}: one of {', '.join(KINDS)}")
     return kind

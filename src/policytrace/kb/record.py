@@ -46,6 +46,13 @@ _AIMS = re.compile(r"nationally determined contribution|国家自主贡献|\bNDC
                    re.IGNORECASE)
 
 
+def kind_named(word: str) -> str:
+    """A record kind as a table or a user writes it: its name in any case, or a Chinese word (政策 is policy); a word
+    it does not know comes back lower-cased, for the caller to refuse."""
+    text = word.strip()
+    return KIND_WORDS.get(text, text.lower())
+
+
 def starts_a_unit(title: str) -> bool:
     """A nuclear unit licensed to run or reaching first criticality for the first time (not after refuelling or
     a repair, 换料, 恢复)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ... import regions
 from ...errors import InputError
-from ..record import DIRECTIONS, KIND_WORDS, KINDS, Record, stable_id
+from ..record import DIRECTIONS, KINDS, Record, kind_named, stable_id
 from .cells import (CHINA_NAMES, clean, normalise_date, page_source, plain, region_codes, regions_in_text, row_date,
                     sector_keys, web_addresses)
 
@@ -117,8 +117,7 @@ def mapped_reader(mapping: ColumnMapping) -> Callable[[dict, dict], Record]:
             raise InputError("the record has no title", column=mapping.title or mapping.title_zh)
         names = [c for c in (mapping.date, mapping.year) if c]
         date = row_date(row, *names)
-        kind = (get("kind") or "policy").lower()
-        kind = KIND_WORDS.get(kind, kind)
+        kind = kind_named(get("kind") or "policy")
         if kind not in KINDS:
             raise InputError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}", column=mapping.kind)
         direction = (get("direction") or "unclear").lower()
