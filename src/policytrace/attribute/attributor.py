@@ -98,8 +98,8 @@ class Attributor:
         looked: list[int] = []
         for node, (lo, hi), wide in zip(nodes, spans, widest):
             point = series.timestamp(node.index).date()
-            settled = node_settled(node, series)
             resolution = node_resolution(node, series)
+            settled = resolution.last_day(pd.Timestamp(point)).date()   # the last day of the period it is dated in
             items, reasons, count = [], Counter(), 0
             first, last = lo - timedelta(days=wide.before), hi + timedelta(days=wide.after)
             for record, r_start, r_end in dated:
@@ -187,14 +187,9 @@ def node_days(node: Node, series: Series) -> tuple[date, date]:
     return lo, series.frequency.last_day(pd.Timestamp(hi)).date()
 
 
-def node_settled(node: Node, series: Series) -> date:
-    """The last day of the period the node is dated in, at the resolution it was found at (a daily series read
-    as monthly: its month's)."""
-    return node_resolution(node, series).last_day(pd.Timestamp(series.timestamp(node.index))).date()
-
-
 def node_resolution(node: Node, series: Series) -> Frequency:
-    """The resolution the node was found at: the series' own, or the one its data were read at."""
+    """The resolution the node was found at: the series' own, or the one its data were read at (a daily series
+    read as monthly: monthly)."""
     resolution = node.details.get("working_resolution")
     return Frequency(resolution) if resolution in {f.value for f in Frequency} else series.frequency
 
