@@ -390,10 +390,11 @@ def _region_rows(frame: pd.DataFrame, name: str, rcol: str, region: str,
     if not rows.any() and known is not None and not one:
         # a region the file has no rows of (the nation in a file of provinces) is the sum of the regions inside
         # it, of the highest level the file has (its provinces, not their prefectures as well)
-        depth = {c: len(regions.lookup(c).ancestors) for c in codes.dropna().unique()
-                 if c != known.code and known.contains(regions.lookup(c))}
-        if depth:
-            top = codes.isin([c for c, d in depth.items() if d == min(depth.values())])
+        inside = [found for c in codes.dropna().unique()
+                  if c != known.code and known.contains(found := regions.lookup(c))]
+        if inside:
+            highest = min(len(r.ancestors) for r in inside)
+            top = codes.isin([r.code for r in inside if len(r.ancestors) == highest])
             return frame[top].assign(**{REGION_MEMBER: written[top]})
     if not rows.any():
         if known is None:
